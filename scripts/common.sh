@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Shared helpers for the provisioning scripts: pinned downloads verified by SHA-256, idempotent.
+set -euo pipefail
+
+FIQA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+FIQA_CACHE="${FIQA_CACHE:-$FIQA_ROOT/.cache/downloads}"
+mkdir -p "$FIQA_CACHE"
+
+log() { printf '[provision] %s\n' "$*" >&2; }
+
+# verify_sha256 FILE EXPECTED — fails loudly, removing nothing the user did not ask for.
+verify_sha256() {
+  local file="$1" expected="$2" actual
+  actual="$(sha256sum "$file" | cut -d' ' -f1)"
+  if [[ "$actual" != "$expected" ]]; then
+    log "SHA-256 mismatch for $file: expected $expected, got $actual"
+    return 1
+  fi
+}
+
+# npm_tarball NAME@VERSION SHA256 → prints the cached .tgz path (fetched with `npm pack` once).
+npm_tarball() {
+  local spec="$1" sha="$2" file
+  file="$FIQA_CACHE/$(printf '%s' "$spec" | tr '/@' '__').tgz"
+  if [[ ! -f "$file" ]] || ! verify_sha256 "$file" "$sha" 2>/dev/null; then
+    log "npm pack $spec"
+    local tmp; tmp="$(mktemp -d)"
+    (cd "$tmp" && npm pack --silent "$spec" >/dev/null 2>"$tmp/npm.log") || { cat "$tmp/npm.log" >&2; return 1; }
+    mv "$tmp"/*.tgz "$file"; rm -rf "$tmp"
+    verify_sha256 "$file" "$sha"
+  fi
+  printf '%s\n' "$file"
+}
+
+# A private apt configuration whose sources are the machine's own deb entries plus matching deb-src
+# entries, so source packages can be fetched without editing /etc/apt or naming any host here.
+private_apt_config() {
+  local dir="$FIQA_CACHE/apt"
+  mkdir -p "$dir/lists/partial" "$dir/sources.list.d" "$dir/archives/partial"
+  if [[ ! -f "$dir/apt.conf" ]]; then
+    local f
+    for f in /etc/apt/sources.list.d/*.sources; do
+      [[ -f "$f" ]] || continue
+      sed -E 's/^Types:.*/Types: deb deb-src/' "$f" > "$dir/sources.list.d/$(basename "$f")"
+    done
+    if [[ -f /etc/apt/sources.list ]]; then
+      grep -E '^deb ' /etc/apt/sources.list | sed 'p;s/^deb /deb-src /' > "$dir/sources.list" || true
+    else
+      : > "$dir/sources.list"
+    fi
+    cat > "$dir/apt.conf" <<CONF
+Dir::State::Lists "$dir/lists";
+Dir::Cache::Archives "$dir/archives";
+Dir::Etc::SourceList "$dir/sources.list";
+Dir::Etc::SourceParts "$dir/sources.list.d";
+CONF
+  fi
+  if [[ -z "$(ls -A "$dir/lists" 2>/dev/null | grep -v partial)" ]]; then
+    log "apt-get update (private source list)"
+    APT_CONFIG="$dir/apt.conf" apt-get update -qq >&2
+  fi
+  printf '%s\n' "$dir/apt.conf"
+}
+
+# apt_uri_fetch APT_CONFIG 'apt-get args' FILENAME SHA256 → cached path of one file apt would download.
+apt_uri_fetch() {
+  local conf="$1" args="$2" name="$3" sha="$4" file="$FIQA_CACHE/$3" uri
+  if [[ -f "$file" ]] && verify_sha256 "$file" "$sha" 2>/dev/null; then printf '%s\n' "$file"; return; fi
+  # shellcheck disable=SC2086
+  uri="$(APT_CONFIG="$conf" apt-get $args --print-uris 2>/dev/null | grep -F "'" | grep -F "$name" | head -1 | cut -d"'" -f2)"
+  [[ -n "$uri" ]] || { log "apt knows no URI for $name"; return 1; }
+  log "fetch $name"
+  curl -fsSL --retry 3 -o "$file.part" "$uri"
+  mv "$file.part" "$file"
+  verify_sha256 "$file" "$sha"
+  printf '%s\n' "$file"
+}

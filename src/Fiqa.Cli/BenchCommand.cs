@@ -1,0 +1,116 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Fiqa.Face;
+using Fiqa.Face.Onnx;
+using Fiqa.Imaging;
+
+namespace Fiqa.Cli;
+
+/// <summary><c>fiqa bench</c>: per-stage median latency of the face pipeline, with 1 and 2 ONNX threads, as
+/// ratios to one embedding pass measured in the same process.</summary>
+internal static class BenchCommand
+{
+    public static Command Create(CliOutput io)
+    {
+        var models = new Option<string?>("--models") { Description = "Models directory" };
+        var image = new Option<string?>("--image") { Description = "Photo to time (default: the installed ~2 MP face-api sample1.jpg)" };
+        var iterations = new Option<int>("--iterations") { Description = "Timed repetitions per stage", DefaultValueFactory = _ => 60 };
+        var threads = new Option<int[]>("--threads") { Description = "ONNX intra-op thread counts to compare", DefaultValueFactory = _ => [1, 2], AllowMultipleArgumentsPerToken = true };
+        var command = new Command("bench", "Measure per-stage latency (median over repetitions)") { models, image, iterations, threads };
+        command.SetAction(p =>
+        {
+            int n = p.GetValue(iterations);
+            if (n < 5) throw new UsageException("--iterations must be at least 5");
+            var path = p.GetValue(image) ?? DataPaths.Require("face-api/sample1.jpg");
+            var bytes = File.ReadAllBytes(path);
+
+            // Cold start first, while nothing is loaded: create the pipeline, load every model, analyse one image.
+            var cold = Stopwatch.StartNew();
+            var photo = ImageDecoder.Decode(bytes);
+            using (var first = new FaceAnalyzer(new FaceAnalyzerOptions { ModelsDirectory = p.GetValue(models) }))
+            {
+                first.Warm();
+                _ = first.Analyze(photo);
+            }
+            cold.Stop();
+
+            io.Out.WriteLine(Invariant($"# fiqa bench — {Path.GetFileName(path)} ({photo.Width}x{photo.Height}), {n} repetitions, {Environment.ProcessorCount} cores"));
+            io.Out.WriteLine();
+            io.Out.WriteLine(Invariant($"Cold start (load all models, checksums verified, first image analysed): {cold.Elapsed.TotalMilliseconds:F0} ms"));
+            io.Out.WriteLine();
+            var decode = Measure(n, () => ImageDecoder.Decode(bytes));
+            io.Out.WriteLine(Invariant($"Decode {photo.Width}x{photo.Height} JPEG: median {decode.Median:F2} ms (p90 {decode.P90:F2})"));
+            io.Out.WriteLine();
+
+            var threadCounts = p.GetValue(threads) ?? [1, 2];
+            var rows = new List<(string Stage, List<Stats> PerThread)>();
+            foreach (var name in StageNames) rows.Add((name, []));
+            foreach (var t in threadCounts)
+            {
+                using var fa = new FaceAnalyzer(new FaceAnalyzerOptions { ModelsDirectory = p.GetValue(models), Session = new OnnxSessionOptions { IntraOpThreads = t } });
+                fa.Warm();
+                var found = fa.FindFaces(photo);
+                if (found.Count == 0) throw new UsageException($"{path}: no face to time");
+                var face = found[0];
+                var lm = fa.LandmarkDetector.Detect(photo, face.Box);
+                var five = lm.FivePoints();
+                var aligned = fa.Aligner.Align(photo, five).Image;
+                var timings = new Stats[]
+                {
+                    Measure(n, () => fa.Detector.Detect(photo)),
+                    Measure(n, () => fa.LandmarkDetector.Detect(photo, face.Box)),
+                    Measure(n, () => fa.Aligner.Align(photo, five)),
+                    Measure(n, () => fa.Embedder.Embed(aligned)),
+                    Measure(n, () => fa.HeadPose.Estimate(photo, face.Box)),
+                    Measure(n, () => fa.EyeState.Classify(photo, lm)),
+                    Measure(n, () => fa.Liveness.Score(photo, face.Box)),
+                    Measure(n, () =>
+                    {
+                        var d = fa.Detector.Detect(photo);
+                        var l = fa.LandmarkDetector.Detect(photo, d[0].Box);
+                        fa.Embedder.Embed(fa.Aligner.Align(photo, l.FivePoints()).Image);
+                    }),
+                    Measure(n, () => fa.AnalyzeFace(photo, face)),
+                };
+                for (int i = 0; i < timings.Length; i++) rows[i].PerThread.Add(timings[i]);
+            }
+
+            var header = "| stage | " + string.Join(" | ", threadCounts.Select(t => Invariant($"{t} thread{(t > 1 ? "s" : "")}: median ms (× embedding)"))) + " |";
+            io.Out.WriteLine(header);
+            io.Out.WriteLine("|---|" + string.Concat(threadCounts.Select(_ => "---:|")));
+            int embeddingRow = Array.IndexOf(StageNames, "embedding");
+            foreach (var (stage, perThread) in rows)
+            {
+                var cells = perThread.Select((s, i) => Invariant($"{s.Median:F2} ({s.Median / rows[embeddingRow].PerThread[i].Median:F2}×)"));
+                io.Out.WriteLine($"| {stage} | {string.Join(" | ", cells)} |");
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static readonly string[] StageNames =
+    [
+        "detection", "landmarks (68)", "alignment", "embedding", "head pose", "eye state (2 eyes)", "liveness",
+        "whole face: detect+landmarks+align+embed", "all parts of one face (no detection)",
+    ];
+
+    private readonly record struct Stats(double Median, double P90);
+
+    private static Stats Measure(int n, Action action)
+    {
+        for (int i = 0; i < Math.Max(3, n / 10); i++) action();
+        var ms = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            action();
+            ms[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+        Array.Sort(ms);
+        return new Stats(ms[n / 2], ms[(int)(n * 0.9)]);
+    }
+
+    private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

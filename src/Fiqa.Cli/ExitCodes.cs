@@ -1,0 +1,14 @@
+namespace Fiqa.Cli;
+
+/// <summary>Process exit codes.</summary>
+public static class ExitCodes
+{
+    /// <summary>The run completed (per-file errors are reported in the output, not here).</summary>
+    public const int Success = 0;
+    /// <summary>Unexpected failure.</summary>
+    public const int Failure = 1;
+    /// <summary>The command line was wrong.</summary>
+    public const int Usage = 2;
+    /// <summary>The run could not start: models missing or misconfigured, output not writable.</summary>
+    public const int Setup = 3;
+}

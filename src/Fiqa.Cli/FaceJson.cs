@@ -1,0 +1,90 @@
+using System.Text.Json;
+using Fiqa.Face;
+
+namespace Fiqa.Cli;
+
+/// <summary>Writes <c>fiqa assess</c> records (one JSON object per line). Coordinates are rounded to 0.01 px,
+/// angles to 0.01°, probabilities to 1e-4, so equal inputs give byte-identical lines.</summary>
+public static class FaceJson
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The records for one file: one per face, or one no_face / error record.</summary>
+    public static IEnumerable<string> Records(FileAnalysis file, bool includeEmbedding)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        if (file.Status != FileStatus.Ok)
+        {
+            yield return Write(w =>
+            {
+                w.WriteString("file", file.Path);
+                w.WriteString("status", file.Status == FileStatus.NoFace ? "no_face" : "error");
+                if (file.Error is not null) w.WriteString("error", file.Error);
+            });
+            yield break;
+        }
+        foreach (var face in file.Faces) yield return Write(w => WriteFace(w, file.Path, face, includeEmbedding));
+    }
+
+    private static void WriteFace(Utf8JsonWriter w, string path, FaceAnalysis face, bool includeEmbedding)
+    {
+        w.WriteString("file", path);
+        w.WriteNumber("face", face.Index);
+        w.WriteString("status", "ok");
+        var b = face.Detection.Box;
+        w.WriteStartArray("box");
+        w.WriteNumberValue(Round(b.X, 2)); w.WriteNumberValue(Round(b.Y, 2)); w.WriteNumberValue(Round(b.Width, 2)); w.WriteNumberValue(Round(b.Height, 2));
+        w.WriteEndArray();
+        w.WriteNumber("score", Round(face.Detection.Score, 4));
+        if (face.Landmarks is { } lm)
+        {
+            w.WriteStartArray("landmarks");
+            foreach (var p in lm.Points)
+            {
+                w.WriteStartArray();
+                w.WriteNumberValue(Round(p.X, 2)); w.WriteNumberValue(Round(p.Y, 2));
+                w.WriteEndArray();
+            }
+            w.WriteEndArray();
+        }
+        if (face.Pose is { } pose)
+        {
+            w.WriteStartObject("pose");
+            w.WriteNumber("yaw", Round(pose.Yaw, 2)); w.WriteNumber("pitch", Round(pose.Pitch, 2)); w.WriteNumber("roll", Round(pose.Roll, 2));
+            w.WriteEndObject();
+        }
+        if (face.Eyes is { } eyes)
+        {
+            w.WriteStartObject("eyes");
+            w.WriteNumber("left", Round(eyes.Left, 4)); w.WriteNumber("right", Round(eyes.Right, 4));
+            w.WriteEndObject();
+        }
+        if (face.Liveness is { } live) w.WriteNumber("liveness", Round(live, 4));
+        if (face.Embedding is { } e)
+        {
+            w.WriteNumber("embedding_norm", Round(e.Norm, 4));
+            if (includeEmbedding)
+            {
+                w.WriteStartArray("embedding");
+                foreach (var v in e.Vector) w.WriteNumberValue(v);
+                w.WriteEndArray();
+            }
+        }
+    }
+
+    private static double Round(double v, int digits) => Math.Round(v, digits, MidpointRounding.AwayFromZero);
+
+    /// <summary>One compact JSON object built by <paramref name="body"/>.</summary>
+    public static string Write(Action<Utf8JsonWriter> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            w.WriteStartObject();
+            body(w);
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}

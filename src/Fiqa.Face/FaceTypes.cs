@@ -1,0 +1,183 @@
+using System.Numerics;
+using Fiqa.Imaging;
+
+namespace Fiqa.Face;
+
+/// <summary>An axis-aligned face box in pixels of the original (EXIF-upright) image.</summary>
+public readonly record struct FaceBox(float X, float Y, float Width, float Height)
+{
+    /// <summary>Right edge.</summary>
+    public float Right => X + Width;
+    /// <summary>Bottom edge.</summary>
+    public float Bottom => Y + Height;
+    /// <summary>Area in square pixels.</summary>
+    public float Area => Math.Max(0, Width) * Math.Max(0, Height);
+    /// <summary>Centre point.</summary>
+    public Vector2 Center => new(X + Width / 2, Y + Height / 2);
+
+    /// <summary>Intersection over union with another box (0..1).</summary>
+    public float IntersectionOverUnion(FaceBox other)
+    {
+        float w = Math.Min(Right, other.Right) - Math.Max(X, other.X);
+        float h = Math.Min(Bottom, other.Bottom) - Math.Max(Y, other.Y);
+        if (w <= 0 || h <= 0) return 0;
+        float inter = w * h;
+        return inter / (Area + other.Area - inter);
+    }
+
+    /// <summary>The box grown by <paramref name="factor"/> about its centre.</summary>
+    public FaceBox Scale(float factor)
+    {
+        float w = Width * factor, h = Height * factor;
+        return new FaceBox(X + (Width - w) / 2, Y + (Height - h) / 2, w, h);
+    }
+
+    /// <summary>The integer pixel rectangle covering this box, clamped to a width×height image.</summary>
+    public PixelRect ToPixelRect(int imageWidth, int imageHeight)
+    {
+        int x0 = (int)MathF.Floor(X), y0 = (int)MathF.Floor(Y);
+        int x1 = (int)MathF.Ceiling(Right), y1 = (int)MathF.Ceiling(Bottom);
+        return new PixelRect(x0, y0, x1 - x0, y1 - y0).ClampTo(imageWidth, imageHeight);
+    }
+}
+
+/// <summary>One detected face: its box and the detector's confidence (0..1).</summary>
+public readonly record struct FaceDetection(FaceBox Box, float Score);
+
+/// <summary>68 facial landmarks in the iBUG 300-W order, in pixels of the original image.</summary>
+public sealed class FaceLandmarks
+{
+    /// <summary>Number of points.</summary>
+    public const int Count = 68;
+
+    /// <summary>Wraps 68 points.</summary>
+    public FaceLandmarks(Vector2[] points)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        if (points.Length != Count) throw new ArgumentException($"expected {Count} points, got {points.Length}", nameof(points));
+        Points = points;
+    }
+
+    /// <summary>The points; 36–41 are the image-left eye (subject's right), 42–47 the image-right eye, 30 the nose tip,
+    /// 48 and 54 the mouth corners, 8 the chin.</summary>
+    public IReadOnlyList<Vector2> Points { get; }
+
+    /// <summary>Mean of points [first, first+count).</summary>
+    public Vector2 Mean(int first, int count)
+    {
+        var sum = Vector2.Zero;
+        for (int i = first; i < first + count; i++) sum += Points[i];
+        return sum / count;
+    }
+
+    /// <summary>Centre of the eye on the image's left (the subject's right eye).</summary>
+    public Vector2 ImageLeftEyeCenter => Mean(36, 6);
+
+    /// <summary>Centre of the eye on the image's right (the subject's left eye).</summary>
+    public Vector2 ImageRightEyeCenter => Mean(42, 6);
+
+    /// <summary>Distance between the eye centres, in pixels.</summary>
+    public float InterEyeDistance => Vector2.Distance(ImageLeftEyeCenter, ImageRightEyeCenter);
+
+    /// <summary>The five alignment points in template order: image-left eye, image-right eye, nose tip, image-left and
+    /// image-right mouth corner.</summary>
+    public Vector2[] FivePoints() => [ImageLeftEyeCenter, ImageRightEyeCenter, Points[30], Points[48], Points[54]];
+}
+
+/// <summary>Head rotation in degrees: yaw &gt; 0 when the subject turns to their right (nose towards the image's left),
+/// pitch &gt; 0 when looking up, roll &gt; 0 when the head tilts clockwise in the image.</summary>
+public readonly record struct HeadPose(float Yaw, float Pitch, float Roll);
+
+/// <summary>Probability (0..1) that each eye is open. Left and right are the subject's own (ISO/IEC 39794-5):
+/// the subject's left eye appears on the image's right.</summary>
+public readonly record struct EyeOpenness(float Left, float Right);
+
+/// <summary>An identity embedding: the unit vector used for comparison and the raw norm before normalisation
+/// (a quality signal for MagFace/AdaFace-style models).</summary>
+public sealed class FaceEmbedding
+{
+    /// <summary>Creates an embedding from the model's raw output.</summary>
+    public FaceEmbedding(float[] raw)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        double sum = 0;
+        foreach (var v in raw) sum += (double)v * v;
+        Norm = (float)Math.Sqrt(sum);
+        _unit = new float[raw.Length];
+        if (Norm > 0) for (int i = 0; i < raw.Length; i++) _unit[i] = raw[i] / Norm;
+    }
+
+    private readonly float[] _unit;
+
+    /// <summary>L2-normalised embedding.</summary>
+    public ReadOnlySpan<float> Vector => _unit;
+
+    /// <summary>Number of dimensions.</summary>
+    public int Dimensions => _unit.Length;
+
+    /// <summary>L2 norm of the raw embedding.</summary>
+    public float Norm { get; }
+
+    /// <summary>Cosine similarity (−1..1) with another embedding.</summary>
+    public float CosineSimilarity(FaceEmbedding other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other.Dimensions != Dimensions) throw new ArgumentException("embeddings differ in length");
+        return System.Numerics.Tensors.TensorPrimitives.Dot(_unit, other._unit);
+    }
+}
+
+/// <summary>A face aligned to an embedder's template.</summary>
+public sealed record AlignedFace(RgbImage Image, AffineTransform SourceToAligned);
+
+/// <summary>Finds faces.</summary>
+public interface IFaceDetector
+{
+    /// <summary>All faces, highest score first, boxes in the image's pixels.</summary>
+    IReadOnlyList<FaceDetection> Detect(RgbImage image);
+}
+
+/// <summary>Locates 68 landmarks in a face box.</summary>
+public interface ILandmarkDetector
+{
+    /// <summary>Landmarks for the face in <paramref name="box"/>.</summary>
+    FaceLandmarks Detect(RgbImage image, FaceBox box);
+}
+
+/// <summary>Aligns a face to a template from its five points.</summary>
+public interface IFaceAligner
+{
+    /// <summary>The aligned face image.</summary>
+    AlignedFace Align(RgbImage image, ReadOnlySpan<Vector2> fivePoints);
+}
+
+/// <summary>Computes identity embeddings from aligned faces.</summary>
+public interface IFaceEmbedder
+{
+    /// <summary>Size the aligned face must have, and the template it must be aligned to.</summary>
+    Models.AlignmentSpec Alignment { get; }
+
+    /// <summary>Embedding of an aligned face.</summary>
+    FaceEmbedding Embed(RgbImage alignedFace);
+}
+
+/// <summary>Estimates head pose.</summary>
+public interface IHeadPoseEstimator
+{
+    /// <summary>Pose of the face in <paramref name="box"/>.</summary>
+    HeadPose Estimate(RgbImage image, FaceBox box);
+}
+
+/// <summary>Estimates whether the eyes are open.</summary>
+public interface IEyeStateClassifier
+{
+    /// <summary>Open probability of each eye.</summary>
+    EyeOpenness Classify(RgbImage image, FaceLandmarks landmarks);
+}
+
+/// <summary>Presentation-attack detection.</summary>
+public interface ILivenessDetector
+{
+    /// <summary>Probability (0..1) that the face in <paramref name="box"/> is a live capture, not a print or replay.</summary>
+    float Score(RgbImage image, FaceBox box);
+}

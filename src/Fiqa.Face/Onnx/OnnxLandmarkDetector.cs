@@ -1,0 +1,37 @@
+using System.Numerics;
+using Fiqa.Face.Models;
+using Fiqa.Imaging;
+
+namespace Fiqa.Face.Onnx;
+
+/// <summary>68-point regressor on a face-box crop; its outputs are (x, y) fractions of the crop.</summary>
+public sealed class OnnxLandmarkDetector : ILandmarkDetector, IDisposable
+{
+    private readonly OnnxModel _model;
+    private readonly float _cropScale;
+
+    /// <summary>Opens the landmark model a manifest describes.</summary>
+    public OnnxLandmarkDetector(ModelManifest manifest, OnnxSessionOptions? session = null)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        _model = new OnnxModel(manifest, session);
+        _cropScale = manifest.Crop?.Scale ?? 1f;
+    }
+
+    /// <inheritdoc />
+    public FaceLandmarks Detect(RgbImage image, FaceBox box)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var (tensor, region) = FaceCrop.Input(image, box, _cropScale, _model.Manifest.Input);
+        var xy = _model.Run(tensor)[0];
+        if (xy.Length != 2 * FaceLandmarks.Count)
+            throw new ModelConfigurationException($"{_model.Manifest.Name}: expected {2 * FaceLandmarks.Count} outputs, got {xy.Length}");
+        var points = new Vector2[FaceLandmarks.Count];
+        for (int i = 0; i < points.Length; i++)
+            points[i] = new Vector2(region.X + xy[2 * i] * region.Width, region.Y + xy[2 * i + 1] * region.Height);
+        return new FaceLandmarks(points);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _model.Dispose();
+}

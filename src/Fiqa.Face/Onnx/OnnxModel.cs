@@ -1,0 +1,96 @@
+using Fiqa.Face.Models;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Fiqa.Face.Onnx;
+
+/// <summary>One ONNX Runtime session, created once and shared across threads (<c>Run</c> is thread-safe).
+/// The <see cref="RunOptions"/> lives as long as the session: creating one per call crashed intermittently.</summary>
+public sealed class OnnxModel : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly RunOptions _runOptions = new();
+    private readonly string[] _inputNames;
+    private readonly long[] _inputShape;
+
+    /// <summary>Opens the model a manifest describes.</summary>
+    /// <param name="manifest">The model's manifest.</param>
+    /// <param name="options">Threading.</param>
+    /// <param name="outputs">Outputs to fetch, default the manifest's.</param>
+    public OnnxModel(ModelManifest manifest, OnnxSessionOptions? options = null, IReadOnlyList<string>? outputs = null)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        options ??= OnnxSessionOptions.Default;
+        Manifest = manifest;
+        using var sessionOptions = new SessionOptions
+        {
+            IntraOpNumThreads = options.IntraOpThreads,
+            InterOpNumThreads = 1,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        };
+        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
+        try
+        {
+            _session = new InferenceSession(manifest.ModelPath, sessionOptions);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelConfigurationException($"cannot load {manifest.ModelPath}: {e.Message}", e);
+        }
+        var spec = manifest.Input;
+        if (!_session.InputMetadata.TryGetValue(spec.Name, out var inputMeta))
+        {
+            var found = string.Join(", ", _session.InputMetadata.Keys);
+            _session.Dispose();
+            throw new ModelConfigurationException($"{manifest.Name}: no input named '{spec.Name}' (the model has: {found})");
+        }
+        _inputNames = [spec.Name];
+        _inputShape = [1, spec.ChannelCount, spec.Height, spec.Width];
+        var dims = inputMeta.Dimensions;
+        if (dims.Length != 4 || (dims[1] > 0 && dims[1] != spec.ChannelCount) || (dims[2] > 0 && dims[2] != spec.Height) || (dims[3] > 0 && dims[3] != spec.Width))
+        {
+            _session.Dispose();
+            throw new ModelConfigurationException(
+                $"{manifest.Name}: model input is [{string.Join(",", dims)}], manifest says [1,{spec.ChannelCount},{spec.Height},{spec.Width}]");
+        }
+        OutputNames = (outputs ?? manifest.Outputs).ToArray();
+        foreach (var o in OutputNames)
+        {
+            if (!_session.OutputMetadata.ContainsKey(o))
+            {
+                var found = string.Join(", ", _session.OutputMetadata.Keys);
+                _session.Dispose();
+                throw new ModelConfigurationException($"{manifest.Name}: no output named '{o}' (the model has: {found})");
+            }
+        }
+    }
+
+    /// <summary>The manifest this session was created from.</summary>
+    public ModelManifest Manifest { get; }
+
+    /// <summary>Outputs returned by <see cref="Run"/>, in order.</summary>
+    public IReadOnlyList<string> OutputNames { get; }
+
+    /// <summary>Number of floats the input tensor holds.</summary>
+    public int InputLength => (int)(_inputShape[1] * _inputShape[2] * _inputShape[3]);
+
+    /// <summary>Runs the model on one NCHW input (length <see cref="InputLength"/>) and returns each output's values.</summary>
+    public float[][] Run(float[] input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Length != InputLength) throw new ArgumentException($"input has {input.Length} floats, model needs {InputLength}");
+        using var value = OrtValue.CreateTensorValueFromMemory(input, _inputShape);
+        using var results = _session.Run(_runOptions, _inputNames, [value], (IReadOnlyCollection<string>)OutputNames);
+        var outputs = new float[results.Count][];
+        for (int i = 0; i < outputs.Length; i++) outputs[i] = results[i].GetTensorDataAsSpan<float>().ToArray();
+        return outputs;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _session.Dispose();
+        _runOptions.Dispose();
+    }
+}

@@ -1,0 +1,38 @@
+namespace Fiqa.Tests;
+
+/// <summary>Paths of the provisioned models and data (scripts/provision.sh). Tests fail, not skip, when they are missing:
+/// the test command provisions them first.</summary>
+internal static class TestData
+{
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (System.IO.File.Exists(Path.Combine(dir.FullName, "Fiqa.slnx"))) return dir.FullName;
+        throw new InvalidOperationException("tests must run inside the Fiqa checkout (no Fiqa.slnx found upwards)");
+    }
+
+    public static string DataRoot =>
+        Environment.GetEnvironmentVariable("FIQA_DATA") is { Length: > 0 } d ? d : Path.Combine(RepoRoot, "data");
+
+    public static string ModelsRoot =>
+        Environment.GetEnvironmentVariable("FIQA_MODELS") is { Length: > 0 } m ? m : Path.Combine(RepoRoot, "models");
+
+    /// <summary>A provisioned data file; fails with the install command when absent.</summary>
+    public static string File(string relative)
+    {
+        var path = Path.Combine(DataRoot, relative);
+        if (!System.IO.File.Exists(path) && !Directory.Exists(path))
+            throw new FileNotFoundException($"test data missing: {path} — run scripts/provision.sh");
+        return path;
+    }
+
+    /// <summary>A fresh temporary folder for one test.</summary>
+    public static string TempDirectory()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "fiqa-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+}
