@@ -22,6 +22,9 @@ public static class InputFiles
 
     private static void ExpandOne(string input, List<string> files, int depth)
     {
+        // The parser hands unknown options to the inputs argument; a typo must not become a "file not found" record.
+        if (input.StartsWith('-') && !File.Exists(input) && !Directory.Exists(input))
+            throw new UsageException($"unknown option '{input}'");
         if (input.StartsWith('@') && input.Length > 1)
         {
             var list = input[1..];

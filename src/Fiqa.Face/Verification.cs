@@ -7,7 +7,7 @@ public static class Verification
     /// data: every non-mated pair among the dlib johns (5 identities × 11) and between the johns and every face
     /// detected in the dlib VOC and face-api photos. Reproduced by the test
     /// <c>DefaultThreshold_MatchesCalibrationOnInstalledData</c>; see docs/verification.md.</summary>
-    public const float DefaultThreshold = 0.36f;
+    public const float DefaultThreshold = 0.31f;
 
     /// <summary>The smallest threshold t with FMR(t) = #{non-mated ≥ t} / n ≤ <paramref name="targetFmr"/>, placed halfway
     /// between the two non-mated scores it separates so that it does not sit exactly on a sample.</summary>

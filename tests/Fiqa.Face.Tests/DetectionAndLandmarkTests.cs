@@ -1,0 +1,105 @@
+using System.Numerics;
+using System.Xml.Linq;
+using Fiqa.Imaging;
+using Fiqa.Tests;
+using Xunit.Abstractions;
+
+namespace Fiqa.Face.Tests;
+
+/// <summary>Detection recall and landmark accuracy on dlib's PASCAL VOC examples: 43 labelled faces with 68 points
+/// (examples/faces/*_with_face_landmarks.xml).</summary>
+public class DetectionAndLandmarkTests(FaceModelsFixture models, ITestOutputHelper output) : IClassFixture<FaceModelsFixture>
+{
+    private sealed record Truth(string File, FaceBox Box, Vector2[] Points);
+
+    private static List<Truth> GroundTruth()
+    {
+        var dir = TestData.File("dlib/faces");
+        var truths = new List<Truth>();
+        foreach (var xml in new[] { "training_with_face_landmarks.xml", "testing_with_face_landmarks.xml" })
+            foreach (var image in XDocument.Load(Path.Combine(dir, xml)).Descendants("image"))
+                foreach (var box in image.Elements("box"))
+                    truths.Add(new Truth(
+                        Path.Combine(dir, (string)image.Attribute("file")!),
+                        new FaceBox((float)box.Attribute("left")!, (float)box.Attribute("top")!, (float)box.Attribute("width")!, (float)box.Attribute("height")!),
+                        box.Elements("part").OrderBy(p => (int)p.Attribute("name")!).Select(p => new Vector2((float)p.Attribute("x")!, (float)p.Attribute("y")!)).ToArray()));
+        return truths;
+    }
+
+    [Fact]
+    public void Detector_DlibVocFaces_RecallAtLeast90PercentAtIou04_AndLandmarkErrorAtMost10PercentOfIod()
+    {
+        var truths = GroundTruth();
+        Assert.Equal(43, truths.Count);
+        int found = 0;
+        var errors = new List<double>();
+        foreach (var group in truths.GroupBy(t => t.File))
+        {
+            var image = ImageDecoder.Decode(group.Key);
+            var faces = models.AllFaces.Analyze(image);
+            foreach (var truth in group)
+            {
+                var best = faces.MaxBy(f => f.Detection.Box.IntersectionOverUnion(truth.Box));
+                if (best is null || best.Detection.Box.IntersectionOverUnion(truth.Box) < 0.4f) continue;
+                found++;
+                var lm = best.Landmarks!;
+                double mean = Enumerable.Range(0, 68).Average(i => Vector2.Distance(lm.Points[i], truth.Points[i]));
+                double iod = Vector2.Distance(new FaceLandmarks(truth.Points).ImageLeftEyeCenter, new FaceLandmarks(truth.Points).ImageRightEyeCenter);
+                errors.Add(mean / iod);
+            }
+        }
+        double recall = (double)found / truths.Count;
+        output.WriteLine($"recall {found}/{truths.Count} = {recall:F3}; landmark NME (mean point error / IOD) mean {errors.Average():F4}, max {errors.Max():F4}");
+        Assert.True(recall >= 0.90, $"recall {recall:F3}");
+        Assert.True(errors.Average() <= 0.10, $"mean NME {errors.Average():F4}");
+    }
+
+    [Fact]
+    public void Detector_TwoFacePhoto_FindsBothAndOrdersLargestFirst()
+    {
+        var image = ImageDecoder.Decode(TestData.File("dlib/faces/2008_002506.jpg"));
+        var faces = models.AllFaces.FindFaces(image);
+        Assert.True(faces.Count >= 3);
+        for (int i = 1; i < faces.Count; i++) Assert.True(faces[i - 1].Box.Area >= faces[i].Box.Area);
+        Assert.Single(models.Primary.FindFaces(image));
+        Assert.Equal(faces[0].Box, models.Primary.FindFaces(image)[0].Box);
+    }
+
+    [Fact]
+    public void Detector_NoFace_ReturnsEmpty()
+    {
+        // A smooth synthetic gradient has no face.
+        var image = new RgbImage(320, 240);
+        for (int i = 0; i < image.Pixels.Length; i++) image.Pixels[i] = (byte)(i / 3 % 320 * 255 / 320);
+        Assert.Empty(models.AllFaces.Analyze(image));
+    }
+
+    [Fact]
+    public void Landmarks_ExifRotatedPhoto_ComeOutUpright()
+    {
+        var upright = ImageDecoder.Decode(TestData.File("franck/franck_01829.jpg"));
+        var stored = Orientation.Apply(upright, ExifOrientation.LeftBottom);
+        var decoded = ImageDecoder.Decode(EncodedImages.WithExifOrientation(ImageEncoder.Jpeg(stored, 95), 6));
+        var a = models.Primary.Analyze(upright)[0];
+        var b = models.Primary.Analyze(decoded)[0];
+        var lm = b.Landmarks!;
+        Assert.True(lm.ImageLeftEyeCenter.Y < lm.Points[57].Y && lm.ImageRightEyeCenter.Y < lm.Points[57].Y, "eyes above the mouth");
+        Assert.True(lm.ImageLeftEyeCenter.X < lm.ImageRightEyeCenter.X);
+        double shift = Enumerable.Range(0, 68).Average(i => Vector2.Distance(a.Landmarks!.Points[i], lm.Points[i]));
+        Assert.True(shift < 0.05 * a.Landmarks!.InterEyeDistance, $"mean landmark shift {shift:F2} px");
+        Assert.InRange(b.Pose!.Value.Roll - a.Pose!.Value.Roll, -5, 5);
+    }
+
+    [Fact]
+    public void NonMaximumSuppression_KeepsBestOfOverlappingBoxes_AndIsOrderIndependent()
+    {
+        var a = new FaceDetection(new FaceBox(0, 0, 100, 100), 0.9f);
+        var b = new FaceDetection(new FaceBox(10, 10, 100, 100), 0.95f); // IoU with a ≈ 0.68
+        var c = new FaceDetection(new FaceBox(300, 0, 50, 50), 0.7f);
+        var kept1 = Onnx.OnnxFaceDetector.NonMaximumSuppression([a, b, c], 0.4f, 10);
+        var kept2 = Onnx.OnnxFaceDetector.NonMaximumSuppression([c, a, b], 0.4f, 10);
+        Assert.Equal([b, c], kept1);
+        Assert.Equal(kept1, kept2);
+        Assert.Single(Onnx.OnnxFaceDetector.NonMaximumSuppression([a, b, c], 0.4f, 1));
+    }
+}

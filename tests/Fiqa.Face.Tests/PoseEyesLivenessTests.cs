@@ -1,0 +1,69 @@
+using Fiqa.Imaging;
+using Fiqa.Tests;
+
+namespace Fiqa.Face.Tests;
+
+public class PoseEyesLivenessTests(FaceModelsFixture models) : IClassFixture<FaceModelsFixture>
+{
+    private FaceAnalysis Primary(RgbImage image) => Assert.Single(models.Primary.Analyze(image));
+
+    [Theory]
+    [InlineData("franck/franck_04000.jpg")]
+    [InlineData("dlib/faces/2008_002506.jpg")]
+    public void Pose_MirroredImage_FlipsYawAndRollSigns(string file)
+    {
+        var image = ImageDecoder.Decode(TestData.File(file));
+        var a = Primary(image).Pose!.Value;
+        var b = Primary(Orientation.FlipHorizontal(image)).Pose!.Value;
+        Assert.True(Math.Abs(a.Yaw) > 5 && Math.Abs(a.Roll) > 5, $"test needs a turned, tilted face: {a}");
+        Assert.True(Math.Sign(a.Yaw) == -Math.Sign(b.Yaw), $"yaw {a.Yaw:F1} vs mirrored {b.Yaw:F1}");
+        Assert.True(Math.Sign(a.Roll) == -Math.Sign(b.Roll), $"roll {a.Roll:F1} vs mirrored {b.Roll:F1}");
+        Assert.InRange(a.Pitch - b.Pitch, -6, 6);
+    }
+
+    [Fact]
+    public void Pose_Sign_FollowsLandmarkGeometry()
+    {
+        // franck_04000: head tilted so the image-left eye is higher (roll < 0) and the nose points to the image's left (yaw > 0).
+        var face = Primary(ImageDecoder.Decode(TestData.File("franck/franck_04000.jpg")));
+        var lm = face.Landmarks!;
+        float eyeSlope = lm.ImageRightEyeCenter.Y - lm.ImageLeftEyeCenter.Y;
+        Assert.Equal(Math.Sign(eyeSlope), Math.Sign(face.Pose!.Value.Roll));
+        float noseOffset = lm.Points[30].X - (lm.ImageLeftEyeCenter.X + lm.ImageRightEyeCenter.X) / 2;
+        Assert.Equal(-Math.Sign(noseOffset), Math.Sign(face.Pose.Value.Yaw));
+        Assert.True(face.Pose.Value.Pitch < -10, "looking down");
+    }
+
+    [Fact]
+    public void Eyes_ClosedEyesFrame_ScoresBelowOpenEyesFrame()
+    {
+        var open = Primary(ImageDecoder.Decode(TestData.File("franck/franck_01829.jpg"))).Eyes!.Value;
+        var closed = Primary(ImageDecoder.Decode(TestData.File("franck/franck_04000.jpg"))).Eyes!.Value;
+        Assert.True(open.Left > 0.9 && open.Right > 0.9, $"open eyes {open}");
+        Assert.True(closed.Left < 0.2 && closed.Right < 0.2, $"closed eyes {closed}");
+    }
+
+    [Fact]
+    public void Eyes_DarkBarOverEyes_LowersOpenProbability()
+    {
+        var image = ImageDecoder.Decode(TestData.File("skimage/astronaut.png"));
+        var face = Primary(image);
+        var lm = face.Landmarks!;
+        var covered = image.Clone();
+        int y0 = (int)(Math.Min(lm.Points[37].Y, lm.Points[44].Y) - 8), y1 = (int)(Math.Max(lm.Points[41].Y, lm.Points[46].Y) + 8);
+        for (int y = y0; y <= y1; y++) covered.Row(y).Slice((int)lm.Points[17].X * 3, (int)(lm.Points[26].X - lm.Points[17].X) * 3).Clear();
+        var before = face.Eyes!.Value;
+        var after = models.Primary.AnalyzeFace(covered, face.Detection).Eyes!.Value;
+        Assert.True(after.Left < before.Left - 0.5 && after.Right < before.Right - 0.5, $"{before} → {after}");
+    }
+
+    [Fact]
+    public void Liveness_GenuinePhotos_MostlyLive()
+    {
+        var scores = new List<float>();
+        foreach (var file in Directory.GetFiles(TestData.File("franck"), "*.jpg").Append(TestData.File("skimage/astronaut.png")))
+            scores.Add(Primary(ImageDecoder.Decode(file)).Liveness!.Value);
+        scores.Sort();
+        Assert.True(scores[scores.Count / 2] > 0.9, $"median live score {scores[scores.Count / 2]:F3}");
+    }
+}
