@@ -45,20 +45,38 @@ public static class Resize
         SampleTable(region.Height, dstHeight, yIndex, yWeight);
 
         int srcStride = srcWidth * channels;
-        var row0 = new float[dstWidth * channels];
-        var row1 = new float[dstWidth * channels];
+        int rowLength = dstWidth * channels;
+        var row0 = new float[rowLength];
+        var row1 = new float[rowLength];
+        int cached0 = -1, cached1 = -1;
         for (int y = 0; y < dstHeight; y++)
         {
-            HorizontalPass(src, (region.Y + yIndex[2 * y]) * srcStride + region.X * channels, channels, xIndex, xWeight, row0);
-            HorizontalPass(src, (region.Y + yIndex[2 * y + 1]) * srcStride + region.X * channels, channels, xIndex, xWeight, row1);
-            float wy = yWeight[y];
-            var outRow = dst.AsSpan(y * dstWidth * channels, dstWidth * channels);
-            for (int i = 0; i < outRow.Length; i++)
+            int s0 = yIndex[2 * y], s1 = yIndex[2 * y + 1];
+            // Upscaling revisits the same source rows: reuse the horizontal pass when it can.
+            if (s0 == cached1 && s0 != cached0)
             {
-                float v = row0[i] + (row1[i] - row0[i]) * wy;
-                outRow[i] = (byte)Math.Clamp((int)(v + 0.5f), 0, 255);
+                (row0, row1) = (row1, row0);
+                cached0 = cached1;
+                cached1 = -1;
             }
+            if (s0 != cached0)
+            {
+                HorizontalPass(src.AsSpan((region.Y + s0) * srcStride + region.X * channels), channels, xIndex, xWeight, row0);
+                cached0 = s0;
+            }
+            if (s1 != cached1)
+            {
+                HorizontalPass(src.AsSpan((region.Y + s1) * srcStride + region.X * channels), channels, xIndex, xWeight, row1);
+                cached1 = s1;
+            }
+            VerticalBlend(row0, row1, yWeight[y], dst.AsSpan(y * rowLength, rowLength));
         }
+    }
+
+    private static void VerticalBlend(ReadOnlySpan<float> row0, ReadOnlySpan<float> row1, float weight, Span<byte> output)
+    {
+        for (int i = 0; i < output.Length; i++)
+            output[i] = (byte)(row0[i] + (row1[i] - row0[i]) * weight + 0.5f);
     }
 
     // For each destination coordinate: the two source indices and the weight of the second (OpenCV's mapping).
@@ -78,12 +96,25 @@ public static class Resize
         }
     }
 
-    private static void HorizontalPass(byte[] src, int rowStart, int channels, int[] xIndex, float[] xWeight, float[] row)
+    private static void HorizontalPass(ReadOnlySpan<byte> src, int channels, int[] xIndex, float[] xWeight, Span<float> row)
     {
         int n = xWeight.Length;
+        if (channels == 3)
+        {
+            for (int x = 0; x < n; x++)
+            {
+                int a = xIndex[2 * x] * 3, b = xIndex[2 * x + 1] * 3;
+                float w = xWeight[x];
+                float a0 = src[a], a1 = src[a + 1], a2 = src[a + 2];
+                row[3 * x] = a0 + (src[b] - a0) * w;
+                row[3 * x + 1] = a1 + (src[b + 1] - a1) * w;
+                row[3 * x + 2] = a2 + (src[b + 2] - a2) * w;
+            }
+            return;
+        }
         for (int x = 0; x < n; x++)
         {
-            int a = rowStart + xIndex[2 * x] * channels, b = rowStart + xIndex[2 * x + 1] * channels;
+            int a = xIndex[2 * x] * channels, b = xIndex[2 * x + 1] * channels;
             float w = xWeight[x];
             for (int c = 0; c < channels; c++)
                 row[x * channels + c] = src[a + c] + (src[b + c] - src[a + c]) * w;

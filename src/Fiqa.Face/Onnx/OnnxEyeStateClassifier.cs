@@ -4,22 +4,14 @@ using Fiqa.Imaging;
 
 namespace Fiqa.Face.Onnx;
 
-/// <summary>Per-eye open/closed classifier on a square crop centred on the eyelid points, side = scale × eye width.</summary>
+/// <summary>Per-eye open/closed classifier on a square crop centred on the eyelid points, side = crop scale × eye width.</summary>
 public sealed class OnnxEyeStateClassifier : IEyeStateClassifier, IDisposable
 {
-    private readonly OnnxModel _model;
-    private readonly float _cropScale;
-    private readonly int _openClass;
+    private readonly CropClassifier _classifier;
 
     /// <summary>Opens the eye model a manifest describes; its classes must include "open".</summary>
-    public OnnxEyeStateClassifier(ModelManifest manifest, OnnxSessionOptions? session = null)
-    {
-        ArgumentNullException.ThrowIfNull(manifest);
-        _openClass = Array.IndexOf(manifest.Classes ?? [], "open");
-        if (_openClass < 0) throw new ModelConfigurationException($"{manifest.Name}: manifest classes must name the \"open\" class");
-        _model = new OnnxModel(manifest, session);
-        _cropScale = manifest.Crop?.Scale ?? 1.6f;
-    }
+    public OnnxEyeStateClassifier(ModelManifest manifest, OnnxSessionOptions? session = null) =>
+        _classifier = new CropClassifier(manifest, session, "open", defaultCropScale: 1.6f);
 
     /// <inheritdoc />
     public EyeOpenness Classify(RgbImage image, FaceLandmarks landmarks)
@@ -35,12 +27,10 @@ public sealed class OnnxEyeStateClassifier : IEyeStateClassifier, IDisposable
         var p = lm.Points;
         // Centre from the four eyelid points, width from the two corners (as the model's reference pre-processing).
         var center = (p[first + 1] + p[first + 2] + p[first + 4] + p[first + 5]) / 4;
-        float side = Vector2.Distance(p[first], p[first + 3]) * _cropScale;
-        var box = new FaceBox(center.X - side / 2, center.Y - side / 2, side, side);
-        var (tensor, _) = FaceCrop.Input(image, box, 1f, _model.Manifest.Input);
-        return (float)Softmax.Of(_model.Run(tensor)[0])[_openClass];
+        float width = Vector2.Distance(p[first], p[first + 3]);
+        return _classifier.Probability(image, new FaceBox(center.X - width / 2, center.Y - width / 2, width, width));
     }
 
     /// <inheritdoc />
-    public void Dispose() => _model.Dispose();
+    public void Dispose() => _classifier.Dispose();
 }
