@@ -11,7 +11,7 @@ public static class Verification
 
     /// <summary>The smallest threshold t with FMR(t) = #{non-mated ≥ t} / n ≤ <paramref name="targetFmr"/>, placed halfway
     /// between the two non-mated scores it separates so that it does not sit exactly on a sample.</summary>
-    public static float ThresholdAtFalseMatchRate(IReadOnlyList<float> nonMatedScores, double targetFmr)
+    public static double ThresholdAtFalseMatchRate(IReadOnlyList<double> nonMatedScores, double targetFmr)
     {
         ArgumentNullException.ThrowIfNull(nonMatedScores);
         if (nonMatedScores.Count == 0) throw new ArgumentException("no non-mated scores");
@@ -20,7 +20,7 @@ public static class Verification
         int allowed = (int)Math.Floor(targetFmr * sorted.Length); // false matches we may accept
         if (allowed >= sorted.Length) return sorted[^1];
         // Accept the `allowed` highest scores: the threshold lies above sorted[allowed].
-        float above = allowed == 0 ? sorted[0] + 1e-3f : sorted[allowed - 1];
-        return (above + sorted[allowed]) / 2 + (above == sorted[allowed] ? 1e-6f : 0f);
+        double above = allowed == 0 ? sorted[0] + 1e-3 : sorted[allowed - 1];
+        return (above + sorted[allowed]) / 2 + (above == sorted[allowed] ? 1e-9 : 0);
     }
 }

@@ -20,10 +20,10 @@ public class VerificationTests(FaceModelsFixture models, ITestOutputHelper outpu
         return list;
     }
 
-    private static (List<float> Mated, List<float> NonMated) Pairs(List<(string Identity, FaceEmbedding Embedding)> items)
+    private static (List<double> Mated, List<double> NonMated) Pairs(List<(string Identity, FaceEmbedding Embedding)> items)
     {
-        var mated = new List<float>();
-        var nonMated = new List<float>();
+        var mated = new List<double>();
+        var nonMated = new List<double>();
         for (int i = 0; i < items.Count; i++)
             for (int j = i + 1; j < items.Count; j++)
                 (items[i].Identity == items[j].Identity ? mated : nonMated).Add(items[i].Embedding.CosineSimilarity(items[j].Embedding));
@@ -70,25 +70,25 @@ public class VerificationTests(FaceModelsFixture models, ITestOutputHelper outpu
             strangers.AddRange(models.AllFaces.Analyze(ImageDecoder.Decode(file)).Select(f => f.Embedding!));
         foreach (var (_, e) in johns)
             foreach (var s in strangers) nonMated.Add(e.CosineSimilarity(s));
-        float calibrated = Verification.ThresholdAtFalseMatchRate(nonMated, 1e-3);
+        double calibrated = Verification.ThresholdAtFalseMatchRate(nonMated, 1e-3);
         double fmr = nonMated.Count(s => s >= Verification.DefaultThreshold) / (double)nonMated.Count;
         double fnmr = mated.Count(s => s < Verification.DefaultThreshold) / (double)mated.Count;
         output.WriteLine($"{nonMated.Count} non-mated pairs ({strangers.Count} stranger faces): threshold at FMR 1e-3 = {calibrated:F4}; " +
             $"default {Verification.DefaultThreshold}: FMR {fmr:E2}, FNMR on johns {fnmr:P2}");
         Assert.True(nonMated.Count >= 5000);
-        Assert.InRange(Verification.DefaultThreshold, calibrated - 0.02f, calibrated + 0.02f);
+        Assert.InRange(Verification.DefaultThreshold, calibrated - 0.02, calibrated + 0.02);
         Assert.True(fmr <= 2e-3, $"FMR at the default threshold {fmr:E2}");
     }
 
     [Fact]
     public void ThresholdAtFalseMatchRate_HandComputedCases()
     {
-        float[] scores = [0.9f, 0.5f, 0.4f, 0.3f, 0.2f, 0.1f, 0.0f, -0.1f, -0.2f, -0.3f];
+        double[] scores = [0.9, 0.5, 0.4, 0.3, 0.2, 0.1, 0.0, -0.1, -0.2, -0.3];
         // FMR ≤ 0.1 allows one of ten: threshold between 0.9 and 0.5.
-        Assert.Equal(0.7f, Verification.ThresholdAtFalseMatchRate(scores, 0.1), 5);
+        Assert.Equal(0.7, Verification.ThresholdAtFalseMatchRate(scores, 0.1), 9);
         // FMR ≤ 0.05 allows none: threshold above the maximum.
-        Assert.True(Verification.ThresholdAtFalseMatchRate(scores, 0.05) > 0.9f);
+        Assert.True(Verification.ThresholdAtFalseMatchRate(scores, 0.05) > 0.9);
         // FMR ≤ 0.25 allows two: between 0.5 and 0.4.
-        Assert.Equal(0.45f, Verification.ThresholdAtFalseMatchRate(scores, 0.25), 5);
+        Assert.Equal(0.45, Verification.ThresholdAtFalseMatchRate(scores, 0.25), 9);
     }
 }

@@ -1,0 +1,84 @@
+namespace Fiqa.Evaluation;
+
+/// <summary>How the decision threshold is fixed before discarding.</summary>
+public sealed record EvaluationOptions
+{
+    /// <summary>Fix the threshold at this false match rate on the non-mated comparisons (default 1e-3). Ignored when
+    /// <see cref="StartingError"/> is set.</summary>
+    public double TargetFmr { get; init; } = 1e-3;
+
+    /// <summary>Instead, fix the threshold so the FNMR at 0 % discard is about this value (quantile of mated scores).</summary>
+    public double? StartingError { get; init; }
+
+    /// <summary>Discard fractions at which pAUC is reported (default 0.2 and 0.3, as the FIQA literature reports).</summary>
+    public IReadOnlyList<double> DiscardLimits { get; init; } = [0.2, 0.3];
+}
+
+/// <summary>One quality method's FNMR-EDC and its areas at each discard limit.</summary>
+public sealed record MethodResult(string Method, EdcCurve Curve, int UnassessedPairs, IReadOnlyList<double> DiscardLimits)
+{
+    /// <summary>pAUC at each limit.</summary>
+    public IReadOnlyList<double> PartialAreas => DiscardLimits.Select(Curve.PartialArea).ToList();
+    /// <summary>pAUC ÷ (e₀·d) at each limit.</summary>
+    public IReadOnlyList<double> NormalizedPartialAreas => DiscardLimits.Select(Curve.NormalizedPartialArea).ToList();
+    /// <summary>pAUC − theoretical-best area at each limit.</summary>
+    public IReadOnlyList<double> PartialAreasMinusBest => DiscardLimits.Select(d => Curve.PartialArea(d) - Curve.TheoreticalBestArea(d)).ToList();
+}
+
+/// <summary>FNMR-EDCs of every method, plus the oracle, at one fixed threshold.</summary>
+public sealed record EvaluationResult(double Threshold, string ThresholdRule, int MatedCount, int NonMatedCount,
+    IReadOnlyList<MethodResult> Methods, IReadOnlyList<double> DiscardLimits);
+
+/// <summary>Evaluates quality methods by FNMR-EDC (Schlett et al., TBIOM 2023): the threshold is fixed once on the
+/// full set, each mated comparison gets pair quality min(q_a, q_b), samples a method could not assess count as
+/// lowest quality. The oracle discards by the comparison score itself: the best any quality measure could do.</summary>
+public static class QualityEvaluation
+{
+    /// <summary>Name of the oracle row.</summary>
+    public const string OracleName = "oracle";
+
+    /// <summary>Evaluates every method in <paramref name="qualities"/> on <paramref name="comparisons"/>.</summary>
+    public static EvaluationResult Evaluate(IReadOnlyList<Comparison> comparisons, QualityTable qualities, EvaluationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(comparisons);
+        ArgumentNullException.ThrowIfNull(qualities);
+        options ??= new EvaluationOptions();
+        var mated = comparisons.Where(c => c.Mated).ToList();
+        var nonMated = comparisons.Where(c => !c.Mated).Select(c => c.Similarity).ToList();
+        if (mated.Count == 0) throw new ArgumentException("no mated comparisons: an FNMR-EDC needs them");
+        var matedScores = mated.Select(c => c.Similarity).ToList();
+
+        double threshold;
+        string rule;
+        if (options.StartingError is { } e)
+        {
+            threshold = ErrorVersusDiscard.ThresholdForStartingError(EdcErrorType.Fnmr, matedScores, e);
+            rule = $"starting FNMR {e}";
+        }
+        else
+        {
+            if (nonMated.Count == 0) throw new ArgumentException("no non-mated comparisons to fix the threshold at an FMR; give a starting error instead");
+            threshold = Face.Verification.ThresholdAtFalseMatchRate(nonMated, options.TargetFmr);
+            rule = $"FMR {options.TargetFmr} on {nonMated.Count} non-mated comparisons";
+        }
+
+        var results = new List<MethodResult>();
+        for (int m = 0; m < qualities.Methods.Count; m++)
+        {
+            int unassessed = 0;
+            var pairQualities = new double[mated.Count];
+            for (int i = 0; i < mated.Count; i++)
+            {
+                double qa = qualities.Quality(mated[i].SampleA, m), qb = qualities.Quality(mated[i].SampleB, m);
+                if (double.IsNaN(qa) || double.IsNaN(qb)) unassessed++;
+                pairQualities[i] = ErrorVersusDiscard.PairQuality(Assessed(qa), Assessed(qb));
+            }
+            results.Add(new MethodResult(qualities.Methods[m], ErrorVersusDiscard.Compute(EdcErrorType.Fnmr, matedScores, pairQualities, threshold),
+                unassessed, options.DiscardLimits));
+        }
+        results.Add(new MethodResult(OracleName, ErrorVersusDiscard.Compute(EdcErrorType.Fnmr, matedScores, matedScores, threshold), 0, options.DiscardLimits));
+        return new EvaluationResult(threshold, rule, mated.Count, nonMated.Count, results, options.DiscardLimits);
+    }
+
+    private static double Assessed(double q) => double.IsNaN(q) ? double.NegativeInfinity : q;
+}
