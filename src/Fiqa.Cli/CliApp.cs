@@ -18,6 +18,7 @@ public static class CliApp
             CompareCommand.Create(io),
             DemoCommand.Create(io),
             BenchCommand.Create(io),
+            EvalCommand.Create(io),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

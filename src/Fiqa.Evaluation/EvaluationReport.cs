@@ -4,12 +4,16 @@ using System.Text.Json;
 
 namespace Fiqa.Evaluation;
 
-/// <summary>Writes an evaluation as <c>results.json</c> (machine-readable, every curve) and <c>report.md</c> (a pAUC
-/// table sorted best first, ready for a paper).</summary>
+/// <summary>Writes an evaluation as <c>results.json</c> (machine-readable, every curve), <c>report.md</c> and
+/// <c>report.html</c> (a pAUC table sorted best first, ready for a paper) and the EDC figure <c>edc.png</c>/<c>edc.svg</c>.</summary>
 public static class EvaluationReport
 {
-    /// <summary>Writes both files into <paramref name="directory"/> (created if needed); returns their paths.</summary>
-    public static IReadOnlyList<string> Write(EvaluationResult result, string directory)
+    /// <summary>Writes every file into <paramref name="directory"/> (created if needed); returns their paths in the
+    /// order results.json, report.md, report.html, edc.png, edc.svg.</summary>
+    /// <param name="result">The evaluation.</param>
+    /// <param name="directory">Output folder.</param>
+    /// <param name="fontPath">Label font for the plots (default: <see cref="EdcPlot.LocateFont"/>).</param>
+    public static IReadOnlyList<string> Write(EvaluationResult result, string directory, string? fontPath = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         Directory.CreateDirectory(directory);
@@ -17,7 +21,51 @@ public static class EvaluationReport
         File.WriteAllText(json, Json(result));
         var md = Path.Combine(directory, "report.md");
         File.WriteAllText(md, Markdown(result));
-        return [json, md];
+        var png = Path.Combine(directory, "edc.png");
+        var svg = Path.Combine(directory, "edc.svg");
+        EdcPlot.Save(result, png, svg, EdcPlot.LocateFont(fontPath));
+        var html = Path.Combine(directory, "report.html");
+        File.WriteAllText(html, Html(result, File.ReadAllText(svg)));
+        return [json, md, html, png, svg];
+    }
+
+    /// <summary>A self-contained HTML page: setting, the EDC figure (inline SVG) and the pAUC table.</summary>
+    public static string Html(EvaluationResult result, string svg)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var inv = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Fiqa FNMR-EDC evaluation</title>");
+        sb.AppendLine("<style>body{font-family:sans-serif;max-width:960px;margin:2em auto;color:#222}table{border-collapse:collapse}" +
+            "th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}th:nth-child(2),td:nth-child(2){text-align:left}" +
+            "tr.oracle{color:#666;font-style:italic}</style></head><body>");
+        sb.AppendLine("<h1>FNMR-EDC evaluation</h1>");
+        sb.AppendLine(inv, $"<p>Threshold {result.Threshold:F4} ({System.Net.WebUtility.HtmlEncode(result.ThresholdRule)}); {result.MatedCount} mated comparisons; " +
+            $"FNMR at 0 % discard {result.Methods[0].Curve.StartingError:P2}. Lower pAUC is better.</p>");
+        sb.AppendLine(svg[svg.IndexOf("<svg", StringComparison.Ordinal)..]);
+        sb.AppendLine("<table id=\"pauc\"><thead><tr><th>rank</th><th>method</th>");
+        foreach (var d in result.DiscardLimits)
+            sb.Append(inv, $"<th>pAUC@{Key(d)}</th><th>normalised@{Key(d)}</th><th>minus best@{Key(d)}</th>");
+        sb.AppendLine("<th>ERC AUC (CR-FIQA)</th><th>unassessed pairs</th></tr></thead><tbody>");
+        int rank = 1;
+        foreach (var m in Ranked(result))
+        {
+            sb.Append(inv, $"<tr{(m.Method == QualityEvaluation.OracleName ? " class=\"oracle\"" : "")}><td>{rank++}</td><td>{System.Net.WebUtility.HtmlEncode(m.Method)}</td>");
+            for (int i = 0; i < result.DiscardLimits.Count; i++)
+                sb.Append(inv, $"<td>{m.PartialAreas[i]:F5}</td><td>{m.NormalizedPartialAreas[i]:F4}</td><td>{m.PartialAreasMinusBest[i]:F5}</td>");
+            sb.AppendLine(inv, $"<td>{Erc(m)}</td><td>{m.UnassessedPairs}</td></tr>");
+        }
+        sb.AppendLine("</tbody></table></body></html>");
+        return sb.ToString();
+    }
+
+    private static string Erc(MethodResult m) => m.Erc is { } e ? e.Area.ToString("F5", CultureInfo.InvariantCulture) : "–";
+
+    /// <summary>Methods best first: by pAUC at the first discard limit, then by name.</summary>
+    public static IEnumerable<MethodResult> Ranked(EvaluationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result.Methods.OrderBy(m => m.PartialAreas.Count > 0 ? m.PartialAreas[0] : 0).ThenBy(m => m.Method, StringComparer.Ordinal);
     }
 
     private static string Key(double d) => d.ToString("0.###", CultureInfo.InvariantCulture);
@@ -46,6 +94,22 @@ public static class EvaluationReport
                 WriteByLimit(w, "pauc_normalized", result.DiscardLimits, m.NormalizedPartialAreas);
                 WriteByLimit(w, "pauc_minus_best", result.DiscardLimits, m.PartialAreasMinusBest);
                 w.WriteNumber("unassessed_pairs", m.UnassessedPairs);
+                if (m.Erc is { } erc)
+                {
+                    w.WriteStartObject("erc");
+                    w.WriteNumber("fmr", erc.TargetFmr);
+                    w.WriteNumber("auc_trapezoid", erc.Area);
+                    w.WriteStartArray("curve");
+                    for (int i = 0; i < erc.RejectFractions.Count; i++)
+                    {
+                        w.WriteStartArray();
+                        w.WriteNumberValue(erc.RejectFractions[i]);
+                        w.WriteNumberValue(erc.Fnmr[i]);
+                        w.WriteEndArray();
+                    }
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                }
                 w.WriteStartArray("curve");
                 for (int i = 0; i < m.Curve.DiscardFractions.Count; i++)
                 {
@@ -86,21 +150,22 @@ public static class EvaluationReport
         sb.AppendLine("Pair quality = min of the two samples' qualities; samples a method could not assess are discarded first.");
         sb.AppendLine("pAUC: stepwise area under the EDC up to the discard limit (lower is better); normalised: ÷ (FNMR₀ · limit), 1 = no better than not discarding;");
         sb.AppendLine("minus best: pAUC − area under the theoretical best curve max(0, FNMR₀ − x). The oracle discards by the comparison score itself.");
+        sb.AppendLine("ERC AUC: CR-FIQA's variant — threshold recomputed at each 5 % reject step on the remaining non-mated comparisons, trapezoid area over 0–95 %.");
         sb.AppendLine();
         var limits = result.DiscardLimits;
         sb.Append("| rank | method |");
         foreach (var d in limits) sb.Append(inv, $" pAUC@{Key(d)} | normalised@{Key(d)} | minus best@{Key(d)} |");
-        sb.AppendLine(" unassessed pairs |");
+        sb.AppendLine(" ERC AUC (CR-FIQA) | unassessed pairs |");
         sb.Append("|---:|---|");
         foreach (var _ in limits) sb.Append("---:|---:|---:|");
-        sb.AppendLine("---:|");
+        sb.AppendLine("---:|---:|");
         int rank = 1;
-        foreach (var m in result.Methods.OrderBy(m => m.PartialAreas.Count > 0 ? m.PartialAreas[0] : 0).ThenBy(m => m.Method, StringComparer.Ordinal))
+        foreach (var m in Ranked(result))
         {
             sb.Append(inv, $"| {rank++} | {m.Method} |");
             for (int i = 0; i < limits.Count; i++)
                 sb.Append(inv, $" {m.PartialAreas[i]:F5} | {m.NormalizedPartialAreas[i]:F4} | {m.PartialAreasMinusBest[i]:F5} |");
-            sb.AppendLine(inv, $" {m.UnassessedPairs} |");
+            sb.AppendLine(inv, $" {Erc(m)} | {m.UnassessedPairs} |");
         }
         return sb.ToString();
     }

@@ -17,6 +17,9 @@ public sealed record EvaluationOptions
 /// <summary>One quality method's FNMR-EDC and its areas at each discard limit.</summary>
 public sealed record MethodResult(string Method, EdcCurve Curve, int UnassessedPairs, IReadOnlyList<double> DiscardLimits)
 {
+    /// <summary>CR-FIQA-style ERC (threshold recomputed per step), when there are non-mated comparisons.</summary>
+    public ErcCurve? Erc { get; init; }
+
     /// <summary>pAUC at each limit.</summary>
     public IReadOnlyList<double> PartialAreas => DiscardLimits.Select(Curve.PartialArea).ToList();
     /// <summary>pAUC ÷ (e₀·d) at each limit.</summary>
@@ -66,15 +69,22 @@ public static class QualityEvaluation
         for (int m = 0; m < qualities.Methods.Count; m++)
         {
             int unassessed = 0;
-            var pairQualities = new double[mated.Count];
-            for (int i = 0; i < mated.Count; i++)
+            var allPairQualities = new double[comparisons.Count];
+            var matedPairQualities = new List<double>(mated.Count);
+            for (int i = 0; i < comparisons.Count; i++)
             {
-                double qa = qualities.Quality(mated[i].SampleA, m), qb = qualities.Quality(mated[i].SampleB, m);
+                var c = comparisons[i];
+                double qa = qualities.Quality(c.SampleA, m), qb = qualities.Quality(c.SampleB, m);
+                allPairQualities[i] = ErrorVersusDiscard.PairQuality(Assessed(qa), Assessed(qb));
+                if (!c.Mated) continue;
                 if (double.IsNaN(qa) || double.IsNaN(qb)) unassessed++;
-                pairQualities[i] = ErrorVersusDiscard.PairQuality(Assessed(qa), Assessed(qb));
+                matedPairQualities.Add(allPairQualities[i]);
             }
-            results.Add(new MethodResult(qualities.Methods[m], ErrorVersusDiscard.Compute(EdcErrorType.Fnmr, matedScores, pairQualities, threshold),
-                unassessed, options.DiscardLimits));
+            results.Add(new MethodResult(qualities.Methods[m], ErrorVersusDiscard.Compute(EdcErrorType.Fnmr, matedScores, matedPairQualities, threshold),
+                unassessed, options.DiscardLimits)
+            {
+                Erc = nonMated.Count > 0 ? ErrorVersusReject.Compute(comparisons, allPairQualities, options.TargetFmr) : null,
+            });
         }
         results.Add(new MethodResult(OracleName, ErrorVersusDiscard.Compute(EdcErrorType.Fnmr, matedScores, matedScores, threshold), 0, options.DiscardLimits));
         return new EvaluationResult(threshold, rule, mated.Count, nonMated.Count, results, options.DiscardLimits);

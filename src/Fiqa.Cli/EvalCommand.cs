@@ -1,0 +1,175 @@
+using System.CommandLine;
+using System.Globalization;
+using Fiqa.Evaluation;
+using Fiqa.Face;
+using Fiqa.Face.Models;
+
+namespace Fiqa.Cli;
+
+/// <summary><c>fiqa eval</c>: FNMR-EDC and pAUC for quality methods, from a folder of identities or from score files.</summary>
+internal static class EvalCommand
+{
+    /// <summary>Quality methods computable from the face pipeline today (more arrive with the quality-vector and
+    /// unified-score work). Each reads one value per face; higher = better.</summary>
+    private static readonly string[] KnownMethods = ["norm"];
+
+    public static Command Create(CliOutput io)
+    {
+        var common = new CommonOptions();
+        var data = new Option<string?>("--data") { Description = "Folder with one sub-folder per identity" };
+        var comparisons = new Option<string?>("--comparisons") { Description = "comparisons.csv: sample_a,sample_b,similarity,mated" };
+        var qualities = new Option<string?>("--qualities") { Description = "qualities.csv: sample,<method>,..." };
+        var methods = new Option<string>("--methods") { Description = "Quality methods for --data (available: norm = embedding magnitude)", DefaultValueFactory = _ => "norm" };
+        var frModel = new Option<string>("--fr-model") { Description = "Embedder for the comparisons (name or manifest path)", DefaultValueFactory = _ => "fr_feature" };
+        var qualityModel = new Option<string?>("--quality-model") { Description = "Embedder whose norm gives the quality (cross-model); default: the FR model" };
+        var fmr = new Option<double>("--fmr") { Description = "Fix the threshold at this FMR on the non-mated comparisons", DefaultValueFactory = _ => 1e-3 };
+        var startingError = new Option<double?>("--starting-error") { Description = "Instead fix it so FNMR at 0 % discard is about this" };
+        var discard = new Option<string>("--discard") { Description = "pAUC discard limits, comma-separated", DefaultValueFactory = _ => "0.2,0.3" };
+        var pairs = new Option<string?>("--pairs") { Description = "With --data: an LFW-style pair file instead of all pairs (name/name_0001.jpg layout)" };
+        var nonMated = new Option<int?>("--non-mated") { Description = "With --data: sample this many non-mated pairs (default: all)" };
+        var seed = new Option<int>("--seed") { Description = "Seed for the non-mated sample", DefaultValueFactory = _ => 1 };
+        var cache = new Option<string?>("--cache") { Description = "Feature cache folder (default ~/.cache/fiqa/eval)" };
+        var output = new Option<string>("--out", "-o") { Description = "Output folder: results.json, report.md, report.html, edc.png, edc.svg", Required = true };
+        var command = new Command("eval", "Error-versus-Discard evaluation of quality methods")
+        {
+            data, comparisons, qualities, pairs, methods, frModel, qualityModel, fmr, startingError, discard, nonMated, seed, cache, output,
+        };
+        common.AddTo(command);
+        command.SetAction(p =>
+        {
+            var options = new EvaluationOptions
+            {
+                TargetFmr = p.GetValue(fmr),
+                StartingError = p.GetValue(startingError),
+                DiscardLimits = ParseLimits(p.GetValue(discard)!),
+            };
+            if (options.TargetFmr is <= 0 or >= 1) throw new UsageException("--fmr must be in (0, 1)");
+            if (options.StartingError is <= 0 or >= 1) throw new UsageException("--starting-error must be in (0, 1)");
+            var outDir = p.GetRequiredValue(output);
+            IReadOnlyList<Comparison> comps;
+            QualityTable table;
+            if (p.GetValue(data) is { } dataDir)
+            {
+                if (p.GetValue(comparisons) is not null || p.GetValue(qualities) is not null)
+                    throw new UsageException("give either --data or --comparisons with --qualities, not both");
+                var chosen = p.GetValue(methods)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                var unknown = chosen.Where(m => !KnownMethods.Contains(m)).ToList();
+                if (unknown.Count > 0) throw new UsageException($"unknown quality method(s): {string.Join(", ", unknown)}; available: {string.Join(", ", KnownMethods)}");
+                try
+                {
+                    (comps, table) = FromDataset(p, common, dataDir, chosen, p.GetValue(frModel)!, p.GetValue(qualityModel), p.GetValue(pairs),
+                        p.GetValue(nonMated), p.GetValue(seed), p.GetValue(cache), io);
+                }
+                catch (FormatException e)
+                {
+                    throw new UsageException(e.Message, e);
+                }
+                Directory.CreateDirectory(outDir);
+                ScoreFiles.WriteComparisons(Path.Combine(outDir, "comparisons.csv"), comps);
+                ScoreFiles.WriteQualities(Path.Combine(outDir, "qualities.csv"), table, comps.SelectMany(c => new[] { c.SampleA, c.SampleB }).Distinct());
+            }
+            else
+            {
+                var c = p.GetValue(comparisons);
+                var q = p.GetValue(qualities);
+                if (c is null || q is null) throw new UsageException("give --data DIR, or --comparisons FILE with --qualities FILE");
+                try
+                {
+                    comps = ScoreFiles.ReadComparisons(c);
+                    table = ScoreFiles.ReadQualities(q);
+                }
+                catch (FormatException e)
+                {
+                    throw new UsageException(e.Message, e);
+                }
+            }
+            var result = QualityEvaluation.Evaluate(comps, table, options);
+            var files = EvaluationReport.Write(result, outDir);
+            io.Out.Write(EvaluationReport.Markdown(result));
+            io.Error.WriteLine($"fiqa eval: wrote {string.Join(", ", files.Select(Path.GetFileName))} to {outDir}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static double[] ParseLimits(string text)
+    {
+        var limits = new List<double>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || d <= 0 || d > 1)
+                throw new UsageException($"--discard: '{part}' is not a fraction in (0, 1]");
+            limits.Add(d);
+        }
+        if (limits.Count == 0) throw new UsageException("--discard needs at least one limit");
+        return limits.ToArray();
+    }
+
+    private static (IReadOnlyList<Comparison>, QualityTable) FromDataset(ParseResult p, CommonOptions common, string dir, string[] methods,
+        string frModel, string? qualityModel, string? pairFile, int? maxNonMated, int seed, string? cacheDir, CliOutput io)
+    {
+        var dataset = IdentityDataset.FromFolder(dir, InputFiles.ImageExtensions);
+        cacheDir ??= Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "fiqa", "eval");
+        var decode = common.Decode(p);
+        var fr = Features(p, common, dataset, frModel, cacheDir, decode, io);
+        var quality = qualityModel is null ? fr : Features(p, common, dataset, qualityModel, cacheDir, decode, io);
+
+        // Samples without a face cannot be compared; they are left out and counted.
+        var usable = Enumerable.Range(0, dataset.Samples.Count).Where(i => fr[i] is not null).ToList();
+        int dropped = dataset.Samples.Count - usable.Count;
+        if (dropped > 0) io.Error.WriteLine($"fiqa eval: {dropped} of {dataset.Samples.Count} images had no usable face and are left out");
+        var (mated, nonMated) = pairFile is null
+            ? IdentityDataset.Pairs(usable.Select(i => dataset.Samples[i].Identity).ToList(), maxNonMated, seed)
+            : IdentityDataset.PairsFromLfwFile(pairFile, usable.Select(i => dataset.Samples[i].Id).ToList());
+        var comps = new List<Comparison>(mated.Count + nonMated.Count);
+        foreach (var (list, isMated) in new[] { (mated, true), (nonMated, false) })
+            foreach (var (a, b) in list)
+            {
+                var (sa, sb) = (dataset.Samples[usable[a]], dataset.Samples[usable[b]]);
+                double similarity = System.Numerics.Tensors.TensorPrimitives.Dot(fr[usable[a]]!.AsSpan(1), fr[usable[b]]!.AsSpan(1));
+                comps.Add(new Comparison(sa.Id, sb.Id, similarity, isMated));
+            }
+        var rows = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        for (int i = 0; i < dataset.Samples.Count; i++)
+            rows[dataset.Samples[i].Id] = methods.Select(m => m switch
+            {
+                "norm" => quality[i] is { } v ? v[0] : double.NaN,
+                _ => double.NaN,
+            }).ToArray();
+        io.Error.WriteLine($"fiqa eval: {usable.Count} samples, {mated.Count} mated and {nonMated.Count} non-mated comparisons");
+        return (comps, new QualityTable(methods, rows));
+    }
+
+    // Per sample: [raw norm, unit embedding...], or null without a face. Cached by model file checksum and image content.
+    private static float[]?[] Features(ParseResult p, CommonOptions common, IdentityDataset dataset, string model, string cacheDir,
+        Imaging.DecodeOptions decode, CliOutput io)
+    {
+        var baseOptions = common.Analyzer(p, FaceParts.Embedding, allFaces: false, intraOpThreads: 1) with { Embedder = model };
+        using var analyzer = new FaceAnalyzer(baseOptions);
+        var store = ModelStore.Locate(baseOptions.ModelsDirectory);
+        string ModelKey(string name) => store.Get(name).Sha256 ?? name;
+        var key = string.Join("|", ModelKey(baseOptions.Detector), ModelKey(baseOptions.Landmarks), ModelKey(model), baseOptions.AlignedInput, baseOptions.Detection.ScoreThreshold);
+        var cache = new FeatureCache(cacheDir, key);
+        var features = new float[]?[dataset.Samples.Count];
+        var hashes = dataset.Samples.Select(s => FeatureCache.ContentHash(s.Path)).ToArray();
+        var todo = Enumerable.Range(0, hashes.Length).Where(i => !cache.TryGet(hashes[i], out _)).ToList();
+        if (todo.Count > 0)
+        {
+            analyzer.Warm();
+            int k = 0;
+            BatchRunner.Run(analyzer, todo.Select(i => dataset.Samples[i].Path).ToList(), decode, common.ThreadCount(p), io.Error, r =>
+            {
+                int i = todo[k++];
+                if (r.Status == FileStatus.Error) io.Error.WriteLine($"fiqa eval: {r.Path}: {r.Error}");
+                var e = r.Status == FileStatus.Ok ? r.Faces[0].Embedding : null;
+                cache.Add(hashes[i], e is null ? [float.NaN] : [e.Norm, .. e.Vector]);
+            });
+        }
+        for (int i = 0; i < features.Length; i++)
+        {
+            cache.TryGet(hashes[i], out var v);
+            features[i] = float.IsNaN(v[0]) ? null : v;
+        }
+        return features;
+    }
+}

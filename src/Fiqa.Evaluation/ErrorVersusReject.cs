@@ -1,0 +1,59 @@
+namespace Fiqa.Evaluation;
+
+/// <summary>CR-FIQA's "ERC" (fdbtrs/CR-FIQA ERC/erc.py): unlike the EDC, the threshold is recomputed at every step
+/// on the remaining non-mated comparisons. Steps: reject the lowest-quality fraction r of all comparisons (mated and
+/// non-mated together, ties split by position), r = 0, 0.05, …, 0.95; area by the trapezoid rule over r.</summary>
+/// <param name="TargetFmr">FMR at which each step's threshold is set.</param>
+/// <param name="RejectFractions">The grid of rejected fractions.</param>
+/// <param name="Fnmr">FNMR of the remaining mated comparisons at each step.</param>
+public sealed record ErcCurve(double TargetFmr, IReadOnlyList<double> RejectFractions, IReadOnlyList<double> Fnmr)
+{
+    /// <summary>Trapezoidal area under the curve over the whole grid (as CR-FIQA reports it).</summary>
+    public double Area
+    {
+        get
+        {
+            double area = 0;
+            for (int i = 1; i < RejectFractions.Count; i++)
+                area += (RejectFractions[i] - RejectFractions[i - 1]) * (Fnmr[i] + Fnmr[i - 1]) / 2;
+            return area;
+        }
+    }
+}
+
+/// <summary>Computes <see cref="ErcCurve"/>s.</summary>
+public static class ErrorVersusReject
+{
+    /// <summary>The ERC of comparisons with their pair qualities; null when a step has no mated or non-mated left.</summary>
+    public static ErcCurve? Compute(IReadOnlyList<Comparison> comparisons, IReadOnlyList<double> pairQualities, double targetFmr,
+        double step = 0.05, double maxReject = 0.95)
+    {
+        ArgumentNullException.ThrowIfNull(comparisons);
+        ArgumentNullException.ThrowIfNull(pairQualities);
+        if (comparisons.Count != pairQualities.Count) throw new ArgumentException("one pair quality per comparison");
+        int n = comparisons.Count;
+        var order = Enumerable.Range(0, n).ToArray();
+        var keys = pairQualities.ToArray();
+        // Stable: equal qualities keep input order, so the result does not depend on the sort algorithm.
+        order = order.OrderBy(i => keys[i]).ToArray();
+        var rates = new List<double>();
+        var fnmr = new List<double>();
+        for (int k = 0; k * step <= maxReject + 1e-12; k++)
+        {
+            double rate = Math.Round(k * step, 10);
+            int first = (int)(rate * n);
+            var mated = new List<double>();
+            var nonMated = new List<double>();
+            for (int i = first; i < n; i++)
+            {
+                var c = comparisons[order[i]];
+                (c.Mated ? mated : nonMated).Add(c.Similarity);
+            }
+            if (mated.Count == 0 || nonMated.Count == 0) return null;
+            double threshold = Face.Verification.ThresholdAtFalseMatchRate(nonMated, targetFmr);
+            rates.Add(rate);
+            fnmr.Add(mated.Count(s => s < threshold) / (double)mated.Count);
+        }
+        return new ErcCurve(targetFmr, rates, fnmr);
+    }
+}

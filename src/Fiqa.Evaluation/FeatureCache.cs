@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Security.Cryptography;
+
+namespace Fiqa.Evaluation;
+
+/// <summary>Per-image results cached on disk, keyed by the model's identity and the SHA-256 of the image bytes, so a
+/// re-run (another method, another discard limit) skips the face pipeline. One tab-separated line per image:
+/// content hash, then the values (round-trip precision); NaN marks "no face".</summary>
+public sealed class FeatureCache
+{
+    private readonly string _file;
+    private readonly Dictionary<string, float[]> _entries = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    /// <summary>Opens (or starts) the cache of one model configuration in <paramref name="directory"/>.</summary>
+    /// <param name="directory">Cache folder.</param>
+    /// <param name="modelKey">Identifies everything that changes the values (model checksums, options).</param>
+    public FeatureCache(string directory, string modelKey)
+    {
+        Directory.CreateDirectory(directory);
+        _file = Path.Combine(directory, Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(modelKey)))[..16] + ".tsv");
+        if (!File.Exists(_file)) return;
+        foreach (var line in File.ReadLines(_file))
+        {
+            var parts = line.Split('\t');
+            if (parts.Length < 2) continue; // a line cut short by an interrupted run
+            _entries[parts[0]] = parts.Skip(1).Select(p => float.Parse(p, CultureInfo.InvariantCulture)).ToArray();
+        }
+    }
+
+    /// <summary>Entries loaded or added.</summary>
+    public int Count => _entries.Count;
+
+    /// <summary>The SHA-256 (hex) of a file's bytes.</summary>
+    public static string ContentHash(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    /// <summary>Cached values for a content hash.</summary>
+    public bool TryGet(string contentHash, out float[] values)
+    {
+        lock (_lock) return _entries.TryGetValue(contentHash, out values!);
+    }
+
+    /// <summary>Adds values and appends them to the cache file at once (nothing computed is lost if the run stops).</summary>
+    public void Add(string contentHash, float[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        lock (_lock)
+        {
+            if (!_entries.TryAdd(contentHash, values)) return;
+            File.AppendAllText(_file, contentHash + "\t" + string.Join('\t', values.Select(v => v.ToString("R", CultureInfo.InvariantCulture))) + "\n");
+        }
+    }
+}

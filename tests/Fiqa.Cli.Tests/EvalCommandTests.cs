@@ -1,0 +1,104 @@
+using System.Text.Json;
+using Fiqa.Imaging;
+using Fiqa.Tests;
+
+namespace Fiqa.Cli.Tests;
+
+public class EvalCommandTests
+{
+    [Fact]
+    public void Eval_IdentityFolder_WritesReportWithOracleBest_AndIsDeterministic()
+    {
+        var cache = TestData.TempDirectory();
+        var out1 = TestData.TempDirectory();
+        var out2 = TestData.TempDirectory();
+        string[] args = ["eval", "--data", TestData.File("dlib/johns"), "--starting-error", "0.05", "--cache", cache];
+        var first = CliRunner.Run([.. args, "--out", out1, "--threads", "2"]);
+        Assert.True(first.Code == 0, first.Err);
+        var second = CliRunner.Run([.. args, "--out", out2, "--threads", "1"]); // from the cache, one thread
+        Assert.Equal(0, second.Code);
+        Assert.Equal(File.ReadAllText(Path.Combine(out1, "results.json")), File.ReadAllText(Path.Combine(out2, "results.json")));
+
+        var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(out1, "results.json"))).RootElement;
+        Assert.Equal(275, json.GetProperty("mated_comparisons").GetInt32());
+        Assert.Equal(1210, json.GetProperty("non_mated_comparisons").GetInt32());
+        var methods = json.GetProperty("methods");
+        double norm = methods.GetProperty("norm").GetProperty("pauc").GetProperty("0.2").GetDouble();
+        double oracle = methods.GetProperty("oracle").GetProperty("pauc").GetProperty("0.2").GetDouble();
+        double fnmr0 = methods.GetProperty("norm").GetProperty("fnmr0").GetDouble();
+        Assert.InRange(fnmr0, 0.04, 0.06);
+        Assert.True(oracle <= norm, $"oracle {oracle} vs norm {norm}");
+        Assert.True(norm < fnmr0 * 0.2, "the embedding norm must beat discarding at random on the johns");
+
+        var png = ImageDecoder.Decode(Path.Combine(out1, "edc.png"));
+        Assert.True(png.Width >= 600 && png.Height >= 400);
+        Assert.True(png.Pixels.Distinct().Count() > 10, "the plot is not blank");
+        var html = File.ReadAllText(Path.Combine(out1, "report.html"));
+        Assert.Contains("<table id=\"pauc\">", html);
+        Assert.Contains("<svg", html);
+        Assert.Contains("| 1 | oracle |", first.Out);
+        Assert.True(File.Exists(Path.Combine(out1, "comparisons.csv")) && File.Exists(Path.Combine(out1, "qualities.csv")));
+    }
+
+    [Fact]
+    public void Eval_ExternalScores_RoundTripThroughCsv()
+    {
+        // The files one run writes are the input format for evaluating other tools' scores.
+        var dir = TestData.TempDirectory();
+        File.WriteAllLines(Path.Combine(dir, "comparisons.csv"),
+        [
+            "sample_a,sample_b,similarity,mated",
+            "a1,a2,0.9,1", "a1,a3,0.2,1", "a2,a3,0.3,1", "b1,b2,0.8,1", "b1,b3,0.7,1", "b2,b3,0.6,1",
+            "a1,b1,0.1,0", "a2,b2,0.0,0", "a3,b3,0.45,0",
+        ]);
+        File.WriteAllLines(Path.Combine(dir, "qualities.csv"),
+            ["sample,toolX", "a1,0.9", "a2,0.8", "a3,0.1", "b1,0.7", "b2,0.6", "b3,0.5"]);
+        var outDir = Path.Combine(dir, "out");
+        var r = CliRunner.Run("eval", "--comparisons", Path.Combine(dir, "comparisons.csv"), "--qualities", Path.Combine(dir, "qualities.csv"),
+            "--starting-error", "0.3", "--discard", "0.5", "--out", outDir);
+        Assert.True(r.Code == 0, r.Err);
+        var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "results.json"))).RootElement;
+        Assert.Equal(0.45, json.GetProperty("threshold").GetDouble(), 12);
+        Assert.Equal(2 / 6.0 * 2 / 6.0, json.GetProperty("methods").GetProperty("toolX").GetProperty("pauc").GetProperty("0.5").GetDouble(), 12);
+    }
+
+    [Fact]
+    public void Eval_LfwPairFile_UsesExactlyThosePairs()
+    {
+        // An LFW-layout copy of two johns: name/name_0001.jpg …
+        var root = TestData.TempDirectory();
+        foreach (var name in new[] { "John_Salley", "John_Simm" })
+        {
+            Directory.CreateDirectory(Path.Combine(root, name));
+            var files = Directory.GetFiles(TestData.File($"dlib/johns/{name}")).Order(StringComparer.Ordinal).Take(4).ToList();
+            for (int i = 0; i < files.Count; i++) File.Copy(files[i], Path.Combine(root, name, $"{name}_{i + 1:D4}.jpg"));
+        }
+        var pairs = Path.Combine(root, "pairs.txt");
+        File.WriteAllLines(pairs, ["1 3", "John_Salley 1 2", "John_Salley 3 4", "John_Simm 1 4", "John_Salley 1 John_Simm 2", "John_Simm 3 John_Salley 4"]);
+        var outDir = TestData.TempDirectory();
+        var r = CliRunner.Run("eval", "--data", root, "--pairs", pairs, "--starting-error", "0.5", "--cache", TestData.TempDirectory(), "--out", outDir);
+        Assert.True(r.Code == 0, r.Err);
+        var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "results.json"))).RootElement;
+        Assert.Equal(3, json.GetProperty("mated_comparisons").GetInt32());
+        Assert.Equal(2, json.GetProperty("non_mated_comparisons").GetInt32());
+
+        File.AppendAllLines(pairs, ["John_Simm 1 9"]);
+        var bad = CliRunner.Run("eval", "--data", root, "--pairs", pairs, "--out", outDir, "--cache", TestData.TempDirectory());
+        Assert.Equal(2, bad.Code);
+        Assert.Contains("pairs.txt:7", bad.Err);
+        Assert.Contains("John_Simm/John_Simm_0009", bad.Err);
+    }
+
+    [Theory]
+    [InlineData("eval", "--out", "x")]
+    [InlineData("eval", "--comparisons", "c.csv", "--out", "x")]
+    [InlineData("eval", "--data", "d", "--comparisons", "c.csv", "--qualities", "q.csv", "--out", "x")]
+    [InlineData("eval", "--data", "d", "--methods", "magic", "--out", "x")]
+    [InlineData("eval", "--comparisons", "c.csv", "--qualities", "q.csv", "--discard", "1.5", "--out", "x")]
+    public void Eval_BadArguments_ExitCode2(params string[] args)
+    {
+        var (code, _, stderr) = CliRunner.Run(args);
+        Assert.Equal(2, code);
+        Assert.StartsWith("fiqa", stderr);
+    }
+}
