@@ -21,7 +21,7 @@ internal static class EvalCommand
         var qualities = new Option<string?>("--qualities") { Description = "qualities.csv: sample,<method>,..." };
         var methods = new Option<string>("--methods") { Description = "Quality methods for --data (available: norm = embedding magnitude)", DefaultValueFactory = _ => "norm" };
         var frModel = new Option<string>("--fr-model") { Description = "Embedder for the comparisons (name or manifest path)", DefaultValueFactory = _ => "fr_feature" };
-        var qualityModel = new Option<string?>("--quality-model") { Description = "Embedder whose norm gives the quality (cross-model); default: the FR model" };
+        var qualityModel = new Option<string?>("--quality-model") { Description = "A second embedder: adds cross-model rows (quality from it, comparisons from --fr-model)" };
         var fmr = new Option<double>("--fmr") { Description = "Fix the threshold at this FMR on the non-mated comparisons", DefaultValueFactory = _ => 1e-3 };
         var startingError = new Option<double?>("--starting-error") { Description = "Instead fix it so FNMR at 0 % discard is about this" };
         var discard = new Option<string>("--discard") { Description = "pAUC discard limits, comma-separated", DefaultValueFactory = _ => "0.2,0.3" };
@@ -112,7 +112,7 @@ internal static class EvalCommand
         cacheDir ??= Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "fiqa", "eval");
         var decode = common.Decode(p);
         var fr = Features(p, common, dataset, frModel, cacheDir, decode, io);
-        var quality = qualityModel is null ? fr : Features(p, common, dataset, qualityModel, cacheDir, decode, io);
+        var quality = qualityModel is null ? null : Features(p, common, dataset, qualityModel, cacheDir, decode, io);
 
         // Samples without a face cannot be compared; they are left out and counted.
         var usable = Enumerable.Range(0, dataset.Samples.Count).Where(i => fr[i] is not null).ToList();
@@ -129,15 +129,19 @@ internal static class EvalCommand
                 double similarity = System.Numerics.Tensors.TensorPrimitives.Dot(fr[usable[a]]!.AsSpan(1), fr[usable[b]]!.AsSpan(1));
                 comps.Add(new Comparison(sa.Id, sb.Id, similarity, isMated));
             }
+        // Same-model rows always; with a second model, cross-model rows too (quality from it, comparisons from the FR model).
+        var sources = new List<(string Suffix, float[]?[] Features)> { ("", fr) };
+        if (quality is not null) sources.Add(($"@{Path.GetFileNameWithoutExtension(qualityModel)}", quality));
+        var names = sources.SelectMany(src => methods.Select(m => m + src.Suffix)).ToList();
         var rows = new Dictionary<string, double[]>(StringComparer.Ordinal);
         for (int i = 0; i < dataset.Samples.Count; i++)
-            rows[dataset.Samples[i].Id] = methods.Select(m => m switch
+            rows[dataset.Samples[i].Id] = sources.SelectMany(src => methods.Select(m => m switch
             {
-                "norm" => quality[i] is { } v ? v[0] : double.NaN,
+                "norm" => src.Features[i] is { } v ? v[0] : double.NaN,
                 _ => double.NaN,
-            }).ToArray();
+            })).ToArray();
         io.Error.WriteLine($"fiqa eval: {usable.Count} samples, {mated.Count} mated and {nonMated.Count} non-mated comparisons");
-        return (comps, new QualityTable(methods, rows));
+        return (comps, new QualityTable(names, rows));
     }
 
     // Per sample: [raw norm, unit embedding...], or null without a face. Cached by model file checksum and image content.

@@ -89,6 +89,22 @@ public class EvalCommandTests
         Assert.Contains("John_Simm/John_Simm_0009", bad.Err);
     }
 
+    [Fact]
+    public void Eval_SecondModel_AddsCrossModelRows()
+    {
+        // The "second" model is a copy of the default embedder under another name: its cross-model row must equal the
+        // same-model row exactly, which checks the plumbing without needing a second network.
+        var models = TestData.TempDirectory();
+        foreach (var f in Directory.GetFiles(TestData.ModelsRoot)) File.Copy(f, Path.Combine(models, Path.GetFileName(f)));
+        File.WriteAllText(Path.Combine(models, "copy.json"), File.ReadAllText(Path.Combine(models, "fr_feature.json")));
+        var outDir = TestData.TempDirectory();
+        var r = CliRunner.Run("eval", "--data", TestData.File("dlib/johns"), "--models", models, "--quality-model", "copy",
+            "--starting-error", "0.05", "--cache", TestData.TempDirectory(), "--out", outDir);
+        Assert.True(r.Code == 0, r.Err);
+        var methods = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "results.json"))).RootElement.GetProperty("methods");
+        Assert.Equal(methods.GetProperty("norm").GetProperty("pauc").ToString(), methods.GetProperty("norm@copy").GetProperty("pauc").ToString());
+    }
+
     [Theory]
     [InlineData("eval", "--out", "x")]
     [InlineData("eval", "--comparisons", "c.csv", "--out", "x")]
