@@ -1,18 +1,16 @@
-using Fiqa.Face;
-using Fiqa.Imaging;
 using Spectre.Console;
 
 namespace Fiqa.Cli;
 
-/// <summary>Runs the analyser over many files with a fixed number of workers and hands results back strictly in
-/// input order, each as soon as it and all before it are done — so output is identical for any thread count and
-/// nothing computed is lost if a later file fails.</summary>
+/// <summary>Runs one job per file with a fixed number of workers and hands results back strictly in input order,
+/// each as soon as it and all before it are done — so output is identical for any thread count and nothing computed
+/// is lost if a later file fails.</summary>
 internal static class BatchRunner
 {
-    public static void Run(FaceAnalyzer analyzer, IReadOnlyList<string> files, DecodeOptions decode, int workers,
-        TextWriter progressTo, Action<FileAnalysis> onResult)
+    public static void Run<T>(IReadOnlyList<string> files, Func<string, T> job, int workers, TextWriter progressTo, Action<T> onResult)
+        where T : class
     {
-        var results = new FileAnalysis?[files.Count];
+        var results = new T?[files.Count];
         int next = 0, emitted = 0;
         var gate = new object();
         void Emit()
@@ -31,7 +29,7 @@ internal static class BatchRunner
             {
                 int i = Interlocked.Increment(ref next) - 1;
                 if (i >= files.Count) return;
-                var r = FileAnalysis.Run(analyzer, files[i], decode);
+                var r = job(files[i]);
                 lock (gate)
                 {
                     results[i] = r;

@@ -19,6 +19,7 @@ public static class CliApp
             DemoCommand.Create(io),
             BenchCommand.Create(io),
             EvalCommand.Create(io),
+            MeasuresCommand.Create(io),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -161,7 +161,7 @@ internal static class EvalCommand
         {
             analyzer.Warm();
             int k = 0;
-            BatchRunner.Run(analyzer, todo.Select(i => dataset.Samples[i].Path).ToList(), decode, common.ThreadCount(p), io.Error, r =>
+            BatchRunner.Run(todo.Select(i => dataset.Samples[i].Path).ToList(), f => FileAnalysis.Run(analyzer, f, decode), common.ThreadCount(p), io.Error, r =>
             {
                 int i = todo[k++];
                 if (r.Status == FileStatus.Error) io.Error.WriteLine($"fiqa eval: {r.Path}: {r.Error}");

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Fiqa.Face;
+using Fiqa.Quality;
 
 namespace Fiqa.Cli;
 
@@ -10,9 +11,10 @@ public static class FaceJson
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The records for one file: one per face, or one no_face / error record.</summary>
-    public static IEnumerable<string> Records(FileAnalysis file, bool includeEmbedding)
+    public static IEnumerable<string> Records(FaceAssessment assessment, bool includeEmbedding)
     {
-        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(assessment);
+        var file = assessment.Analysis;
         if (file.Status != FileStatus.Ok)
         {
             yield return Write(w =>
@@ -23,11 +25,12 @@ public static class FaceJson
             });
             yield break;
         }
-        foreach (var face in file.Faces) yield return Write(w => WriteFace(w, file.Path, face, includeEmbedding));
+        foreach (var face in assessment.Faces) yield return Write(w => WriteFace(w, file.Path, face, includeEmbedding));
     }
 
-    private static void WriteFace(Utf8JsonWriter w, string path, FaceAnalysis face, bool includeEmbedding)
+    private static void WriteFace(Utf8JsonWriter w, string path, FaceQuality quality, bool includeEmbedding)
     {
+        var face = quality.Face;
         w.WriteString("file", path);
         w.WriteNumber("face", face.Index);
         w.WriteString("status", "ok");
@@ -69,6 +72,31 @@ public static class FaceJson
                 foreach (var v in e.Vector) w.WriteNumberValue(v);
                 w.WriteEndArray();
             }
+        }
+        if (quality.Quality.Count > 0)
+        {
+            w.WriteStartObject("quality");
+            foreach (var d in MeasureCatalogue.All)
+            {
+                if (!quality.Quality.TryGetValue(d.Id, out var r)) continue;
+                w.WriteStartObject(d.Id);
+                if (r.Raw is double raw) w.WriteNumber("raw", Math.Round(raw, 6, MidpointRounding.AwayFromZero));
+                else w.WriteNull("raw");
+                w.WriteNumber("scalar", r.Scalar);
+                w.WriteString("status", r.Status == MeasureStatus.Success ? "success" : "failure_to_assess");
+                if (r.Reason is not null) w.WriteString("reason", r.Reason);
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+        }
+        if (quality.Verdict is { } verdict)
+        {
+            w.WriteStartObject("verdict");
+            w.WriteBoolean("pass", verdict.Pass);
+            w.WriteStartArray("reasons");
+            foreach (var reason in verdict.Reasons) w.WriteStringValue(reason);
+            w.WriteEndArray();
+            w.WriteEndObject();
         }
     }
 

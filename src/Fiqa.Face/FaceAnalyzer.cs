@@ -21,8 +21,10 @@ public enum FaceParts
     Eyes = 8 | Landmarks,
     /// <summary>Liveness score.</summary>
     Liveness = 16,
-    /// <summary>Everything.</summary>
+    /// <summary>Everything <c>fiqa assess</c> reports (expression is loaded only when asked for: it is the largest model).</summary>
     All = Landmarks | Embedding | Pose | Eyes | Liveness,
+    /// <summary>Expression probabilities.</summary>
+    Expression = 32,
 }
 
 /// <summary>Options of <see cref="FaceAnalyzer"/>. Model names resolve through <see cref="ModelStore"/>; a value
@@ -43,6 +45,8 @@ public sealed record FaceAnalyzerOptions
     public string EyeState { get; init; } = "fr_eye";
     /// <summary>Liveness model.</summary>
     public string Liveness { get; init; } = "fr_liveness";
+    /// <summary>Expression model.</summary>
+    public string Expression { get; init; } = "fr_expression";
     /// <summary>Detector post-processing.</summary>
     public FaceDetectorOptions Detection { get; init; } = new();
     /// <summary>Analyse every detected face, not only the primary (largest) one.</summary>
@@ -76,6 +80,8 @@ public sealed record FaceAnalysis
     public EyeOpenness? Eyes { get; init; }
     /// <summary>Liveness probability, when requested.</summary>
     public float? Liveness { get; init; }
+    /// <summary>Expression class probabilities, when requested.</summary>
+    public IReadOnlyDictionary<string, float>? Expression { get; init; }
 }
 
 /// <summary>The face pipeline: detect → landmarks → 5-point alignment → embedding, plus pose, eyes and liveness.
@@ -90,6 +96,7 @@ public sealed class FaceAnalyzer : IDisposable
     private readonly Lazy<OnnxHeadPoseEstimator> _pose;
     private readonly Lazy<OnnxEyeStateClassifier> _eyes;
     private readonly Lazy<OnnxLivenessDetector> _liveness;
+    private readonly Lazy<OnnxExpressionClassifier> _expression;
 
     /// <summary>Creates the pipeline; models are located now and loaded when first needed.</summary>
     public FaceAnalyzer(FaceAnalyzerOptions? options = null)
@@ -104,6 +111,7 @@ public sealed class FaceAnalyzer : IDisposable
         _pose = new(() => new OnnxHeadPoseEstimator(Manifest(Options.HeadPose), session));
         _eyes = new(() => new OnnxEyeStateClassifier(Manifest(Options.EyeState), session));
         _liveness = new(() => new OnnxLivenessDetector(Manifest(Options.Liveness), session));
+        _expression = new(() => new OnnxExpressionClassifier(Manifest(Options.Expression), session));
     }
 
     /// <summary>The options in force.</summary>
@@ -123,6 +131,8 @@ public sealed class FaceAnalyzer : IDisposable
     public IEyeStateClassifier EyeState => _eyes.Value;
     /// <summary>The liveness model.</summary>
     public ILivenessDetector Liveness => _liveness.Value;
+    /// <summary>The expression model.</summary>
+    public IExpressionClassifier Expression => _expression.Value;
 
     /// <summary>Loads every model the configured parts need now, so the first image does not pay for it.</summary>
     public void Warm()
@@ -134,6 +144,7 @@ public sealed class FaceAnalyzer : IDisposable
         if (parts.HasFlag(FaceParts.Pose)) _ = HeadPose;
         if (parts.HasFlag(FaceParts.Eyes)) _ = EyeState;
         if (parts.HasFlag(FaceParts.Liveness)) _ = Liveness;
+        if (parts.HasFlag(FaceParts.Expression)) _ = Expression;
     }
 
     /// <summary>Faces in the image: the primary (largest) one, or all of them with <see cref="FaceAnalyzerOptions.AllFaces"/>,
@@ -151,12 +162,19 @@ public sealed class FaceAnalyzer : IDisposable
     /// unless all faces were asked for.</summary>
     public IReadOnlyList<FaceDetection> FindFaces(RgbImage image)
     {
+        var all = DetectAll(image);
+        return Options.AllFaces ? all : all.Take(1).ToList();
+    }
+
+    /// <summary>Every face box, largest first, whatever <see cref="FaceAnalyzerOptions.AllFaces"/> says (quality
+    /// measures such as SingleFacePresent look at the others too).</summary>
+    public IReadOnlyList<FaceDetection> DetectAll(RgbImage image)
+    {
         ArgumentNullException.ThrowIfNull(image);
         if (Options.AlignedInput) return [new FaceDetection(new FaceBox(0, 0, image.Width, image.Height), 1f)];
-        var ordered = Detector.Detect(image)
+        return Detector.Detect(image)
             .OrderByDescending(d => d.Box.Area).ThenByDescending(d => d.Score).ThenBy(d => d.Box.Y).ThenBy(d => d.Box.X)
             .ToList();
-        return Options.AllFaces ? ordered : ordered.Take(1).ToList();
     }
 
     /// <summary>Computes the configured parts for one face box.</summary>
@@ -182,6 +200,7 @@ public sealed class FaceAnalyzer : IDisposable
             Pose = parts.HasFlag(FaceParts.Pose) ? HeadPose.Estimate(image, detection.Box) : null,
             Eyes = parts.HasFlag(FaceParts.Eyes) && landmarks is not null ? EyeState.Classify(image, landmarks) : null,
             Liveness = parts.HasFlag(FaceParts.Liveness) ? Liveness.Score(image, detection.Box) : null,
+            Expression = parts.HasFlag(FaceParts.Expression) ? Expression.Classify(image, detection.Box) : null,
         };
     }
 
@@ -196,5 +215,6 @@ public sealed class FaceAnalyzer : IDisposable
         if (_pose.IsValueCreated) _pose.Value.Dispose();
         if (_eyes.IsValueCreated) _eyes.Value.Dispose();
         if (_liveness.IsValueCreated) _liveness.Value.Dispose();
+        if (_expression.IsValueCreated) _expression.Value.Dispose();
     }
 }

@@ -175,6 +175,13 @@ public interface IEyeStateClassifier
     EyeOpenness Classify(RgbImage image, FaceLandmarks landmarks);
 }
 
+/// <summary>Facial expression.</summary>
+public interface IExpressionClassifier
+{
+    /// <summary>Probability (0..1) of each expression class (e.g. "neutral", "happy") for the face in <paramref name="box"/>.</summary>
+    IReadOnlyDictionary<string, float> Classify(RgbImage image, FaceBox box);
+}
+
 /// <summary>Presentation-attack detection.</summary>
 public interface ILivenessDetector
 {

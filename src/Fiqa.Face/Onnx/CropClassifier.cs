@@ -3,8 +3,8 @@ using Fiqa.Imaging;
 
 namespace Fiqa.Face.Onnx;
 
-/// <summary>A classifier fed a crop around a box (grown by the manifest's crop scale) that reports the softmax
-/// probability of one named class — the shared core of the eye-state and liveness models.</summary>
+/// <summary>A classifier fed a crop around a box (grown by the manifest's crop scale) that reports softmax
+/// probabilities — the shared core of the eye-state, liveness and expression models.</summary>
 internal sealed class CropClassifier : IDisposable
 {
     private readonly OnnxModel _model;
@@ -20,11 +20,17 @@ internal sealed class CropClassifier : IDisposable
         _cropScale = manifest.Crop?.Scale ?? defaultCropScale;
     }
 
-    /// <summary>Probability (0..1) of the class for the region around <paramref name="box"/>.</summary>
-    public float Probability(RgbImage image, FaceBox box)
+    /// <summary>Class names, in output order.</summary>
+    public IReadOnlyList<string> Classes => _model.Manifest.Classes ?? [];
+
+    /// <summary>Probability (0..1) of the named class for the region around <paramref name="box"/>.</summary>
+    public float Probability(RgbImage image, FaceBox box) => (float)Probabilities(image, box)[_classIndex];
+
+    /// <summary>Softmax probabilities of every class for the region around <paramref name="box"/>.</summary>
+    public double[] Probabilities(RgbImage image, FaceBox box)
     {
         var (tensor, _) = FaceCrop.Input(image, box, _cropScale, _model.Manifest.Input);
-        return (float)Softmax.Of(_model.Run(tensor)[0])[_classIndex];
+        return Softmax.Of(_model.Run(tensor)[0]);
     }
 
     public void Dispose() => _model.Dispose();

@@ -1,0 +1,28 @@
+using Fiqa.Face.Models;
+using Fiqa.Imaging;
+
+namespace Fiqa.Face.Onnx;
+
+/// <summary>Facial-expression classifier on the face box; its manifest must name a "neutral" class.</summary>
+public sealed class OnnxExpressionClassifier : IExpressionClassifier, IDisposable
+{
+    private readonly CropClassifier _classifier;
+
+    /// <summary>Opens the expression model a manifest describes.</summary>
+    public OnnxExpressionClassifier(ModelManifest manifest, OnnxSessionOptions? session = null) =>
+        _classifier = new CropClassifier(manifest, session, "neutral", defaultCropScale: 1f);
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, float> Classify(RgbImage image, FaceBox box)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var p = _classifier.Probabilities(image, box);
+        var classes = _classifier.Classes;
+        var result = new Dictionary<string, float>(StringComparer.Ordinal);
+        for (int i = 0; i < p.Length && i < classes.Count; i++) result[classes[i]] = (float)p[i];
+        return result;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _classifier.Dispose();
+}

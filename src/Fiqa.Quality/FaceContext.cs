@@ -1,0 +1,140 @@
+using System.Numerics;
+using Fiqa.Face;
+using Fiqa.Imaging;
+
+namespace Fiqa.Quality;
+
+/// <summary>The canonical portrait: the face warped to OFIQ's 616×616 frame, with the landmarks in its coordinates and
+/// which of its pixels came from inside the original image.</summary>
+public sealed record CanonicalPortrait(RgbImage Image, AffineTransform FromOriginal, IReadOnlyList<Vector2> Landmarks, bool[] Inside);
+
+/// <summary>Everything the measures read about one face, each piece computed once, on first use, and shared:
+/// landmarks, aligned crops, embedding, pose, eye states, liveness, expression, the canonical portrait, its luminance
+/// plane and the face region. Models are touched only when a measure needs them.</summary>
+public sealed class FaceContext
+{
+    /// <summary>Side of OFIQ's canonical aligned portrait, pixels.</summary>
+    public const int PortraitSize = 616;
+
+    // OFIQ v1.0.3 canonical reference points (eye centres, nose tip, mouth corners) in the 616×616 portrait.
+    private static readonly Vector2[] PortraitTemplate = [new(251, 272), new(364, 272), new(308, 336), new(262, 402), new(355, 402)];
+
+    private readonly Lazy<FaceLandmarks> _landmarks;
+    private readonly Lazy<FaceEmbedding> _embedding;
+    private readonly Lazy<HeadPose> _pose;
+    private readonly Lazy<EyeOpenness> _eyes;
+    private readonly Lazy<float> _liveness;
+    private readonly Lazy<IReadOnlyDictionary<string, float>> _expression;
+    private readonly Lazy<CanonicalPortrait> _portrait;
+    private readonly Lazy<FloatPlane> _luminance;
+    private readonly Lazy<bool[]> _faceRegion;
+    private readonly Lazy<double[]?> _faceHistogram;
+
+    /// <summary>Creates the context of face <paramref name="index"/> in <paramref name="allFaces"/>; values already in
+    /// <paramref name="known"/> (from <see cref="FaceAnalyzer.AnalyzeFace"/>) are reused, not recomputed.</summary>
+    public FaceContext(FaceAnalyzer analyzer, RgbImage image, IReadOnlyList<FaceDetection> allFaces, int index, FaceAnalysis? known = null)
+    {
+        ArgumentNullException.ThrowIfNull(analyzer);
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(allFaces);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, allFaces.Count);
+        Image = image;
+        AllFaces = allFaces;
+        Index = index;
+        var box = allFaces[index].Box;
+        _landmarks = new(() => known?.Landmarks ?? analyzer.LandmarkDetector.Detect(image, box));
+        _embedding = new(() => known?.Embedding ?? analyzer.Embedder.Embed(analyzer.Aligner.Align(image, Landmarks.FivePoints()).Image));
+        _pose = new(() => known?.Pose ?? analyzer.HeadPose.Estimate(image, box));
+        _eyes = new(() => known?.Eyes ?? analyzer.EyeState.Classify(image, Landmarks));
+        _liveness = new(() => known?.Liveness ?? analyzer.Liveness.Score(image, box));
+        _expression = new(() => known?.Expression ?? analyzer.Expression.Classify(image, box));
+        _portrait = new(BuildPortrait);
+        _luminance = new(() => Colour.LuminancePlane(Portrait.Image));
+        _faceRegion = new(() => Region(FaceOutline(Portrait.Landmarks)));
+        _faceHistogram = new(() => RegionStatistics.Histogram(PortraitLuminance, FaceRegion));
+    }
+
+    /// <summary>The decoded, EXIF-upright image.</summary>
+    public RgbImage Image { get; }
+    /// <summary>Every detected face, largest first.</summary>
+    public IReadOnlyList<FaceDetection> AllFaces { get; }
+    /// <summary>This face's position in <see cref="AllFaces"/>.</summary>
+    public int Index { get; }
+    /// <summary>This face's detection.</summary>
+    public FaceDetection Detection => AllFaces[Index];
+
+    /// <summary>68 landmarks in original-image pixels.</summary>
+    public FaceLandmarks Landmarks => _landmarks.Value;
+    /// <summary>Identity embedding.</summary>
+    public FaceEmbedding Embedding => _embedding.Value;
+    /// <summary>Head pose, degrees.</summary>
+    public HeadPose Pose => _pose.Value;
+    /// <summary>Eye open probabilities.</summary>
+    public EyeOpenness Eyes => _eyes.Value;
+    /// <summary>Liveness probability.</summary>
+    public float Liveness => _liveness.Value;
+    /// <summary>Expression probabilities.</summary>
+    public IReadOnlyDictionary<string, float> Expression => _expression.Value;
+
+    /// <summary>Midpoint of the two eye centres, original pixels.</summary>
+    public Vector2 EyeMidpoint => (Landmarks.ImageLeftEyeCenter + Landmarks.ImageRightEyeCenter) / 2;
+
+    /// <summary>T: distance from the eye midpoint to the chin (landmark 8), original pixels — OFIQ's face-height unit.</summary>
+    public float EyeToChin => Vector2.Distance(EyeMidpoint, Landmarks.Points[8]);
+
+    /// <summary>The canonical portrait.</summary>
+    public CanonicalPortrait Portrait => _portrait.Value;
+    /// <summary>Luminance (linearised sRGB Y·255) of the portrait.</summary>
+    public FloatPlane PortraitLuminance => _luminance.Value;
+    /// <summary>Portrait pixels inside the face outline (jaw line and eyebrows).</summary>
+    public bool[] FaceRegion => _faceRegion.Value;
+    /// <summary>Normalised 256-bin luminance histogram of the face region; null when the region is empty.</summary>
+    public double[]? FaceLuminanceHistogram => _faceHistogram.Value;
+
+    /// <summary>Portrait pixels inside a polygon (portrait coordinates) that also came from inside the original image.</summary>
+    public bool[] Region(ReadOnlySpan<Vector2> polygon)
+    {
+        var mask = PolygonMask.Fill(polygon, PortraitSize, PortraitSize);
+        var inside = Portrait.Inside;
+        for (int i = 0; i < mask.Length; i++) mask[i] &= inside[i];
+        return mask;
+    }
+
+    /// <summary>Landmarks <paramref name="indices"/> in portrait coordinates, grown by <paramref name="scale"/> about their centroid.</summary>
+    public Vector2[] PortraitPolygon(ReadOnlySpan<int> indices, float scale = 1f)
+    {
+        var lm = Portrait.Landmarks;
+        var pts = new Vector2[indices.Length];
+        var centre = Vector2.Zero;
+        for (int i = 0; i < pts.Length; i++) centre += pts[i] = lm[indices[i]];
+        centre /= pts.Length;
+        for (int i = 0; i < pts.Length; i++) pts[i] = centre + (pts[i] - centre) * scale;
+        return pts;
+    }
+
+    /// <summary>The face outline: jaw 0–16, then the eyebrows 26–17 back across the top.</summary>
+    public static Vector2[] FaceOutline(IReadOnlyList<Vector2> lm)
+    {
+        ArgumentNullException.ThrowIfNull(lm);
+        var outline = new List<Vector2>(27);
+        for (int i = 0; i <= 16; i++) outline.Add(lm[i]);
+        for (int i = 26; i >= 17; i--) outline.Add(lm[i]);
+        return outline.ToArray();
+    }
+
+    private CanonicalPortrait BuildPortrait()
+    {
+        var transform = AffineTransform.FitSimilarity(Landmarks.FivePoints(), PortraitTemplate);
+        var image = Warp.Affine(Image, transform, PortraitSize, PortraitSize);
+        var lm = Landmarks.Points.Select(transform.Apply).ToArray();
+        var inverse = transform.Invert();
+        var inside = new bool[PortraitSize * PortraitSize];
+        for (int y = 0; y < PortraitSize; y++)
+            for (int x = 0; x < PortraitSize; x++)
+            {
+                var s = inverse.Apply(new Vector2(x, y));
+                inside[y * PortraitSize + x] = s.X >= 0 && s.Y >= 0 && s.X <= Image.Width - 1 && s.Y <= Image.Height - 1;
+            }
+        return new CanonicalPortrait(image, transform, lm, inside);
+    }
+}

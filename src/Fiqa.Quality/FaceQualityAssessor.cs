@@ -1,0 +1,151 @@
+using Fiqa.Face;
+using Fiqa.Imaging;
+
+namespace Fiqa.Quality;
+
+/// <summary>Options of <see cref="FaceQualityAssessor"/>.</summary>
+public sealed record AssessorOptions
+{
+    /// <summary>The face pipeline (models, threads, all faces or the primary one, aligned input).</summary>
+    public FaceAnalyzerOptions Face { get; init; } = new();
+    /// <summary>Measure ids to compute; null = the whole catalogue. A profile's measures are always added.</summary>
+    public IReadOnlyList<string>? Measures { get; init; }
+    /// <summary>Verdict profile: a built-in name (enrolment, verification) or a JSON file; null = no verdict.</summary>
+    public string? Profile { get; init; }
+    /// <summary>Decoding limits.</summary>
+    public DecodeOptions Decode { get; init; } = DecodeOptions.Default;
+}
+
+/// <summary>One face's quality: its analysis, every requested component and the verdict.</summary>
+public sealed record FaceQuality(FaceAnalysis Face, IReadOnlyDictionary<string, MeasureResult> Quality, Verdict? Verdict);
+
+/// <summary>One file's assessment. <see cref="Quality"/>, <see cref="Verdict"/> and <see cref="Unified"/> are the
+/// primary face's, for the common single-portrait case.</summary>
+public sealed record FaceAssessment(FileAnalysis Analysis, IReadOnlyList<FaceQuality> Faces)
+{
+    /// <summary>The file as given.</summary>
+    public string File => Analysis.Path;
+    /// <summary>Ok, NoFace or Error.</summary>
+    public FileStatus Status => Analysis.Status;
+    /// <summary>The primary face's components (empty without a face).</summary>
+    public IReadOnlyDictionary<string, MeasureResult> Quality => Faces.Count > 0 ? Faces[0].Quality : new Dictionary<string, MeasureResult>();
+    /// <summary>The primary face's verdict, when a profile was given.</summary>
+    public Verdict? Verdict => Faces.Count > 0 ? Faces[0].Verdict : null;
+    /// <summary>The primary face's unified quality score, when computed.</summary>
+    public MeasureResult? Unified => Quality.TryGetValue("UnifiedQualityScore", out var r) ? r : null;
+}
+
+/// <summary>Assesses face images: the face pipeline, then every selected ISO/IEC 29794-5 component on a shared,
+/// lazily computed <see cref="FaceContext"/>, then the verdict. One failing measure never stops the others, and a
+/// bad file becomes an error result, never an exception. Create once, share across threads.</summary>
+public sealed class FaceQualityAssessor : IDisposable
+{
+    private readonly FaceAnalyzer _analyzer;
+    private readonly IReadOnlyList<IQualityMeasure> _measures;
+
+    private FaceQualityAssessor(AssessorOptions options)
+    {
+        Options = options;
+        Profile = options.Profile is null ? null : VerdictProfile.Load(options.Profile);
+        // A verdict needs the profile's measures: they are added to an explicit selection.
+        _measures = MeasureCatalogue.Create(options.Measures is null || Profile is null ? options.Measures : options.Measures.Concat(Profile.Minimum.Keys));
+        var needs = _measures.Aggregate(MeasureNeeds.Image, (n, m) => n | m.Descriptor.Needs);
+        // Load only what the measures need, plus what the face record always reports.
+        var parts = options.Face.Parts;
+        if (needs.HasFlag(MeasureNeeds.Expression)) parts |= FaceParts.Expression;
+        _analyzer = new FaceAnalyzer(options.Face with { Parts = parts });
+    }
+
+    /// <summary>Creates an assessor; throws <see cref="ArgumentException"/> for an unknown measure or profile.</summary>
+    public static FaceQualityAssessor Create(AssessorOptions? options = null) => new(options ?? new AssessorOptions());
+
+    /// <summary>The options in force.</summary>
+    public AssessorOptions Options { get; }
+    /// <summary>The verdict profile, if any.</summary>
+    public VerdictProfile? Profile { get; }
+    /// <summary>The measures computed, in catalogue order.</summary>
+    public IReadOnlyList<MeasureDescriptor> Measures => _measures.Select(m => m.Descriptor).ToList();
+    /// <summary>The underlying face pipeline.</summary>
+    public FaceAnalyzer Analyzer => _analyzer;
+
+    /// <summary>Loads every model the configuration needs now.</summary>
+    public void Warm() => _analyzer.Warm();
+
+    /// <summary>Assesses a file.</summary>
+    public FaceAssessment Assess(string path)
+    {
+        RgbImage image;
+        try
+        {
+            image = ImageDecoder.Decode(path, Options.Decode);
+        }
+        catch (ImageDecodeException e)
+        {
+            return new FaceAssessment(new FileAnalysis(path, FileStatus.Error, [], e.Message), []);
+        }
+        return Assess(image, path);
+    }
+
+    /// <summary>Assesses encoded bytes.</summary>
+    public FaceAssessment Assess(byte[] encoded, string label = "(bytes)")
+    {
+        RgbImage image;
+        try
+        {
+            image = ImageDecoder.Decode(encoded, Options.Decode);
+        }
+        catch (ImageDecodeException e)
+        {
+            return new FaceAssessment(new FileAnalysis(label, FileStatus.Error, [], e.Message), []);
+        }
+        return Assess(image, label);
+    }
+
+    /// <summary>Assesses a decoded image.</summary>
+    public FaceAssessment Assess(RgbImage image, string label = "(image)")
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        IReadOnlyList<FaceDetection> all;
+        var analyses = new List<FaceAnalysis>();
+        var faces = new List<FaceQuality>();
+        try
+        {
+            all = _analyzer.DetectAll(image);
+            int count = Options.Face.AllFaces ? all.Count : Math.Min(1, all.Count);
+            for (int i = 0; i < count; i++)
+            {
+                var analysis = _analyzer.AnalyzeFace(image, all[i], i);
+                analyses.Add(analysis);
+                var context = new FaceContext(_analyzer, image, all, i, analysis);
+                var quality = Measure(context);
+                faces.Add(new FaceQuality(analysis, quality, Profile?.Judge(quality)));
+            }
+        }
+        catch (Exception e) when (e is not Face.Models.ModelConfigurationException and not OutOfMemoryException)
+        {
+            return new FaceAssessment(new FileAnalysis(label, FileStatus.Error, [], $"analysis failed: {e.Message}", image.Width, image.Height), []);
+        }
+        var status = analyses.Count == 0 ? FileStatus.NoFace : FileStatus.Ok;
+        return new FaceAssessment(new FileAnalysis(label, status, analyses, null, image.Width, image.Height), faces);
+    }
+
+    private Dictionary<string, MeasureResult> Measure(FaceContext context)
+    {
+        var results = new Dictionary<string, MeasureResult>(StringComparer.Ordinal);
+        foreach (var m in _measures)
+        {
+            try
+            {
+                results[m.Descriptor.Id] = m.Assess(context);
+            }
+            catch (Exception e) when (e is not Face.Models.ModelConfigurationException and not OutOfMemoryException)
+            {
+                results[m.Descriptor.Id] = MeasureResult.Failure($"{e.GetType().Name}: {e.Message}");
+            }
+        }
+        return results;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _analyzer.Dispose();
+}
