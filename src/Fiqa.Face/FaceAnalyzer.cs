@@ -134,6 +134,23 @@ public sealed class FaceAnalyzer : IDisposable
     /// <summary>The expression model.</summary>
     public IExpressionClassifier Expression => _expression.Value;
 
+    /// <summary>Names of the models loaded so far (a model is loaded on first use).</summary>
+    public IReadOnlyList<string> LoadedModels
+    {
+        get
+        {
+            var loaded = new List<string>();
+            if (_detector.IsValueCreated) loaded.Add(Options.Detector);
+            if (_landmarks.IsValueCreated) loaded.Add(Options.Landmarks);
+            if (_embedder.IsValueCreated) loaded.Add(Options.Embedder);
+            if (_pose.IsValueCreated) loaded.Add(Options.HeadPose);
+            if (_eyes.IsValueCreated) loaded.Add(Options.EyeState);
+            if (_liveness.IsValueCreated) loaded.Add(Options.Liveness);
+            if (_expression.IsValueCreated) loaded.Add(Options.Expression);
+            return loaded;
+        }
+    }
+
     /// <summary>Loads every model the configured parts need now, so the first image does not pay for it.</summary>
     public void Warm()
     {

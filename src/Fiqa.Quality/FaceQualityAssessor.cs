@@ -6,8 +6,10 @@ namespace Fiqa.Quality;
 /// <summary>Options of <see cref="FaceQualityAssessor"/>.</summary>
 public sealed record AssessorOptions
 {
-    /// <summary>The face pipeline (models, threads, all faces or the primary one, aligned input).</summary>
-    public FaceAnalyzerOptions Face { get; init; } = new();
+    /// <summary>The face pipeline (models, threads, all faces or the primary one, aligned input). Its
+    /// <see cref="FaceAnalyzerOptions.Parts"/> are what every face record carries besides what the measures need;
+    /// by default none, so only the models the selected measures need are loaded.</summary>
+    public FaceAnalyzerOptions Face { get; init; } = new() { Parts = FaceParts.None };
     /// <summary>Measure ids to compute; null = the whole catalogue. A profile's measures are always added.</summary>
     public IReadOnlyList<string>? Measures { get; init; }
     /// <summary>Verdict profile: a built-in name (enrolment, verification) or a JSON file; null = no verdict.</summary>
@@ -50,8 +52,13 @@ public sealed class FaceQualityAssessor : IDisposable
         // A verdict needs the profile's measures: they are added to an explicit selection.
         _measures = MeasureCatalogue.Create(options.Measures is null || Profile is null ? options.Measures : options.Measures.Concat(Profile.Minimum.Keys));
         var needs = _measures.Aggregate(MeasureNeeds.Image, (n, m) => n | m.Descriptor.Needs);
-        // Load only what the measures need, plus what the face record always reports.
+        // Load only what the measures need, plus what the face records were asked to carry.
         var parts = options.Face.Parts;
+        if (needs.HasFlag(MeasureNeeds.Landmarks)) parts |= FaceParts.Landmarks;
+        if (needs.HasFlag(MeasureNeeds.Embedding)) parts |= FaceParts.Embedding;
+        if (needs.HasFlag(MeasureNeeds.Pose)) parts |= FaceParts.Pose;
+        if (needs.HasFlag(MeasureNeeds.Eyes)) parts |= FaceParts.Eyes;
+        if (needs.HasFlag(MeasureNeeds.Liveness)) parts |= FaceParts.Liveness;
         if (needs.HasFlag(MeasureNeeds.Expression)) parts |= FaceParts.Expression;
         _analyzer = new FaceAnalyzer(options.Face with { Parts = parts });
     }
