@@ -85,6 +85,18 @@ public static class Warp
                 // (1−a)(1−b)·2^15 with a, b in 1/32 steps: exact integers summing to 2^15.
                 int w00 = (InterTab - ax) * (InterTab - ay) * 32, w01 = ax * (InterTab - ay) * 32;
                 int w10 = (InterTab - ax) * ay * 32, w11 = ax * ay * 32;
+                if (ix >= 0 && iy >= 0 && ix + 1 < sw && iy + 1 < sh)
+                {
+                    // All four neighbours inside: the common case, without per-neighbour tests.
+                    var q0 = s.AsSpan(iy * stride + ix * 3, 6);
+                    var q1 = s.AsSpan((iy + 1) * stride + ix * 3, 6);
+                    var o3 = d.AsSpan((y * width + x) * 3, 3);
+                    const int half = 1 << (WeightShift - 1);
+                    o3[0] = (byte)((w00 * q0[0] + w01 * q0[3] + w10 * q1[0] + w11 * q1[3] + half) >> WeightShift);
+                    o3[1] = (byte)((w00 * q0[1] + w01 * q0[4] + w10 * q1[1] + w11 * q1[4] + half) >> WeightShift);
+                    o3[2] = (byte)((w00 * q0[2] + w01 * q0[5] + w10 * q1[2] + w11 * q1[5] + half) >> WeightShift);
+                    continue;
+                }
                 bool in00 = ix >= 0 && iy >= 0, in01 = ix + 1 < sw && iy >= 0;
                 bool in10 = ix >= 0 && iy + 1 < sh, in11 = ix + 1 < sw && iy + 1 < sh;
                 int o = (y * width + x) * 3;

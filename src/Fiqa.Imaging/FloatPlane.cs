@@ -75,13 +75,29 @@ public static class Filters
     {
         ArgumentNullException.ThrowIfNull(p);
         var g = new FloatPlane(p.Width, p.Height);
-        for (int y = 0; y < p.Height; y++)
-            for (int x = 0; x < p.Width; x++)
+        int w = p.Width, h = p.Height;
+        var v = p.Values;
+        for (int y = 0; y < h; y++)
+        {
+            bool edgeRow = y == 0 || y == h - 1;
+            for (int x = 0; x < w; x++)
             {
-                float gx = p.At(x + 1, y - 1) + 2 * p.At(x + 1, y) + p.At(x + 1, y + 1) - p.At(x - 1, y - 1) - 2 * p.At(x - 1, y) - p.At(x - 1, y + 1);
-                float gy = p.At(x - 1, y + 1) + 2 * p.At(x, y + 1) + p.At(x + 1, y + 1) - p.At(x - 1, y - 1) - 2 * p.At(x, y - 1) - p.At(x + 1, y - 1);
-                g.Values[y * p.Width + x] = MathF.Sqrt(gx * gx + gy * gy);
+                float gx, gy;
+                if (edgeRow || x == 0 || x == w - 1)
+                {
+                    gx = p.At(x + 1, y - 1) + 2 * p.At(x + 1, y) + p.At(x + 1, y + 1) - p.At(x - 1, y - 1) - 2 * p.At(x - 1, y) - p.At(x - 1, y + 1);
+                    gy = p.At(x - 1, y + 1) + 2 * p.At(x, y + 1) + p.At(x + 1, y + 1) - p.At(x - 1, y - 1) - 2 * p.At(x, y - 1) - p.At(x + 1, y - 1);
+                }
+                else
+                {
+                    int i = y * w + x;
+                    float tl = v[i - w - 1], t = v[i - w], tr = v[i - w + 1], l = v[i - 1], r = v[i + 1], bl = v[i + w - 1], b = v[i + w], br = v[i + w + 1];
+                    gx = tr + 2 * r + br - tl - 2 * l - bl;
+                    gy = bl + 2 * b + br - tl - 2 * t - tr;
+                }
+                g.Values[y * w + x] = MathF.Sqrt(gx * gx + gy * gy);
             }
+        }
         return g;
     }
 
@@ -90,9 +106,16 @@ public static class Filters
     {
         ArgumentNullException.ThrowIfNull(p);
         var l = new FloatPlane(p.Width, p.Height);
-        for (int y = 0; y < p.Height; y++)
-            for (int x = 0; x < p.Width; x++)
-                l.Values[y * p.Width + x] = p.At(x - 1, y) + p.At(x + 1, y) + p.At(x, y - 1) + p.At(x, y + 1) - 4 * p.At(x, y);
+        int w = p.Width, h = p.Height;
+        var v = p.Values;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+            {
+                int i = y * w + x;
+                l.Values[i] = y == 0 || y == h - 1 || x == 0 || x == w - 1
+                    ? p.At(x - 1, y) + p.At(x + 1, y) + p.At(x, y - 1) + p.At(x, y + 1) - 4 * v[i]
+                    : v[i - 1] + v[i + 1] + v[i - w] + v[i + w] - 4 * v[i];
+            }
         return l;
     }
 }

@@ -130,11 +130,26 @@ public sealed class FaceContext
         var inverse = transform.Invert();
         var inside = new bool[PortraitSize * PortraitSize];
         for (int y = 0; y < PortraitSize; y++)
-            for (int x = 0; x < PortraitSize; x++)
-            {
-                var s = inverse.Apply(new Vector2(x, y));
-                inside[y * PortraitSize + x] = s.X >= 0 && s.Y >= 0 && s.X <= Image.Width - 1 && s.Y <= Image.Height - 1;
-            }
+        {
+            // Along a row the source position is affine in x, so "inside the original" is one interval [lo, hi].
+            double lo = 0, hi = PortraitSize - 1;
+            Clip(inverse.M11, inverse.M12 * y + inverse.M13, Image.Width - 1, ref lo, ref hi);
+            Clip(inverse.M21, inverse.M22 * y + inverse.M23, Image.Height - 1, ref lo, ref hi);
+            for (int x = (int)Math.Ceiling(lo); x <= hi; x++) inside[y * PortraitSize + x] = true;
+        }
         return new CanonicalPortrait(image, transform, lm, inside);
+
+        // Narrows [lo, hi] to the x with 0 ≤ slope·x + offset ≤ max.
+        static void Clip(double slope, double offset, double max, ref double lo, ref double hi)
+        {
+            if (Math.Abs(slope) < 1e-12)
+            {
+                if (offset < 0 || offset > max) hi = -1;
+                return;
+            }
+            double a = -offset / slope, b = (max - offset) / slope;
+            lo = Math.Max(lo, Math.Min(a, b));
+            hi = Math.Min(hi, Math.Max(a, b));
+        }
     }
 }

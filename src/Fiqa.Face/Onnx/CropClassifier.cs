@@ -26,11 +26,13 @@ internal sealed class CropClassifier : IDisposable
     /// <summary>Probability (0..1) of the named class for the region around <paramref name="box"/>.</summary>
     public float Probability(RgbImage image, FaceBox box) => (float)Probabilities(image, box)[_classIndex];
 
-    /// <summary>Softmax probabilities of every class for the region around <paramref name="box"/>.</summary>
-    public double[] Probabilities(RgbImage image, FaceBox box)
+    /// <summary>Softmax probabilities of every class for the region around <paramref name="box"/>, or for its mirror image.</summary>
+    public double[] Probabilities(RgbImage image, FaceBox box, bool mirrored = false)
     {
-        var (tensor, _) = FaceCrop.Input(image, box, _cropScale, _model.Manifest.Input);
-        return Softmax.Of(_model.Run(tensor)[0]);
+        var spec = _model.Manifest.Input;
+        var crop = FaceCrop.Resized(image, box, _cropScale, spec);
+        if (mirrored) crop = Orientation.FlipHorizontal(crop);
+        return Softmax.Of(_model.Run(InputTensor.FromImage(crop, spec))[0]);
     }
 
     public void Dispose() => _model.Dispose();

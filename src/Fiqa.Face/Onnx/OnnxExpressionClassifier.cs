@@ -19,7 +19,7 @@ public sealed class OnnxExpressionClassifier : IExpressionClassifier, IDisposabl
     {
         ArgumentNullException.ThrowIfNull(image);
         var p = _classifier.Probabilities(image, box);
-        var mirrored = _classifier.Probabilities(Orientation.FlipHorizontal(image), new FaceBox(image.Width - box.Right, box.Y, box.Width, box.Height));
+        var mirrored = _classifier.Probabilities(image, box, mirrored: true);
         for (int i = 0; i < p.Length; i++) p[i] = (p[i] + mirrored[i]) / 2;
         var classes = _classifier.Classes;
         var result = new Dictionary<string, float>(StringComparer.Ordinal);

@@ -57,15 +57,17 @@ public sealed class CompressionArtifacts : IQualityMeasure
     {
         var region = face.Detection.Box.ToPixelRect(face.Image.Width, face.Image.Height);
         if (region.Width < 24 || region.Height < 24) return MeasureResult.Failure("face box smaller than 24 px: too few 8×8 blocks");
-        var gray = ColorConversion.ToGray(face.Image);
+        // Grey levels of the face box only; coordinates stay absolute so the 8×8 grid is the encoder's.
+        int w = region.Width;
+        var g = new byte[region.Width * region.Height];
+        for (int y = 0; y < region.Height; y++)
+            ColorConversion.ToGray(face.Image.Row(region.Y + y).Slice(region.X * 3, w * 3), g.AsSpan(y * w, w));
         double bh = 0, ih = 0, bv = 0, iv = 0;
         long nbh = 0, nih = 0, nbv = 0, niv = 0;
-        var g = gray.Pixels;
-        int w = gray.Width;
         for (int y = region.Y; y < region.Bottom - 1; y++)
             for (int x = region.X; x < region.Right - 1; x++)
             {
-                int o = y * w + x;
+                int o = (y - region.Y) * w + (x - region.X);
                 double dx = Math.Abs(g[o] - g[o + 1]), dy = Math.Abs(g[o] - g[o + w]);
                 if (x % 8 == 7) { bh += dx; nbh++; } else { ih += dx; nih++; }
                 if (y % 8 == 7) { bv += dy; nbv++; } else { iv += dy; niv++; }
