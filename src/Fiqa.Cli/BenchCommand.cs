@@ -50,7 +50,7 @@ internal static class BenchCommand
             var quality = new List<(Stats Analytic, Stats Expression, Stats AllComponents)>();
             foreach (var t in threadCounts)
             {
-                using var fa = new FaceAnalyzer(new FaceAnalyzerOptions { ModelsDirectory = p.GetValue(models), Session = new OnnxSessionOptions { IntraOpThreads = t }, Parts = FaceParts.All | FaceParts.Expression });
+                using var fa = new FaceAnalyzer(new FaceAnalyzerOptions { ModelsDirectory = p.GetValue(models), Session = new OnnxSessionOptions { IntraOpThreads = t } });
                 fa.Warm();
                 var found = fa.FindFaces(photo);
                 if (found.Count == 0) throw new UsageException($"{path}: no face to time");
