@@ -20,6 +20,7 @@ public sealed class FaceContext
     private static readonly Vector2[] PortraitTemplate = [new(251, 272), new(364, 272), new(308, 336), new(262, 402), new(355, 402)];
 
     private readonly Lazy<FaceLandmarks> _landmarks;
+    private readonly Lazy<AlignedFace> _aligned;
     private readonly Lazy<FaceEmbedding> _embedding;
     private readonly Lazy<HeadPose> _pose;
     private readonly Lazy<EyeOpenness> _eyes;
@@ -43,7 +44,8 @@ public sealed class FaceContext
         Index = index;
         var box = allFaces[index].Box;
         _landmarks = new(() => known?.Landmarks ?? analyzer.LandmarkDetector.Detect(image, box));
-        _embedding = new(() => known?.Embedding ?? analyzer.Embedder.Embed(analyzer.Aligner.Align(image, Landmarks.FivePoints()).Image));
+        _aligned = new(() => known?.Aligned ?? analyzer.Aligner.Align(image, Landmarks.FivePoints()));
+        _embedding = new(() => known?.Embedding ?? analyzer.Embedder.Embed(Aligned.Image));
         _pose = new(() => known?.Pose ?? analyzer.HeadPose.Estimate(image, box));
         _eyes = new(() => known?.Eyes ?? analyzer.EyeState.Classify(image, Landmarks));
         _liveness = new(() => known?.Liveness ?? analyzer.Liveness.Score(image, box));
@@ -65,6 +67,8 @@ public sealed class FaceContext
 
     /// <summary>68 landmarks in original-image pixels.</summary>
     public FaceLandmarks Landmarks => _landmarks.Value;
+    /// <summary>The face aligned to the embedder's template (112×112 ArcFace by default).</summary>
+    public AlignedFace Aligned => _aligned.Value;
     /// <summary>Identity embedding.</summary>
     public FaceEmbedding Embedding => _embedding.Value;
     /// <summary>Head pose, degrees.</summary>

@@ -5,36 +5,6 @@ namespace Fiqa.Quality.Measures;
 // Cheek-based components (OFIQ v1.0.3 IlluminationUniformity.cpp, NaturalColour.cpp). OFIQ's cheek zones come from
 // its 98 landmarks; ours are the 68-point polygons below the eyes, between the jaw and the nose.
 
-internal static class Cheeks
-{
-    private static readonly int[] ImageLeft = [36, 1, 2, 3, 48, 31, 39, 40, 41];
-    private static readonly int[] ImageRight = [45, 15, 14, 13, 54, 35, 42, 47, 46];
-
-    public static bool[] Zone(FaceContext face, bool imageLeft) => face.Region(face.PortraitPolygon(imageLeft ? ImageLeft : ImageRight));
-}
-
-/// <summary>ISO/IEC 29794-5 IlluminationUniformity: overlap of the two cheeks' luminance histograms.</summary>
-public sealed class IlluminationUniformity : IQualityMeasure
-{
-    /// <summary>The descriptor.</summary>
-    public static MeasureDescriptor Descriptor { get; } = new("IlluminationUniformity", "fidelity",
-        "Σ bin-wise min of the normalised luminance histograms of the two cheek zones (0..1)", MeasureNeeds.Landmarks,
-        new FormulaMapping("100·x^0.3", x => 100 * Math.Pow(Math.Max(0, x), 0.3)), "As OFIQ with 68-point cheek zones.");
-
-    MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;
-
-    /// <inheritdoc />
-    public MeasureResult Assess(FaceContext face)
-    {
-        var left = RegionStatistics.Histogram(face.PortraitLuminance, Cheeks.Zone(face, true));
-        var right = RegionStatistics.Histogram(face.PortraitLuminance, Cheeks.Zone(face, false));
-        if (left is null || right is null) return MeasureResult.Failure("a cheek zone lies outside the image");
-        double overlap = 0;
-        for (int i = 0; i < 256; i++) overlap += Math.Min(left[i], right[i]);
-        return Descriptor.Result(overlap);
-    }
-}
-
 /// <summary>ISO/IEC 29794-5 NaturalColour: distance of the cheeks' mean CIELAB a*, b* from the natural-skin box.</summary>
 public sealed class NaturalColour : IQualityMeasure
 {

@@ -1,0 +1,28 @@
+namespace Fiqa.Quality.Measures;
+
+// Occlusion components. OFIQ v1.0.3 segments occlusions with a dedicated network (and BiSeNet parsing for head
+// coverings); neither is available here, so these are analytic estimates on the canonical portrait:
+// - eye zones: pixels far darker than the face's median luminance (dark bars, sunglasses) or saturated (glare);
+// - mouth, face, forehead: pixels whose chroma is not skin or lip (masks, hands, hats, scarves).
+// Chroma-based estimates need colour: on greyscale images they report failure to assess.
+
+/// <summary>ISO/IEC 29794-5 FaceOcclusionPrevention: occluded share of the face outside eyes and mouth.</summary>
+public sealed class FaceOcclusionPrevention : IQualityMeasure
+{
+    /// <summary>The descriptor.</summary>
+    public static MeasureDescriptor Descriptor { get; } = new("FaceOcclusionPrevention", "character",
+        "fraction of the face region (without eye and mouth zones) that is not skin-coloured", MeasureNeeds.Landmarks,
+        new FormulaMapping("100·(1 − x)", x => 100 * (1 - x)),
+        "Landmark face outline minus the eye and mouth zones; YCbCr skin chroma test (OFIQ: occlusion segmentation). Beards and heavy make-up read as occlusion.");
+
+    MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;
+
+    /// <inheritdoc />
+    public MeasureResult Assess(FaceContext face) => Zones.NonSkinShare(face, Descriptor, () =>
+    {
+        var region = (bool[])face.FaceRegion.Clone();
+        foreach (var zone in new[] { Zones.Eye(face, true), Zones.Eye(face, false), Zones.Mouth(face) })
+            for (int i = 0; i < region.Length; i++) region[i] &= !zone[i];
+        return region;
+    });
+}

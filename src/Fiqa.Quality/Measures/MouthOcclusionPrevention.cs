@@ -1,0 +1,22 @@
+namespace Fiqa.Quality.Measures;
+
+// Occlusion components. OFIQ v1.0.3 segments occlusions with a dedicated network (and BiSeNet parsing for head
+// coverings); neither is available here, so these are analytic estimates on the canonical portrait:
+// - eye zones: pixels far darker than the face's median luminance (dark bars, sunglasses) or saturated (glare);
+// - mouth, face, forehead: pixels whose chroma is not skin or lip (masks, hands, hats, scarves).
+// Chroma-based estimates need colour: on greyscale images they report failure to assess.
+
+/// <summary>ISO/IEC 29794-5 MouthOcclusionPrevention: occluded share of the mouth zone.</summary>
+public sealed class MouthOcclusionPrevention : IQualityMeasure
+{
+    /// <summary>The descriptor.</summary>
+    public static MeasureDescriptor Descriptor { get; } = new("MouthOcclusionPrevention", "character",
+        "fraction of the mouth zone that is not skin- or lip-coloured", MeasureNeeds.Landmarks,
+        new FormulaMapping("100·(1 − x)", x => 100 * (1 - x)),
+        "Mouth zone = outer-lip contour grown 1.3×; YCbCr skin/lip chroma test. Visible teeth count as occlusion (open mouths are MouthClosed's concern).");
+
+    MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;
+
+    /// <inheritdoc />
+    public MeasureResult Assess(FaceContext face) => Zones.NonSkinShare(face, Descriptor, () => Zones.Mouth(face));
+}

@@ -1,0 +1,21 @@
+namespace Fiqa.Quality.Measures;
+
+// The luminance family (OFIQ v1.0.3 Luminance.cpp, UnderExposurePrevention.cpp, OverExposurePrevention.cpp,
+// DynamicRange.cpp): statistics of the luminance histogram inside the face region of the canonical portrait.
+// OFIQ's face region comes from its BiSeNet parsing; ours is the landmark outline (jaw line and eyebrows).
+
+/// <summary>ISO/IEC 29794-5 OverExposurePrevention: share of saturated face pixels.</summary>
+public sealed class OverExposurePrevention : IQualityMeasure
+{
+    /// <summary>The descriptor.</summary>
+    public static MeasureDescriptor Descriptor { get; } = new("OverExposurePrevention", "fidelity",
+        "fraction of face-region luminance in [247, 255]", MeasureNeeds.Landmarks,
+        new FormulaMapping("1 / (x + 0.01)", x => 1 / (x + 0.01)),
+        "Same region and luminance as LuminanceMean.");
+
+    MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;
+
+    /// <inheritdoc />
+    public MeasureResult Assess(FaceContext face) =>
+        FaceHistogram.Of(face) is { } h ? Descriptor.Result(RegionStatistics.Mass(h, 247, 255)) : FaceHistogram.Empty;
+}

@@ -1,0 +1,58 @@
+using System.Numerics;
+
+namespace Fiqa.Quality.Measures;
+
+// Occlusion components. OFIQ v1.0.3 segments occlusions with a dedicated network (and BiSeNet parsing for head
+// coverings); neither is available here, so these are analytic estimates on the canonical portrait:
+// - eye zones: pixels far darker than the face's median luminance (dark bars, sunglasses) or saturated (glare);
+// - mouth, face, forehead: pixels whose chroma is not skin or lip (masks, hands, hats, scarves).
+// Chroma-based estimates need colour: on greyscale images they report failure to assess.
+
+internal static class Zones
+{
+    private static readonly int[] FirstEye = [36, 37, 38, 39, 40, 41];
+    private static readonly int[] SecondEye = [42, 43, 44, 45, 46, 47];
+    private static readonly int[] OuterLips = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59];
+
+    public static bool[] Eye(FaceContext face, bool first) => face.Region(face.PortraitPolygon(first ? FirstEye : SecondEye, 1.5f));
+
+    public static bool[] Mouth(FaceContext face) => face.Region(face.PortraitPolygon(OuterLips, 1.3f));
+
+    /// <summary>Forehead band: between the eyebrow line and 0.35 T above it, eyebrow ends to eyebrow ends.</summary>
+    public static bool[] Forehead(FaceContext face)
+    {
+        var lm = face.Portrait.Landmarks;
+        float top = Enumerable.Range(17, 10).Min(i => lm[i].Y);
+        float t = Vector2.Distance((lm[36] + lm[45]) / 2, lm[8]);
+        float x0 = lm[17].X, x1 = lm[26].X;
+        return face.Region([new(x0, top - 0.35f * t), new(x1, top - 0.35f * t), new(x1, top - 0.05f * t), new(x0, top - 0.05f * t)]);
+    }
+
+    /// <summary>True when the face region has practically no chroma (a greyscale image).</summary>
+    public static bool IsGreyscale(FaceContext face)
+    {
+        var px = face.Portrait.Image.Pixels;
+        var mask = face.FaceRegion;
+        double chroma = 0;
+        long n = 0;
+        for (int i = 0; i < mask.Length; i++)
+        {
+            if (!mask[i]) continue;
+            int r = px[3 * i], g = px[3 * i + 1], b = px[3 * i + 2];
+            chroma += Math.Abs(r - g) + Math.Abs(g - b);
+            n++;
+        }
+        return n == 0 || chroma / n < 3;
+    }
+
+    /// <summary>The non-skin share of a zone as the descriptor's result, or the reason it cannot be measured.</summary>
+    public static MeasureResult NonSkinShare(FaceContext face, MeasureDescriptor descriptor, Func<bool[]> zone)
+    {
+        if (IsGreyscale(face)) return GreyscaleFailure;
+        double f = RegionStatistics.NonSkinFraction(face.Portrait.Image, zone());
+        return double.IsNaN(f) ? EmptyZone : descriptor.Result(f);
+    }
+
+    public static MeasureResult GreyscaleFailure { get; } = MeasureResult.Failure("greyscale image: the chroma-based occlusion estimate needs colour");
+    public static MeasureResult EmptyZone { get; } = MeasureResult.Failure("the zone lies outside the image");
+}
