@@ -1,0 +1,157 @@
+using Fiqa.Imaging;
+
+namespace Fiqa.Iqa;
+
+/// <summary>Border handling of <see cref="Matlab.Filter"/>.</summary>
+public enum Padding
+{
+    /// <summary>Zeros outside (MATLAB's default for filter2/conv2/imfilter).</summary>
+    Zero,
+    /// <summary>Mirror including the edge sample (imfilter 'symmetric').</summary>
+    Symmetric,
+    /// <summary>Repeat the edge sample (imfilter 'replicate').</summary>
+    Replicate,
+    /// <summary>Mirror excluding the edge sample (OpenCV's BORDER_REFLECT_101).</summary>
+    Reflect101,
+}
+
+/// <summary>The MATLAB conventions the published metric code relies on, reproduced exactly: <c>rgb2gray</c>,
+/// <c>fspecial('gaussian')</c>, <c>filter2</c>/<c>imfilter</c> correlation with 'valid' or 'same' output, and
+/// round-half-away-from-zero. pyiqa's ResultsCalibra/MatlabReproduceNote.md lists why each matters.</summary>
+public static class Matlab
+{
+    // rgb2gray weights: the Y row of MATLAB's inverse YIQ matrix (as MATLAB computes them, 15 significant digits).
+    private const double Rw = 0.298936021293775, Gw = 0.587043074451121, Bw = 0.114020904255103;
+
+    /// <summary>MATLAB <c>round</c>: half away from zero.</summary>
+    public static double Round(double v) => Math.Round(v, MidpointRounding.AwayFromZero);
+
+    /// <summary><c>double(rgb2gray(uint8 img))</c>: the weighted sum rounded to an integer, as rgb2gray returns uint8.</summary>
+    public static Matrix Rgb2GrayUint8(RgbImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var m = new Matrix(image.Height, image.Width);
+        var px = image.Pixels;
+        for (int i = 0; i < m.Data.Length; i++)
+            m.Data[i] = Math.Clamp(Round(Rw * px[3 * i] + Gw * px[3 * i + 1] + Bw * px[3 * i + 2]), 0, 255);
+        return m;
+    }
+
+    /// <summary><c>rgb2gray(double(img))</c>: the weighted sum without rounding, 0..255.</summary>
+    public static Matrix Rgb2GrayDouble(RgbImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var m = new Matrix(image.Height, image.Width);
+        var px = image.Pixels;
+        for (int i = 0; i < m.Data.Length; i++) m.Data[i] = Rw * px[3 * i] + Gw * px[3 * i + 1] + Bw * px[3 * i + 2];
+        return m;
+    }
+
+    /// <summary>One RGB channel as doubles 0..255.</summary>
+    public static Matrix Channel(RgbImage image, int channel)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var m = new Matrix(image.Height, image.Width);
+        for (int i = 0; i < m.Data.Length; i++) m.Data[i] = image.Pixels[3 * i + channel];
+        return m;
+    }
+
+    /// <summary><c>fspecial('gaussian', size, sigma)</c>: normalised, and MATLAB's cut-off of tiny values.</summary>
+    public static Matrix Gaussian(int size, double sigma)
+    {
+        var k = new Matrix(size, size);
+        double half = (size - 1) / 2.0, sum = 0, max = 0;
+        for (int r = 0; r < size; r++)
+            for (int c = 0; c < size; c++)
+            {
+                double y = r - half, x = c - half;
+                double v = Math.Exp(-(x * x + y * y) / (2 * sigma * sigma));
+                k[r, c] = v;
+                max = Math.Max(max, v);
+            }
+        for (int i = 0; i < k.Data.Length; i++)
+        {
+            if (k.Data[i] < double.Epsilon * max) k.Data[i] = 0;
+            sum += k.Data[i];
+        }
+        for (int i = 0; i < k.Data.Length; i++) k.Data[i] /= sum;
+        return k;
+    }
+
+    /// <summary>2-D correlation of <paramref name="image"/> with <paramref name="kernel"/> (filter2/imfilter).
+    /// 'valid' (<paramref name="same"/> false) keeps only full overlaps; 'same' keeps the image size with the kernel
+    /// centre at floor((size+1)/2) as MATLAB places it, padding per <paramref name="padding"/>.</summary>
+    public static Matrix Filter(Matrix image, Matrix kernel, bool same, Padding padding = Padding.Zero)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(kernel);
+        int kr = kernel.Rows, kc = kernel.Cols;
+        int outRows = same ? image.Rows : image.Rows - kr + 1, outCols = same ? image.Cols : image.Cols - kc + 1;
+        if (outRows <= 0 || outCols <= 0) return new Matrix(Math.Max(0, outRows), Math.Max(0, outCols));
+        // MATLAB centre (1-based) floor((k+1)/2) → zero-based offset of the top-left tap.
+        int offR = same ? (kr + 1) / 2 - 1 : 0, offC = same ? (kc + 1) / 2 - 1 : 0;
+        var result = new Matrix(outRows, outCols);
+        var src = image.Data;
+        var k = kernel.Data;
+        int rows = image.Rows, cols = image.Cols;
+        for (int r = 0; r < outRows; r++)
+            for (int c = 0; c < outCols; c++)
+            {
+                double s = 0;
+                int r0 = r - offR, c0 = c - offC;
+                bool inside = r0 >= 0 && c0 >= 0 && r0 + kr <= rows && c0 + kc <= cols;
+                for (int i = 0; i < kr; i++)
+                {
+                    int rr = r0 + i;
+                    for (int j = 0; j < kc; j++)
+                    {
+                        double w = k[i * kc + j];
+                        if (w == 0) continue;
+                        int cc = c0 + j;
+                        double v;
+                        if (inside) v = src[rr * cols + cc];
+                        else
+                        {
+                            int pr = Pad(rr, rows, padding), pc = Pad(cc, cols, padding);
+                            v = pr < 0 || pc < 0 ? 0 : src[pr * cols + pc];
+                        }
+                        s += w * v;
+                    }
+                }
+                result[r, c] = s;
+            }
+        return result;
+    }
+
+    private static int Pad(int i, int n, Padding padding)
+    {
+        if (i >= 0 && i < n) return i;
+        switch (padding)
+        {
+            case Padding.Zero:
+                return -1;
+            case Padding.Replicate:
+                return Math.Clamp(i, 0, n - 1);
+            case Padding.Reflect101:
+                if (n == 1) return 0;
+                int p101 = 2 * n - 2;
+                int m101 = ((i % p101) + p101) % p101;
+                return m101 < n ? m101 : p101 - m101;
+            default:
+                // Symmetric: ... 2 1 0 | 0 1 2 ... n-1 | n-1 n-2 ...
+                int period = 2 * n;
+                int m = ((i % period) + period) % period;
+                return m < n ? m : period - 1 - m;
+        }
+    }
+
+    /// <summary>Standard deviation with N − 1 normalisation (MATLAB std/std2).</summary>
+    public static double Std(IReadOnlyList<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count < 2) return 0;
+        double mean = values.Average(), s = 0;
+        foreach (var v in values) s += (v - mean) * (v - mean);
+        return Math.Sqrt(s / (values.Count - 1));
+    }
+}

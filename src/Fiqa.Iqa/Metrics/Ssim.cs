@@ -1,0 +1,46 @@
+using Fiqa.Imaging;
+
+namespace Fiqa.Iqa.Metrics;
+
+/// <summary>SSIM (Wang, Bovik, Sheikh, Simoncelli, IEEE TIP 2004; the authors' ssim_index.m): MATLAB rgb2gray (uint8),
+/// 11×11 Gaussian σ = 1.5, filter2 'valid', K = (0.01, 0.03), L = 255, mean of the SSIM map, no automatic
+/// downsampling — the convention of the official calibration values.</summary>
+public sealed class Ssim : IFullReferenceMetric
+{
+    /// <summary>The descriptor.</summary>
+    public static MetricDescriptor Info { get; } = new("ssim", MetricKind.FullReference, false, "−1..1 (1 = identical)", "Wang et al. 2004, ssim_index.m");
+
+    internal static readonly Matrix Window = Matlab.Gaussian(11, 1.5);
+    private const double C1 = 0.01 * 255 * 0.01 * 255, C2 = 0.03 * 255 * 0.03 * 255;
+
+    /// <inheritdoc />
+    public MetricDescriptor Descriptor => Info;
+
+    /// <inheritdoc />
+    public double Score(RgbImage reference, RgbImage distorted)
+    {
+        SizeCheck.Same(reference, distorted);
+        return Index(Matlab.Rgb2GrayUint8(reference), Matlab.Rgb2GrayUint8(distorted)).Ssim;
+    }
+
+    /// <summary>Mean SSIM and mean contrast-structure term of two grey images (ssim_index_new.m, used by MS-SSIM).</summary>
+    internal static (double Ssim, double ContrastStructure) Index(Matrix x, Matrix y)
+    {
+        var mu1 = Matlab.Filter(x, Window, same: false);
+        var mu2 = Matlab.Filter(y, Window, same: false);
+        var xx = Matlab.Filter(Matrix.Zip(x, x, (a, b) => a * b), Window, same: false);
+        var yy = Matlab.Filter(Matrix.Zip(y, y, (a, b) => a * b), Window, same: false);
+        var xy = Matlab.Filter(Matrix.Zip(x, y, (a, b) => a * b), Window, same: false);
+        double ssim = 0, cs = 0;
+        int n = mu1.Data.Length;
+        for (int i = 0; i < n; i++)
+        {
+            double m1 = mu1.Data[i], m2 = mu2.Data[i];
+            double s1 = xx.Data[i] - m1 * m1, s2 = yy.Data[i] - m2 * m2, s12 = xy.Data[i] - m1 * m2;
+            double contrastStructure = (2 * s12 + C2) / (s1 + s2 + C2);
+            cs += contrastStructure;
+            ssim += (2 * m1 * m2 + C1) / (m1 * m1 + m2 * m2 + C1) * contrastStructure;
+        }
+        return (ssim / n, cs / n);
+    }
+}
