@@ -60,6 +60,27 @@ if ! stamp fonts; then
   done_stamp fonts
 fi
 
+# IQA model files: OpenCV's LIVE-R2 BRISQUE model (Debian opencv-data) and, where this checkout has ../shared beside
+# it, the official NIQE pristine parameters (no registry package carries them; see the README for the official source).
+if ! stamp iqa; then
+  conf="$(private_apt_config)"
+  deb="$(apt_uri_fetch "$conf" "download opencv-data=4.6.0+dfsg-12" opencv-data_4.6.0+dfsg-12_all.deb \
+    0bcbc3f366eb0df45b350ba9974e499e1c4ed491f9ed1865c953097bcad60cd9)"
+  tmp="$(mktemp -d)"
+  dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" ./usr/share/opencv4/quality/brisque_model_live.yml ./usr/share/opencv4/quality/brisque_range_live.yml
+  mkdir -p "$DEST/iqa"
+  install -m 0644 "$tmp"/usr/share/opencv4/quality/brisque_*_live.yml "$DEST/iqa/"
+  rm -rf "$tmp"
+  niqe="$FIQA_ROOT/../shared/calibration/iqa/niqe_pristine_params.json"
+  if [[ -f "$niqe" ]]; then
+    verify_sha256 "$niqe" 95294d8a027929d3b0cad921637ffb6e09a2afc4179aa5d93da56f7bcd1ddcb0 || log "NIQE parameters in ../shared differ from the pinned file; copying anyway"
+    install -m 0644 "$niqe" "$DEST/iqa/niqe_pristine_params.json"
+  else
+    log "no ../shared/calibration/iqa/niqe_pristine_params.json: NIQE needs \$FIQA_NIQE_PARAMS or data/iqa/niqe_pristine_params.json"
+  fi
+  done_stamp iqa
+fi
+
 # Format fixtures for decoder tests, derived from the real photos above.
 IMAGEMAGICK_VERSION="8:6.9.11.60+dfsg-1.6+deb12u15"
 if ! stamp fixtures; then

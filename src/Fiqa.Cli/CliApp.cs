@@ -20,6 +20,8 @@ public static class CliApp
             BenchCommand.Create(io),
             EvalCommand.Create(io),
             MeasuresCommand.Create(io),
+            IqaCommand.Create(io),
+            IqaEvalCommand.Create(io),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

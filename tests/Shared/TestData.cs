@@ -19,6 +19,15 @@ internal static class TestData
     public static string ModelsRoot =>
         Environment.GetEnvironmentVariable("FIQA_MODELS") is { Length: > 0 } m ? m : Path.Combine(RepoRoot, "models");
 
+    /// <summary>The read-only ../shared folder beside the checkout (calibration data; present in CI).</summary>
+    public static string Shared(string relative)
+    {
+        var path = Path.Combine(RepoRoot, "..", "shared", relative);
+        if (!System.IO.File.Exists(path) && !Directory.Exists(path))
+            throw new FileNotFoundException($"shared calibration data missing: {path}");
+        return path;
+    }
+
     /// <summary>A provisioned data file; fails with the install command when absent.</summary>
     public static string File(string relative)
     {

@@ -1,0 +1,69 @@
+using Fiqa.Iqa.Metrics;
+
+namespace Fiqa.Iqa;
+
+/// <summary>Where the no-reference metrics find their model files.</summary>
+public sealed record IqaModelFiles
+{
+    /// <summary>NIQE pristine parameters (JSON); default <c>$FIQA_NIQE_PARAMS</c>, else data/iqa/niqe_pristine_params.json.</summary>
+    public string? NiqeParameters { get; init; }
+    /// <summary>BRISQUE SVR model (OpenCV YAML or libsvm); default data/iqa/brisque_model_live.yml.</summary>
+    public string? BrisqueModel { get; init; }
+    /// <summary>BRISQUE feature ranges matching the model; default data/iqa/brisque_range_live.yml.</summary>
+    public string? BrisqueRange { get; init; }
+    /// <summary>Feature convention the BRISQUE model was trained with (OpenCV for the default model, MATLAB for the
+    /// original LIVE release).</summary>
+    public BrisqueConvention BrisqueConvention { get; init; } = BrisqueConvention.OpenCv;
+
+    internal static string DataFile(string name)
+    {
+        var env = Environment.GetEnvironmentVariable("FIQA_DATA");
+        var root = !string.IsNullOrWhiteSpace(env) ? env : Path.Combine(FindRepo() ?? Environment.CurrentDirectory, "data");
+        return Path.Combine(root, "iqa", name);
+    }
+
+    private static string? FindRepo()
+    {
+        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Fiqa.slnx"))) return dir.FullName;
+        return null;
+    }
+}
+
+/// <summary>Every IQA metric, by pyiqa's name.</summary>
+public static class IqaCatalogue
+{
+    /// <summary>The metrics implemented, as data.</summary>
+    public static IReadOnlyList<MetricDescriptor> All { get; } =
+        [Psnr.Info, Ssim.Info, MsSsim.Info, Gmsd.Info, Niqe.Info, Brisque.Info];
+
+    /// <summary>The descriptor of a metric name (case-insensitive); the error lists the known names.</summary>
+    public static MetricDescriptor Find(string name) =>
+        All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"unknown metric '{name}'; known: {string.Join(", ", All.Select(d => d.Name))}", nameof(name));
+
+    /// <summary>Creates a full-reference metric.</summary>
+    public static IFullReferenceMetric CreateFullReference(string name) => Find(name).Name switch
+    {
+        "psnr" => new Psnr(),
+        "ssim" => new Ssim(),
+        "ms_ssim" => new MsSsim(),
+        "gmsd" => new Gmsd(),
+        var n => throw new ArgumentException($"{n} is a no-reference metric"),
+    };
+
+    /// <summary>Creates a no-reference metric, loading its model files.</summary>
+    public static INoReferenceMetric CreateNoReference(string name, IqaModelFiles? files = null)
+    {
+        files ??= new IqaModelFiles();
+        return Find(name).Name switch
+        {
+            "niqe" => new Niqe(NiqeParameters.Load(files.NiqeParameters
+                ?? (Environment.GetEnvironmentVariable(NiqeParameters.EnvironmentVariable) is { Length: > 0 } env ? env : IqaModelFiles.DataFile("niqe_pristine_params.json")))),
+            "brisque" => new Brisque(Metrics.BrisqueModel.Load(
+                files.BrisqueModel ?? IqaModelFiles.DataFile("brisque_model_live.yml"),
+                files.BrisqueRange ?? IqaModelFiles.DataFile("brisque_range_live.yml")), files.BrisqueConvention),
+            var n => throw new ArgumentException($"{n} is a full-reference metric"),
+        };
+    }
+}

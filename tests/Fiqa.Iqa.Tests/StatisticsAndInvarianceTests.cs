@@ -1,0 +1,98 @@
+using Fiqa.Imaging;
+using Fiqa.Iqa.Metrics;
+using Fiqa.Tests;
+
+namespace Fiqa.Iqa.Tests;
+
+public class StatisticsAndInvarianceTests
+{
+    [Fact]
+    public void Correlations_HandComputed()
+    {
+        double[] x = [1, 2, 3, 4, 5];
+        double[] y = [2, 1, 4, 3, 5];
+        // Spearman: 1 − 6Σd²/(n(n²−1)) = 1 − 6·4/120 = 0.8; Kendall: (8 − 2)/10 = 0.6; Pearson of these ranks = 0.8.
+        Assert.Equal(0.8, IqaStatistics.Spearman(x, y), 12);
+        Assert.Equal(0.6, IqaStatistics.Kendall(x, y), 12);
+        Assert.Equal(0.8, IqaStatistics.Pearson(x, y), 12);
+        // Ties: average ranks; τ-b.
+        double[] t = [1, 1, 2, 3];
+        double[] u = [1, 2, 3, 4];
+        Assert.Equal(0.9486832980505138, IqaStatistics.Spearman(t, u), 12);
+        Assert.Equal(5 / Math.Sqrt(5 * 6), IqaStatistics.Kendall(t, u), 12);
+    }
+
+    [Fact]
+    public void LogisticFit_LinearisesAMonotonicResponse()
+    {
+        var x = Enumerable.Range(0, 40).Select(i => i / 4.0).ToArray();
+        var mos = x.Select(v => 100 / (1 + Math.Exp(-(v - 5))) + Math.Sin(7 * v)).ToArray(); // saturating + small noise
+        var raw = IqaStatistics.Pearson(x, mos);
+        var five = IqaStatistics.Evaluate(x, mos, IqaStatistics.Logistic.FiveParameter);
+        var four = IqaStatistics.Evaluate(x, mos, IqaStatistics.Logistic.FourParameter);
+        Assert.True(five.Plcc > raw + 0.02 && five.Plcc > 0.99, $"5-param PLCC {five.Plcc} vs raw {raw}");
+        Assert.True(four.Plcc > 0.99);
+        Assert.True(five.Srcc > 0.99);
+        Assert.True(five.Rmse < 2);
+    }
+
+    [Fact]
+    public void Bootstrap_IsSeededAndBracketsTheEstimate()
+    {
+        var rng = new Random(3);
+        var x = Enumerable.Range(0, 60).Select(_ => rng.NextDouble()).ToArray();
+        var y = x.Select(v => v + 0.3 * rng.NextDouble()).ToArray();
+        var a = IqaStatistics.BootstrapInterval(x, y, IqaStatistics.Spearman, 500, seed: 9);
+        var b = IqaStatistics.BootstrapInterval(x, y, IqaStatistics.Spearman, 500, seed: 9);
+        Assert.Equal(a, b);
+        double srcc = IqaStatistics.Spearman(x, y);
+        Assert.True(a.Low < srcc && srcc < a.High);
+    }
+
+    [Fact]
+    public void NoReferenceMetrics_AreNearlyMirrorInvariant()
+    {
+        // 480×384: whole 96-px NIQE blocks, so mirroring does not change which columns are cropped away.
+        var image = Resize.Bilinear(ImageDecoder.Decode(TestData.Shared("calibration/iqa/ref/I04.bmp")), new PixelRect(0, 0, 480, 384), 480, 384);
+        var mirrored = Orientation.FlipHorizontal(image);
+        var niqe = new Niqe(NiqeParameters.Load(TestData.Shared("calibration/iqa/niqe_pristine_params.json")));
+        Assert.InRange(niqe.Score(mirrored) - niqe.Score(image), -0.1, 0.1);
+        var brisque = new Brisque(BrisqueModel.Load(TestData.File("iqa/brisque_model_live.yml"), TestData.File("iqa/brisque_range_live.yml")));
+        Assert.InRange(brisque.Score(mirrored) - brisque.Score(image), -1, 1);
+    }
+
+    [Fact]
+    public void FullReference_IdenticalImages_GiveTheBestScore()
+    {
+        var image = ImageDecoder.Decode(TestData.Shared("calibration/iqa/ref/I06.bmp"));
+        Assert.Equal(double.PositiveInfinity, new Psnr().Score(image, image));
+        Assert.Equal(1.0, new Ssim().Score(image, image), 12);
+        Assert.Equal(1.0, new MsSsim().Score(image, image), 12);
+        Assert.Equal(0.0, new Gmsd().Score(image, image), 12);
+        Assert.Contains("reference is", Assert.Throws<ArgumentException>(() => new Psnr().Score(image, Resize.Bilinear(image, 100, 100))).Message);
+    }
+
+    [Fact]
+    public void Catalogue_CreatesByPyiqaName_AndExplainsMissingModelFiles()
+    {
+        Assert.Equal("ssim", IqaCatalogue.CreateFullReference("SSIM").Descriptor.Name);
+        Assert.Contains("known:", Assert.Throws<ArgumentException>(() => IqaCatalogue.Find("lpips")).Message);
+        var e = Assert.Throws<FileNotFoundException>(() => IqaCatalogue.CreateNoReference("niqe", new IqaModelFiles { NiqeParameters = "/nonexistent.json" }));
+        Assert.Contains("FIQA_NIQE_PARAMS", e.Message);
+    }
+
+    [Fact]
+    public void MatlabImresize_HalvesAConstantAndARampExactly()
+    {
+        var ramp = new Matrix(32, 32);
+        for (int r = 0; r < 32; r++) for (int c = 0; c < 32; c++) ramp[r, c] = 3 * c + 7;
+        var half = MatlabResize.Imresize(ramp, 0.5);
+        Assert.Equal((16, 16), (half.Rows, half.Cols));
+        // An antialiased symmetric kernel keeps a linear ramp linear away from the mirrored border (8 taps):
+        // output column j is centred on input 2j + 0.5 (zero-based), so interior values are 3(2j + 0.5) + 7.
+        for (int j = 3; j < 13; j++) Assert.Equal(3 * (2 * j + 0.5) + 7, half[5, j], 9);
+        var constant = MatlabResize.Imresize(new Matrix(9, 7).Map(_ => 42), 0.5);
+        Assert.Equal((5, 4), (constant.Rows, constant.Cols));
+        Assert.All(constant.Data, v => Assert.Equal(42, v, 9));
+    }
+}
