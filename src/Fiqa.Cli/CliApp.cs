@@ -22,6 +22,7 @@ public static class CliApp
             MeasuresCommand.Create(io),
             IqaCommand.Create(io),
             IqaEvalCommand.Create(io),
+            BenchIqaCommand.Create(io),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -123,6 +123,111 @@ public static class Matlab
         return result;
     }
 
+    /// <summary>'valid' correlation with a separable kernel k = column ⊗ row (e.g. a Gaussian window): two 1-D passes,
+    /// the same result as <see cref="Filter"/> with the outer-product kernel up to rounding.</summary>
+    public static Matrix FilterValidSeparable(Matrix image, double[] column, double[] row)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(column);
+        ArgumentNullException.ThrowIfNull(row);
+        int outRows = image.Rows - column.Length + 1, outCols = image.Cols - row.Length + 1;
+        if (outRows <= 0 || outCols <= 0) return new Matrix(Math.Max(0, outRows), Math.Max(0, outCols));
+        var horizontal = new Matrix(image.Rows, outCols);
+        var src = image.Data;
+        for (int r = 0; r < image.Rows; r++)
+        {
+            int o = r * image.Cols;
+            for (int c = 0; c < outCols; c++)
+            {
+                double s = 0;
+                for (int k = 0; k < row.Length; k++) s += row[k] * src[o + c + k];
+                horizontal.Data[r * outCols + c] = s;
+            }
+        }
+        var result = new Matrix(outRows, outCols);
+        var h = horizontal.Data;
+        for (int r = 0; r < outRows; r++)
+            for (int k = 0; k < column.Length; k++)
+            {
+                double w = column[k];
+                var dst = result.Data.AsSpan(r * outCols, outCols);
+                var line = h.AsSpan((r + k) * outCols, outCols);
+                for (int c = 0; c < outCols; c++) dst[c] += w * line[c];
+            }
+        return result;
+    }
+
+    /// <summary>'same' correlation with a kernel; rank-1 kernels (Gaussian windows) go through two 1-D passes.</summary>
+    public static Matrix FilterSame(Matrix image, Matrix kernel, Padding padding)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(kernel);
+        if (!TrySeparate(kernel, out var column, out var row)) return Filter(image, kernel, same: true, padding);
+        int offR = (kernel.Rows + 1) / 2 - 1, offC = (kernel.Cols + 1) / 2 - 1;
+        int rows = image.Rows, cols = image.Cols;
+        var horizontal = new Matrix(rows, cols);
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++)
+            {
+                double s = 0;
+                for (int k = 0; k < row.Length; k++)
+                {
+                    int cc = c - offC + k;
+                    if (cc < 0 || cc >= cols)
+                    {
+                        cc = Pad(cc, cols, padding);
+                        if (cc < 0) continue;
+                    }
+                    s += row[k] * image.Data[r * cols + cc];
+                }
+                horizontal.Data[r * cols + c] = s;
+            }
+        var result = new Matrix(rows, cols);
+        for (int r = 0; r < rows; r++)
+            for (int k = 0; k < column.Length; k++)
+            {
+                int rr = r - offR + k;
+                if (rr < 0 || rr >= rows)
+                {
+                    rr = Pad(rr, rows, padding);
+                    if (rr < 0) continue;
+                }
+                double w = column[k];
+                var dst = result.Data.AsSpan(r * cols, cols);
+                var line = horizontal.Data.AsSpan(rr * cols, cols);
+                for (int c = 0; c < cols; c++) dst[c] += w * line[c];
+            }
+        return result;
+    }
+
+    // k = column ⊗ row exactly enough (relative 1e-12) to filter in two passes.
+    private static bool TrySeparate(Matrix k, out double[] column, out double[] row)
+    {
+        int pr = 0, pc = 0;
+        for (int i = 0; i < k.Data.Length; i++) if (Math.Abs(k.Data[i]) > Math.Abs(k.Data[pr * k.Cols + pc])) { pr = i / k.Cols; pc = i % k.Cols; }
+        double pivot = k[pr, pc];
+        column = new double[k.Rows];
+        row = new double[k.Cols];
+        if (pivot == 0) return false;
+        for (int r = 0; r < k.Rows; r++) column[r] = k[r, pc] / pivot;
+        for (int c = 0; c < k.Cols; c++) row[c] = k[pr, c];
+        double scale = Math.Abs(pivot);
+        for (int r = 0; r < k.Rows; r++)
+            for (int c = 0; c < k.Cols; c++)
+                if (Math.Abs(column[r] * row[c] - k[r, c]) > 1e-12 * scale) return false;
+        return true;
+    }
+
+    /// <summary>The normalised 1-D Gaussian whose outer product is <c>fspecial('gaussian', size, sigma)</c>.</summary>
+    public static double[] Gaussian1D(int size, double sigma)
+    {
+        var g = new double[size];
+        double half = (size - 1) / 2.0, sum = 0;
+        for (int i = 0; i < size; i++) sum += g[i] = Math.Exp(-(i - half) * (i - half) / (2 * sigma * sigma));
+        for (int i = 0; i < size; i++) g[i] /= sum;
+        return g;
+    }
+
     private static int Pad(int i, int n, Padding padding)
     {
         if (i >= 0 && i < n) return i;

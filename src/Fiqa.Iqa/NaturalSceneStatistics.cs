@@ -16,8 +16,8 @@ public static class NaturalSceneStatistics
     public static Matrix Mscn(Matrix image, Matrix window, Padding padding)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var mu = Matlab.Filter(image, window, same: true, padding);
-        var sq = Matlab.Filter(image.Map(v => v * v), window, same: true, padding);
+        var mu = Matlab.FilterSame(image, window, padding);
+        var sq = Matlab.FilterSame(image.Map(v => v * v), window, padding);
         var result = new Matrix(image.Rows, image.Cols);
         for (int i = 0; i < result.Data.Length; i++)
         {

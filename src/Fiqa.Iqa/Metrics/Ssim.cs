@@ -10,7 +10,8 @@ public sealed class Ssim : IFullReferenceMetric
     /// <summary>The descriptor.</summary>
     public static MetricDescriptor Info { get; } = new("ssim", MetricKind.FullReference, false, "−1..1 (1 = identical)", "Wang et al. 2004, ssim_index.m");
 
-    internal static readonly Matrix Window = Matlab.Gaussian(11, 1.5);
+    // fspecial('gaussian', 11, 1.5) is the outer product of this 1-D kernel: filtered in two passes.
+    private static readonly double[] Window1D = Matlab.Gaussian1D(11, 1.5);
     private const double C1 = 0.01 * 255 * 0.01 * 255, C2 = 0.03 * 255 * 0.03 * 255;
 
     /// <inheritdoc />
@@ -26,11 +27,12 @@ public sealed class Ssim : IFullReferenceMetric
     /// <summary>Mean SSIM and mean contrast-structure term of two grey images (ssim_index_new.m, used by MS-SSIM).</summary>
     internal static (double Ssim, double ContrastStructure) Index(Matrix x, Matrix y)
     {
-        var mu1 = Matlab.Filter(x, Window, same: false);
-        var mu2 = Matlab.Filter(y, Window, same: false);
-        var xx = Matlab.Filter(Matrix.Zip(x, x, (a, b) => a * b), Window, same: false);
-        var yy = Matlab.Filter(Matrix.Zip(y, y, (a, b) => a * b), Window, same: false);
-        var xy = Matlab.Filter(Matrix.Zip(x, y, (a, b) => a * b), Window, same: false);
+        static Matrix Blur(Matrix m) => Matlab.FilterValidSeparable(m, Window1D, Window1D);
+        var mu1 = Blur(x);
+        var mu2 = Blur(y);
+        var xx = Blur(Matrix.Zip(x, x, (a, b) => a * b));
+        var yy = Blur(Matrix.Zip(y, y, (a, b) => a * b));
+        var xy = Blur(Matrix.Zip(x, y, (a, b) => a * b));
         double ssim = 0, cs = 0;
         int n = mu1.Data.Length;
         for (int i = 0; i < n; i++)

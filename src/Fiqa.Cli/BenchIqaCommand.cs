@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Fiqa.Imaging;
+using Fiqa.Iqa;
+
+namespace Fiqa.Cli;
+
+/// <summary><c>fiqa bench-iqa</c>: median ms per image of every IQA metric on a 512×384 pair (TID2013 I04, from
+/// ../shared when present, else the astronaut crop) and on a ~2 MP pair (face-api sample1.jpg and its JPEG q30).</summary>
+internal static class BenchIqaCommand
+{
+    public static Command Create(CliOutput io)
+    {
+        var iterations = new Option<int>("--iterations") { Description = "Timed repetitions per metric and size", DefaultValueFactory = _ => 15 };
+        var json = new Option<bool>("--json") { Description = "One JSON line per (metric, size) instead of a table" };
+        var command = new Command("bench-iqa", "Median time per image of each IQA metric at 512×384 and ~2 MP") { iterations, json };
+        command.SetAction(p =>
+        {
+            int n = p.GetValue(iterations);
+            if (n < 3) throw new UsageException("--iterations must be at least 3");
+            var pairs = new List<(string Size, RgbImage Ref, RgbImage Dist)>();
+            var shared = Path.Combine(Face.Models.RepositoryRoot.Find() ?? ".", "..", "shared", "calibration", "iqa");
+            if (Directory.Exists(shared))
+                pairs.Add(("512x384", ImageDecoder.Decode(Path.Combine(shared, "ref", "I04.bmp")), ImageDecoder.Decode(Path.Combine(shared, "dist", "I04.bmp"))));
+            var big = ImageDecoder.Decode(DataPaths.Require("face-api/sample1.jpg"));
+            pairs.Add(($"{big.Width}x{big.Height}", big, ImageDecoder.Decode(ImageEncoder.Jpeg(big, 30))));
+            if (!p.GetValue(json))
+            {
+                io.Out.WriteLine($"| metric | {string.Join(" | ", pairs.Select(x => x.Size + " ms"))} |");
+                io.Out.WriteLine("|---|" + string.Concat(pairs.Select(_ => "---:|")));
+            }
+            foreach (var d in IqaCatalogue.All)
+            {
+                Func<RgbImage, RgbImage, double> score = d.Kind == MetricKind.FullReference
+                    ? IqaCatalogue.CreateFullReference(d.Name).Score
+                    : IqaCatalogue.CreateNoReference(d.Name) is var nr ? (_, x) => nr.Score(x) : null!;
+                var medians = new List<double>();
+                foreach (var (size, r, x) in pairs)
+                {
+                    score(r, x); // warm-up (JIT)
+                    var ms = new double[n];
+                    for (int i = 0; i < n; i++)
+                    {
+                        long t = Stopwatch.GetTimestamp();
+                        score(r, x);
+                        ms[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+                    }
+                    Array.Sort(ms);
+                    medians.Add(ms[n / 2]);
+                    if (p.GetValue(json))
+                        io.Out.WriteLine(FaceJson.Write(w => { w.WriteString("metric", d.Name); w.WriteString("size", size); w.WriteNumber("median_ms", Math.Round(ms[n / 2], 3)); }));
+                }
+                if (!p.GetValue(json))
+                    io.Out.WriteLine($"| {d.Name} | {string.Join(" | ", medians.Select(m => m.ToString("F1", CultureInfo.InvariantCulture)))} |");
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}
