@@ -78,3 +78,15 @@ apt_uri_fetch() {
   verify_sha256 "$file" "$sha"
   printf '%s\n' "$file"
 }
+
+# deb_extract DEB DEST_DIR MEMBER... — copy files out of a .deb (paths as in the package, e.g. ./usr/share/x) into
+# DEST_DIR, flat, without installing the package.
+deb_extract() {
+  local deb="$1" dest="$2"; shift 2
+  local tmp; tmp="$(mktemp -d)"
+  dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" "$@"
+  mkdir -p "$dest"
+  local m
+  for m in "$@"; do install -m 0644 "$tmp/$m" "$dest/"; done
+  rm -rf "$tmp"
+}

@@ -39,11 +39,7 @@ if ! stamp skimage; then
   conf="$(private_apt_config)"
   deb="$(apt_uri_fetch "$conf" "download python3-skimage=0.19.3-8" python3-skimage_0.19.3-8_all.deb \
     728d88c3e3440f1f3712de0805dc834d29248ff07e1eec8c0f3da07606f752f9)"
-  tmp="$(mktemp -d)"
-  dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" ./usr/lib/python3/dist-packages/skimage/data/astronaut.png
-  mkdir -p "$DEST/skimage"
-  install -m 0644 "$tmp/usr/lib/python3/dist-packages/skimage/data/astronaut.png" "$DEST/skimage/astronaut.png"
-  rm -rf "$tmp"
+  deb_extract "$deb" "$DEST/skimage" ./usr/lib/python3/dist-packages/skimage/data/astronaut.png
   done_stamp skimage
 fi
 
@@ -52,11 +48,7 @@ if ! stamp fonts; then
   conf="$(private_apt_config)"
   deb="$(apt_uri_fetch "$conf" "download fonts-dejavu-core=2.37-6" fonts-dejavu-core_2.37-6_all.deb \
     8892669e51aab4dc56682c8e39d8ddb7d70fad83c369344e1e240bf3ca22bb76)"
-  tmp="$(mktemp -d)"
-  dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" ./usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
-  mkdir -p "$DEST/fonts"
-  install -m 0644 "$tmp/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf" "$DEST/fonts/DejaVuSans.ttf"
-  rm -rf "$tmp"
+  deb_extract "$deb" "$DEST/fonts" ./usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
   done_stamp fonts
 fi
 
@@ -66,11 +58,7 @@ if ! stamp iqa; then
   conf="$(private_apt_config)"
   deb="$(apt_uri_fetch "$conf" "download opencv-data=4.6.0+dfsg-12" opencv-data_4.6.0+dfsg-12_all.deb \
     0bcbc3f366eb0df45b350ba9974e499e1c4ed491f9ed1865c953097bcad60cd9)"
-  tmp="$(mktemp -d)"
-  dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" ./usr/share/opencv4/quality/brisque_model_live.yml ./usr/share/opencv4/quality/brisque_range_live.yml
-  mkdir -p "$DEST/iqa"
-  install -m 0644 "$tmp"/usr/share/opencv4/quality/brisque_*_live.yml "$DEST/iqa/"
-  rm -rf "$tmp"
+  deb_extract "$deb" "$DEST/iqa" ./usr/share/opencv4/quality/brisque_model_live.yml ./usr/share/opencv4/quality/brisque_range_live.yml
   niqe="$FIQA_ROOT/../shared/calibration/iqa/niqe_pristine_params.json"
   if [[ -f "$niqe" ]]; then
     verify_sha256 "$niqe" 95294d8a027929d3b0cad921637ffb6e09a2afc4179aa5d93da56f7bcd1ddcb0 || log "NIQE parameters in ../shared differ from the pinned file; copying anyway"

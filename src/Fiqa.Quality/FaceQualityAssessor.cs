@@ -79,27 +79,17 @@ public sealed class FaceQualityAssessor : IDisposable
     public void Warm() => _analyzer.Warm();
 
     /// <summary>Assesses a file.</summary>
-    public FaceAssessment Assess(string path)
-    {
-        RgbImage image;
-        try
-        {
-            image = ImageDecoder.Decode(path, Options.Decode);
-        }
-        catch (ImageDecodeException e)
-        {
-            return new FaceAssessment(new FileAnalysis(path, FileStatus.Error, [], e.Message), []);
-        }
-        return Assess(image, path);
-    }
+    public FaceAssessment Assess(string path) => DecodeThenAssess(() => ImageDecoder.Decode(path, Options.Decode), path);
 
     /// <summary>Assesses encoded bytes.</summary>
-    public FaceAssessment Assess(byte[] encoded, string label = "(bytes)")
+    public FaceAssessment Assess(byte[] encoded, string label = "(bytes)") => DecodeThenAssess(() => ImageDecoder.Decode(encoded, Options.Decode), label);
+
+    private FaceAssessment DecodeThenAssess(Func<RgbImage> decode, string label)
     {
         RgbImage image;
         try
         {
-            image = ImageDecoder.Decode(encoded, Options.Decode);
+            image = decode();
         }
         catch (ImageDecodeException e)
         {
