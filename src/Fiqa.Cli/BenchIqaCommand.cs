@@ -20,7 +20,7 @@ internal static class BenchIqaCommand
             int n = p.GetValue(iterations);
             if (n < 3) throw new UsageException("--iterations must be at least 3");
             var pairs = new List<(string Size, RgbImage Ref, RgbImage Dist)>();
-            var shared = Path.Combine(Face.Models.RepositoryRoot.Find() ?? ".", "..", "shared", "calibration", "iqa");
+            var shared = Path.Combine(ProjectPaths.RepositoryRoot() ?? ".", "..", "shared", "calibration", "iqa");
             if (Directory.Exists(shared))
                 pairs.Add(("512x384", ImageDecoder.Decode(Path.Combine(shared, "ref", "I04.bmp")), ImageDecoder.Decode(Path.Combine(shared, "dist", "I04.bmp"))));
             var big = ImageDecoder.Decode(DataPaths.Require("face-api/sample1.jpg"));

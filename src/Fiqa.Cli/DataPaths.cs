@@ -1,5 +1,3 @@
-using Fiqa.Face.Models;
-
 namespace Fiqa.Cli;
 
 /// <summary>Locates the installed sample data: <c>$FIQA_DATA</c>, else the repository's <c>data/</c>.</summary>
@@ -9,16 +7,7 @@ public static class DataPaths
     public const string ProvisionCommand = "scripts/provision-data.sh";
 
     /// <summary>The data directory (may not exist).</summary>
-    public static string Root
-    {
-        get
-        {
-            var env = Environment.GetEnvironmentVariable("FIQA_DATA");
-            if (!string.IsNullOrWhiteSpace(env)) return Path.GetFullPath(env);
-            var repo = RepositoryRoot.Find();
-            return Path.Combine(repo ?? Environment.CurrentDirectory, "data");
-        }
-    }
+    public static string Root => ProjectPaths.DataDirectory();
 
     /// <summary>A path under the data directory that must exist, else a setup error naming the install command.</summary>
     public static string Require(string relative)

@@ -1,4 +1,3 @@
-using Fiqa.Face.Models;
 using ScottPlot;
 
 namespace Fiqa.Evaluation;
@@ -20,7 +19,7 @@ public static class EdcPlot
     {
         var env = Environment.GetEnvironmentVariable(FontVariable);
         var path = explicitPath
-            ?? (string.IsNullOrWhiteSpace(env) ? Path.Combine(RepositoryRoot.Find() ?? Environment.CurrentDirectory, "data", "fonts", "DejaVuSans.ttf") : env);
+            ?? (string.IsNullOrWhiteSpace(env) ? Path.Combine(ProjectPaths.DataDirectory(), "fonts", "DejaVuSans.ttf") : env);
         if (!File.Exists(path))
             throw new FileNotFoundException($"plot font not found: {path}. Install it with scripts/provision-data.sh or set ${FontVariable} to a .ttf file", path);
         return path;

@@ -15,19 +15,7 @@ public sealed record IqaModelFiles
     /// original LIVE release).</summary>
     public BrisqueConvention BrisqueConvention { get; init; } = BrisqueConvention.OpenCv;
 
-    internal static string DataFile(string name)
-    {
-        var env = Environment.GetEnvironmentVariable("FIQA_DATA");
-        var root = !string.IsNullOrWhiteSpace(env) ? env : Path.Combine(FindRepo() ?? Environment.CurrentDirectory, "data");
-        return Path.Combine(root, "iqa", name);
-    }
-
-    private static string? FindRepo()
-    {
-        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Fiqa.slnx"))) return dir.FullName;
-        return null;
-    }
+    internal static string DataFile(string name) => Path.Combine(ProjectPaths.DataDirectory(), "iqa", name);
 }
 
 /// <summary>Every IQA metric, by pyiqa's name.</summary>

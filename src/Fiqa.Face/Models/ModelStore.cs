@@ -30,7 +30,7 @@ public sealed class ModelStore
         if (!string.IsNullOrWhiteSpace(explicitDirectory)) return new(Path.GetFullPath(explicitDirectory), "option");
         var env = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(env)) return new(Path.GetFullPath(env), $"${EnvironmentVariable}");
-        var repo = RepositoryRoot.Find();
+        var repo = ProjectPaths.RepositoryRoot();
         return repo is null
             ? new(Path.GetFullPath("models"), "default ./models")
             : new(Path.Combine(repo, "models"), "repository default");
@@ -59,17 +59,5 @@ public sealed class ModelStore
                     $"model file {manifest.ModelPath} has SHA-256 {actual}, expected {expected}; reinstall with: {ProvisionCommand}");
         }
         return manifest;
-    }
-}
-
-/// <summary>The Fiqa repository a process runs in, if any: the nearest folder upwards holding <c>Fiqa.slnx</c>.</summary>
-public static class RepositoryRoot
-{
-    /// <summary>Searches upwards from the working directory; null outside a checkout.</summary>
-    public static string? Find()
-    {
-        for (var dir = new DirectoryInfo(System.IO.Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Fiqa.slnx"))) return dir.FullName;
-        return null;
     }
 }
