@@ -24,6 +24,8 @@ internal static class EvalCommand
         var qualityModel = new Option<string?>("--quality-model") { Description = "A second embedder: adds cross-model rows (quality from it, comparisons from --fr-model)" };
         var fmr = new Option<double>("--fmr") { Description = "Fix the threshold at this FMR on the non-mated comparisons", DefaultValueFactory = _ => 1e-3 };
         var startingError = new Option<double?>("--starting-error") { Description = "Instead fix it so FNMR at 0 % discard is about this" };
+        var error = new Option<string>("--error") { Description = "fnmr (EDC over mated comparisons, default) or fmr (over non-mated)", DefaultValueFactory = _ => "fnmr" };
+        error.AcceptOnlyFromAmong("fnmr", "fmr");
         var discard = new Option<string>("--discard") { Description = "pAUC discard limits, comma-separated", DefaultValueFactory = _ => "0.2,0.3" };
         var pairs = new Option<string?>("--pairs") { Description = "With --data: an LFW-style pair file instead of all pairs (name/name_0001.jpg layout)" };
         var nonMated = new Option<int?>("--non-mated") { Description = "With --data: sample this many non-mated pairs (default: all)" };
@@ -32,7 +34,7 @@ internal static class EvalCommand
         var output = new Option<string>("--out", "-o") { Description = "Output folder: results.json, report.md, report.html, edc.png, edc.svg", Required = true };
         var command = new Command("eval", "Error-versus-Discard evaluation of quality methods")
         {
-            data, comparisons, qualities, pairs, methods, frModel, qualityModel, fmr, startingError, discard, nonMated, seed, cache, output,
+            data, comparisons, qualities, pairs, methods, frModel, qualityModel, fmr, startingError, error, discard, nonMated, seed, cache, output,
         };
         common.AddTo(command);
         command.SetAction(p =>
@@ -41,6 +43,7 @@ internal static class EvalCommand
             {
                 TargetFmr = p.GetValue(fmr),
                 StartingError = p.GetValue(startingError),
+                ErrorType = p.GetValue(error) == "fmr" ? EdcErrorType.Fmr : EdcErrorType.Fnmr,
                 DiscardLimits = ParseLimits(p.GetValue(discard)!),
             };
             if (options.TargetFmr is <= 0 or >= 1) throw new UsageException("--fmr must be in (0, 1)");
@@ -83,7 +86,15 @@ internal static class EvalCommand
                     throw new UsageException(e.Message, e);
                 }
             }
-            var result = QualityEvaluation.Evaluate(comps, table, options);
+            EvaluationResult result;
+            try
+            {
+                result = QualityEvaluation.Evaluate(comps, table, options);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException(e.Message, e);
+            }
             var files = EvaluationReport.Write(result, outDir);
             io.Out.Write(EvaluationReport.Markdown(result));
             io.Error.WriteLine($"fiqa eval: wrote {string.Join(", ", files.Select(Path.GetFileName))} to {outDir}");

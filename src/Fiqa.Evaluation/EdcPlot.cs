@@ -2,7 +2,7 @@ using ScottPlot;
 
 namespace Fiqa.Evaluation;
 
-/// <summary>Draws FNMR-EDC curves (stepwise) with ScottPlot, labelled with a font file so text renders on headless
+/// <summary>Draws FNMR- or FMR-EDC curves (stepwise) with ScottPlot, labelled with a font file so text renders on headless
 /// machines without system fonts.</summary>
 public static class EdcPlot
 {
@@ -61,9 +61,9 @@ public static class EdcPlot
             v.Color = Colors.Gray;
             v.LinePattern = LinePattern.Dotted;
         }
-        plot.Title(FormattableString.Invariant($"FNMR-EDC at threshold {result.Threshold:F3} ({result.ThresholdRule})"), size: 14);
+        plot.Title(FormattableString.Invariant($"{result.ErrorName}-EDC at threshold {result.Threshold:F3} ({result.ThresholdRule})"), size: 14);
         plot.XLabel("Fraction of comparisons discarded (lowest pair quality first)");
-        plot.YLabel("FNMR of the remaining comparisons");
+        plot.YLabel($"{result.ErrorName} of the remaining comparisons");
         double yMax = result.Methods.Max(m => m.Curve.StartingError) * 1.1;
         plot.Axes.SetLimits(0, xMax, 0, yMax > 0 ? yMax : 1);
         plot.ShowLegend(Alignment.UpperRight);

@@ -35,13 +35,13 @@ public static class EvaluationReport
         ArgumentNullException.ThrowIfNull(result);
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        sb.AppendLine("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Fiqa FNMR-EDC evaluation</title>");
+        sb.AppendLine("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Fiqa EDC evaluation</title>");
         sb.AppendLine("<style>body{font-family:sans-serif;max-width:960px;margin:2em auto;color:#222}table{border-collapse:collapse}" +
             "th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}th:nth-child(2),td:nth-child(2){text-align:left}" +
             "tr.oracle{color:#666;font-style:italic}</style></head><body>");
-        sb.AppendLine("<h1>FNMR-EDC evaluation</h1>");
-        sb.AppendLine(inv, $"<p>Threshold {result.Threshold:F4} ({System.Net.WebUtility.HtmlEncode(result.ThresholdRule)}); {result.MatedCount} mated comparisons; " +
-            $"FNMR at 0 % discard {result.Methods[0].Curve.StartingError:P2}. Lower pAUC is better.</p>");
+        sb.AppendLine(inv, $"<h1>{result.ErrorName}-EDC evaluation</h1>");
+        sb.AppendLine(inv, $"<p>Threshold {result.Threshold:F4} ({System.Net.WebUtility.HtmlEncode(result.ThresholdRule)}); {result.MatedCount} mated, {result.NonMatedCount} non-mated comparisons; " +
+            $"{result.ErrorName} at 0 % discard {result.Methods[0].Curve.StartingError:P2}. Lower pAUC is better.</p>");
         sb.AppendLine(svg[svg.IndexOf("<svg", StringComparison.Ordinal)..]);
         sb.AppendLine("<table id=\"pauc\"><thead><tr><th>rank</th><th>method</th>");
         foreach (var d in result.DiscardLimits)
@@ -79,7 +79,7 @@ public static class EvaluationReport
         using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
         {
             w.WriteStartObject();
-            w.WriteString("error_type", "FNMR");
+            w.WriteString("error_type", result.ErrorName);
             w.WriteNumber("threshold", result.Threshold);
             w.WriteString("threshold_rule", result.ThresholdRule);
             w.WriteNumber("mated_comparisons", result.MatedCount);
@@ -89,7 +89,7 @@ public static class EvaluationReport
             {
                 w.WriteStartObject(m.Method);
                 w.WriteNumber("threshold", m.Curve.Threshold);
-                w.WriteNumber("fnmr0", m.Curve.StartingError);
+                w.WriteNumber(result.ErrorType == EdcErrorType.Fnmr ? "fnmr0" : "fmr0", m.Curve.StartingError);
                 WriteByLimit(w, "pauc", result.DiscardLimits, m.PartialAreas);
                 WriteByLimit(w, "pauc_normalized", result.DiscardLimits, m.NormalizedPartialAreas);
                 WriteByLimit(w, "pauc_minus_best", result.DiscardLimits, m.PartialAreasMinusBest);
@@ -144,12 +144,12 @@ public static class EvaluationReport
         ArgumentNullException.ThrowIfNull(result);
         var sb = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
-        sb.AppendLine("# FNMR-EDC evaluation");
+        sb.AppendLine(inv, $"# {result.ErrorName}-EDC evaluation");
         sb.AppendLine();
-        sb.AppendLine(string.Create(inv, $"Threshold {result.Threshold:F4} ({result.ThresholdRule}); {result.MatedCount} mated comparisons; FNMR at 0 % discard {result.Methods[0].Curve.StartingError:P2}."));
+        sb.AppendLine(string.Create(inv, $"Threshold {result.Threshold:F4} ({result.ThresholdRule}); {result.MatedCount} mated, {result.NonMatedCount} non-mated comparisons; {result.ErrorName} at 0 % discard {result.Methods[0].Curve.StartingError:P2}."));
         sb.AppendLine("Pair quality = min of the two samples' qualities; samples a method could not assess are discarded first.");
-        sb.AppendLine("pAUC: stepwise area under the EDC up to the discard limit (lower is better); normalised: ÷ (FNMR₀ · limit), 1 = no better than not discarding;");
-        sb.AppendLine("minus best: pAUC − area under the theoretical best curve max(0, FNMR₀ − x). The oracle discards by the comparison score itself.");
+        sb.AppendLine("pAUC: stepwise area under the EDC up to the discard limit (lower is better); normalised: ÷ (error₀ · limit), 1 = no better than not discarding;");
+        sb.AppendLine("minus best: pAUC − area under the theoretical best curve max(0, error₀ − x). The oracle discards by the comparison score itself.");
         sb.AppendLine("ERC AUC: CR-FIQA's variant — threshold recomputed at each 5 % reject step on the remaining non-mated comparisons, trapezoid area over 0–95 %.");
         sb.AppendLine();
         var limits = result.DiscardLimits;

@@ -7,8 +7,12 @@ public sealed record EvaluationOptions
     /// <see cref="StartingError"/> is set.</summary>
     public double TargetFmr { get; init; } = 1e-3;
 
-    /// <summary>Instead, fix the threshold so the FNMR at 0 % discard is about this value (quantile of mated scores).</summary>
+    /// <summary>Instead, fix the threshold so the error at 0 % discard is about this value (a quantile of the mated
+    /// scores for FNMR, of the non-mated for FMR).</summary>
     public double? StartingError { get; init; }
+
+    /// <summary>FNMR-EDC over the mated comparisons (default, the FIQA literature's plot) or FMR-EDC over the non-mated.</summary>
+    public EdcErrorType ErrorType { get; init; } = EdcErrorType.Fnmr;
 
     /// <summary>Discard fractions at which pAUC is reported (default 0.2 and 0.3, as the FIQA literature reports).</summary>
     public IReadOnlyList<double> DiscardLimits { get; init; } = [0.2, 0.3];
@@ -30,9 +34,16 @@ public sealed record MethodResult(string Method, EdcCurve Curve, int UnassessedP
 
 /// <summary>FNMR-EDCs of every method, plus the oracle, at one fixed threshold.</summary>
 public sealed record EvaluationResult(double Threshold, string ThresholdRule, int MatedCount, int NonMatedCount,
-    IReadOnlyList<MethodResult> Methods, IReadOnlyList<double> DiscardLimits);
+    IReadOnlyList<MethodResult> Methods, IReadOnlyList<double> DiscardLimits)
+{
+    /// <summary>FNMR or FMR.</summary>
+    public EdcErrorType ErrorType { get; init; } = EdcErrorType.Fnmr;
 
-/// <summary>Evaluates quality methods by FNMR-EDC (Schlett et al., TBIOM 2023): the threshold is fixed once on the
+    /// <summary>"FNMR" or "FMR".</summary>
+    public string ErrorName => ErrorType == EdcErrorType.Fnmr ? "FNMR" : "FMR";
+}
+
+/// <summary>Evaluates quality methods by FNMR-EDC or FMR-EDC (Schlett et al., TBIOM 2023): the threshold is fixed once on the
 /// full set, each mated comparison gets pair quality min(q_a, q_b), samples a method could not assess count as
 /// lowest quality. The oracle discards by the comparison score itself: the best any quality measure could do.</summary>
 public static class QualityEvaluation
@@ -46,17 +57,20 @@ public static class QualityEvaluation
         ArgumentNullException.ThrowIfNull(comparisons);
         ArgumentNullException.ThrowIfNull(qualities);
         options ??= new EvaluationOptions();
-        var mated = comparisons.Where(c => c.Mated).ToList();
+        var fnmr = options.ErrorType == EdcErrorType.Fnmr;
+        // The comparisons whose errors the curve counts: mated for FNMR, non-mated for FMR.
+        var errorSet = comparisons.Where(c => c.Mated == fnmr).ToList();
         var nonMated = comparisons.Where(c => !c.Mated).Select(c => c.Similarity).ToList();
-        if (mated.Count == 0) throw new ArgumentException("no mated comparisons: an FNMR-EDC needs them");
-        var matedScores = mated.Select(c => c.Similarity).ToList();
+        int matedCount = comparisons.Count(c => c.Mated);
+        if (errorSet.Count == 0) throw new ArgumentException($"no {(fnmr ? "mated" : "non-mated")} comparisons: an {(fnmr ? "FNMR" : "FMR")}-EDC needs them");
+        var errorScores = errorSet.Select(c => c.Similarity).ToList();
 
         double threshold;
         string rule;
         if (options.StartingError is { } e)
         {
-            threshold = ErrorVersusDiscard.ThresholdForStartingError(EdcErrorType.Fnmr, matedScores, e);
-            rule = $"starting FNMR {e}";
+            threshold = ErrorVersusDiscard.ThresholdForStartingError(options.ErrorType, errorScores, e);
+            rule = $"starting {(fnmr ? "FNMR" : "FMR")} {e}";
         }
         else
         {
@@ -70,24 +84,26 @@ public static class QualityEvaluation
         {
             int unassessed = 0;
             var allPairQualities = new double[comparisons.Count];
-            var matedPairQualities = new List<double>(mated.Count);
+            var curvePairQualities = new List<double>(errorSet.Count);
             for (int i = 0; i < comparisons.Count; i++)
             {
                 var c = comparisons[i];
                 double qa = qualities.Quality(c.SampleA, m), qb = qualities.Quality(c.SampleB, m);
                 allPairQualities[i] = ErrorVersusDiscard.PairQuality(Assessed(qa), Assessed(qb));
-                if (!c.Mated) continue;
+                if (c.Mated != fnmr) continue;
                 if (double.IsNaN(qa) || double.IsNaN(qb)) unassessed++;
-                matedPairQualities.Add(allPairQualities[i]);
+                curvePairQualities.Add(allPairQualities[i]);
             }
-            results.Add(new MethodResult(qualities.Methods[m], ErrorVersusDiscard.Compute(EdcErrorType.Fnmr, matedScores, matedPairQualities, threshold),
+            results.Add(new MethodResult(qualities.Methods[m], ErrorVersusDiscard.Compute(options.ErrorType, errorScores, curvePairQualities, threshold),
                 unassessed, options.DiscardLimits)
             {
-                Erc = nonMated.Count > 0 ? ErrorVersusReject.Compute(comparisons, allPairQualities, options.TargetFmr) : null,
+                Erc = fnmr && nonMated.Count > 0 ? ErrorVersusReject.Compute(comparisons, allPairQualities, options.TargetFmr) : null,
             });
         }
-        results.Add(new MethodResult(OracleName, ErrorVersusDiscard.Compute(EdcErrorType.Fnmr, matedScores, matedScores, threshold), 0, options.DiscardLimits));
-        return new EvaluationResult(threshold, rule, mated.Count, nonMated.Count, results, options.DiscardLimits);
+        // The oracle discards the comparisons most likely to be errors first: low mated / high non-mated similarity.
+        var oracleQuality = fnmr ? errorScores : errorScores.Select(v => -v).ToList();
+        results.Add(new MethodResult(OracleName, ErrorVersusDiscard.Compute(options.ErrorType, errorScores, oracleQuality, threshold), 0, options.DiscardLimits));
+        return new EvaluationResult(threshold, rule, matedCount, nonMated.Count, results, options.DiscardLimits) { ErrorType = options.ErrorType };
     }
 
     private static double Assessed(double q) => double.IsNaN(q) ? double.NegativeInfinity : q;

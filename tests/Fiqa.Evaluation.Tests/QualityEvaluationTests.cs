@@ -44,6 +44,23 @@ public class QualityEvaluationTests
     }
 
     [Fact]
+    public void Evaluate_FmrEdc_CountsFalseMatchesAmongNonMated()
+    {
+        var (c, q) = Tiny();
+        var r = QualityEvaluation.Evaluate(c, q, new EvaluationOptions { ErrorType = EdcErrorType.Fmr, StartingError = 1 / 3.0, DiscardLimits = [0.5] });
+        // Threshold = (1 − 1/3)-quantile of the non-mated [0, 0.1, 0.45] = 0.1 + (1/3)·0.35; only a3–b3 (0.45) matches falsely.
+        Assert.Equal(0.1 + 0.35 / 3, r.Threshold, 12);
+        Assert.Equal("FMR", r.ErrorName);
+        var good = r.Methods.Single(m => m.Method == "good");
+        Assert.Equal(1 / 3.0, good.Curve.StartingError, 12);
+        // a3 has the lowest quality, so its false match goes first: pAUC(0.5) = (1/3)·(1/3).
+        Assert.Equal(1 / 9.0, good.PartialAreas[0], 12);
+        var oracle = r.Methods.Single(m => m.Method == QualityEvaluation.OracleName);
+        Assert.Equal(1 / 9.0, oracle.PartialAreas[0], 12);
+        Assert.Contains("# FMR-EDC evaluation", EvaluationReport.Markdown(r));
+    }
+
+    [Fact]
     public void Evaluate_DefaultFmr_FixesThresholdOnNonMated()
     {
         var (c, q) = Tiny();
