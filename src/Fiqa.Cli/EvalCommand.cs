@@ -3,6 +3,7 @@ using System.Globalization;
 using Fiqa.Evaluation;
 using Fiqa.Face;
 using Fiqa.Face.Models;
+using Fiqa.Quality;
 
 namespace Fiqa.Cli;
 
@@ -27,6 +28,7 @@ internal static class EvalCommand
         var error = new Option<string>("--error") { Description = "fnmr (EDC over mated comparisons, default) or fmr (over non-mated)", DefaultValueFactory = _ => "fnmr" };
         error.AcceptOnlyFromAmong("fnmr", "fmr");
         var discard = new Option<string>("--discard") { Description = "pAUC discard limits, comma-separated", DefaultValueFactory = _ => "0.2,0.3" };
+        var components = new Option<string?>("--components") { Description = "With --data: also evaluate quality components ('all' or ids, see 'fiqa measures'), by their 0..100 scalars" };
         var pairs = new Option<string?>("--pairs") { Description = "With --data: an LFW-style pair file instead of all pairs (name/name_0001.jpg layout)" };
         var nonMated = new Option<int?>("--non-mated") { Description = "With --data: sample this many non-mated pairs (default: all)" };
         var seed = new Option<int>("--seed") { Description = "Seed for the non-mated sample", DefaultValueFactory = _ => 1 };
@@ -34,7 +36,7 @@ internal static class EvalCommand
         var output = new Option<string>("--out", "-o") { Description = "Output folder: results.json, report.md, report.html, edc.png, edc.svg", Required = true };
         var command = new Command("eval", "Error-versus-Discard evaluation of quality methods")
         {
-            data, comparisons, qualities, pairs, methods, frModel, qualityModel, fmr, startingError, error, discard, nonMated, seed, cache, output,
+            data, comparisons, qualities, pairs, methods, components, frModel, qualityModel, fmr, startingError, error, discard, nonMated, seed, cache, output,
         };
         common.AddTo(command);
         command.SetAction(p =>
@@ -58,12 +60,19 @@ internal static class EvalCommand
                 var chosen = p.GetValue(methods)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 var unknown = chosen.Where(m => !KnownMethods.Contains(m)).ToList();
                 if (unknown.Count > 0) throw new UsageException($"unknown quality method(s): {string.Join(", ", unknown)}; available: {string.Join(", ", KnownMethods)}");
+                var componentIds = p.GetValue(components) switch
+                {
+                    null => [],
+                    var c when c.Trim().Equals("all", StringComparison.OrdinalIgnoreCase) => MeasureCatalogue.All.Select(d => d.Id).ToArray(),
+                    var c => c.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                };
                 try
                 {
-                    (comps, table) = FromDataset(p, common, dataDir, chosen, p.GetValue(frModel)!, p.GetValue(qualityModel), p.GetValue(pairs),
+                    componentIds = componentIds.Select(id => MeasureCatalogue.Find(id).Descriptor.Id).ToArray();
+                    (comps, table) = FromDataset(p, common, dataDir, chosen, componentIds, p.GetValue(frModel)!, p.GetValue(qualityModel), p.GetValue(pairs),
                         p.GetValue(nonMated), p.GetValue(seed), p.GetValue(cache), io);
                 }
-                catch (FormatException e)
+                catch (Exception e) when (e is FormatException or ArgumentException)
                 {
                     throw new UsageException(e.Message, e);
                 }
@@ -117,13 +126,14 @@ internal static class EvalCommand
     }
 
     private static (IReadOnlyList<Comparison>, QualityTable) FromDataset(ParseResult p, CommonOptions common, string dir, string[] methods,
-        string frModel, string? qualityModel, string? pairFile, int? maxNonMated, int seed, string? cacheDir, CliOutput io)
+        string[] componentIds, string frModel, string? qualityModel, string? pairFile, int? maxNonMated, int seed, string? cacheDir, CliOutput io)
     {
         var dataset = IdentityDataset.FromFolder(dir, InputFiles.ImageExtensions);
         cacheDir ??= Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "fiqa", "eval");
-        var decode = common.Decode(p);
-        var fr = Features(p, common, dataset, frModel, cacheDir, decode, io);
-        var quality = qualityModel is null ? null : Features(p, common, dataset, qualityModel, cacheDir, decode, io);
+        var hashes = dataset.Samples.Select(s => FeatureCache.ContentHash(s.Path)).ToArray();
+        var fr = Cached(p, common, dataset, hashes, EmbeddingJob(p, common, frModel, cacheDir), io);
+        var quality = qualityModel is null ? null : Cached(p, common, dataset, hashes, EmbeddingJob(p, common, qualityModel, cacheDir), io);
+        var scalars = componentIds.Length == 0 ? null : Cached(p, common, dataset, hashes, ComponentJob(p, common, componentIds, cacheDir), io);
 
         // Samples without a face cannot be compared; they are left out and counted.
         var usable = Enumerable.Range(0, dataset.Samples.Count).Where(i => fr[i] is not null).ToList();
@@ -143,48 +153,82 @@ internal static class EvalCommand
         // Same-model rows always; with a second model, cross-model rows too (quality from it, comparisons from the FR model).
         var sources = new List<(string Suffix, float[]?[] Features)> { ("", fr) };
         if (quality is not null) sources.Add(($"@{Path.GetFileNameWithoutExtension(qualityModel)}", quality));
-        var names = sources.SelectMany(src => methods.Select(m => m + src.Suffix)).ToList();
+        var names = sources.SelectMany(src => methods.Select(m => m + src.Suffix)).Concat(componentIds).ToList();
         var rows = new Dictionary<string, double[]>(StringComparer.Ordinal);
         for (int i = 0; i < dataset.Samples.Count; i++)
             rows[dataset.Samples[i].Id] = sources.SelectMany(src => methods.Select(m => m switch
             {
                 "norm" => src.Features[i] is { } v ? v[0] : double.NaN,
                 _ => double.NaN,
-            })).ToArray();
+            })).Concat(componentIds.Select((_, k) => scalars?[i] is { } q ? q[k] : double.NaN)).ToArray();
         io.Error.WriteLine($"fiqa eval: {usable.Count} samples, {mated.Count} mated and {nonMated.Count} non-mated comparisons");
         return (comps, new QualityTable(names, rows));
     }
 
-    // Per sample: [raw norm, unit embedding...], or null without a face. Cached by model file checksum and image content.
-    private static float[]?[] Features(ParseResult p, CommonOptions common, IdentityDataset dataset, string model, string cacheDir,
-        Imaging.DecodeOptions decode, CliOutput io)
+    /// <summary>What to compute per image, and the cache it lives in; values null = no usable face.</summary>
+    private sealed record CachedJob(FeatureCache Cache, IDisposable Owner, Action Warm, Func<string, JobResult> Run);
+
+    private sealed record JobResult(FileAnalysis Analysis, float[]? Values);
+
+    // Per sample: [raw norm, unit embedding...]. Cached by model file checksums and image content.
+    private static CachedJob EmbeddingJob(ParseResult p, CommonOptions common, string model, string cacheDir)
     {
-        var baseOptions = common.Analyzer(p, FaceParts.Embedding, allFaces: false, intraOpThreads: 1) with { Embedder = model };
-        using var analyzer = new FaceAnalyzer(baseOptions);
-        var store = ModelStore.Locate(baseOptions.ModelsDirectory);
-        string ModelKey(string name) => store.Get(name).Sha256 ?? name;
-        var key = string.Join("|", ModelKey(baseOptions.Detector), ModelKey(baseOptions.Landmarks), ModelKey(model), baseOptions.AlignedInput, baseOptions.Detection.ScoreThreshold);
-        var cache = new FeatureCache(cacheDir, key);
-        var features = new float[]?[dataset.Samples.Count];
-        var hashes = dataset.Samples.Select(s => FeatureCache.ContentHash(s.Path)).ToArray();
-        var todo = Enumerable.Range(0, hashes.Length).Where(i => !cache.TryGet(hashes[i], out _)).ToList();
+        var options = common.Analyzer(p, FaceParts.Embedding, allFaces: false, intraOpThreads: 1) with { Embedder = model };
+        var analyzer = new FaceAnalyzer(options);
+        var decode = common.Decode(p);
+        var cache = new FeatureCache(cacheDir, ModelKey(options, model));
+        return new CachedJob(cache, analyzer, analyzer.Warm, path =>
+        {
+            var r = FileAnalysis.Run(analyzer, path, decode);
+            var e = r.Status == FileStatus.Ok ? r.Faces[0].Embedding : null;
+            return new JobResult(r, e is null ? null : [e.Norm, .. e.Vector]);
+        });
+    }
+
+    // Per sample: the 0..100 scalar of each component (NaN on failure to assess).
+    private static CachedJob ComponentJob(ParseResult p, CommonOptions common, string[] ids, string cacheDir)
+    {
+        var face = common.Analyzer(p, FaceParts.None, allFaces: false, intraOpThreads: 1);
+        var assessor = FaceQualityAssessor.Create(new AssessorOptions { Face = face, Measures = ids, Decode = common.Decode(p) });
+        var cache = new FeatureCache(cacheDir, "components|" + string.Join(",", ids) + "|" + ModelKey(face, face.Embedder));
+        return new CachedJob(cache, assessor, assessor.Warm, path =>
+        {
+            var a = assessor.Assess(path);
+            return new JobResult(a.Analysis, a.Faces.Count == 0 ? null : ids.Select(id => a.Quality[id].Status == MeasureStatus.Success ? a.Quality[id].Scalar : float.NaN).ToArray());
+        });
+    }
+
+    private static string ModelKey(FaceAnalyzerOptions options, string embedder)
+    {
+        var store = ModelStore.Locate(options.ModelsDirectory);
+        string Sha(string name) => store.Get(name).Sha256 ?? name;
+        // "v2": entries are [0, values…] or [NaN]; bump when the layout changes so stale caches are not misread.
+        return string.Join("|", "v2", Sha(options.Detector), Sha(options.Landmarks), Sha(embedder), options.AlignedInput, options.Detection.ScoreThreshold);
+    }
+
+    // Runs the job for every image not in its cache (in parallel, results cached as they come), then reads all from it.
+    private static float[]?[] Cached(ParseResult p, CommonOptions common, IdentityDataset dataset, string[] hashes, CachedJob job, CliOutput io)
+    {
+        using var owner = job.Owner;
+        // A leading NaN marks "no usable face" in the cache.
+        var todo = Enumerable.Range(0, hashes.Length).Where(i => !job.Cache.TryGet(hashes[i], out _)).ToList();
         if (todo.Count > 0)
         {
-            analyzer.Warm();
+            job.Warm();
             int k = 0;
-            BatchRunner.Run(todo.Select(i => dataset.Samples[i].Path).ToList(), f => FileAnalysis.Run(analyzer, f, decode), common.ThreadCount(p), io.Error, r =>
+            BatchRunner.Run(todo.Select(i => dataset.Samples[i].Path).ToList(), job.Run, common.ThreadCount(p), io.Error, r =>
             {
                 int i = todo[k++];
-                if (r.Status == FileStatus.Error) io.Error.WriteLine($"fiqa eval: {r.Path}: {r.Error}");
-                var e = r.Status == FileStatus.Ok ? r.Faces[0].Embedding : null;
-                cache.Add(hashes[i], e is null ? [float.NaN] : [e.Norm, .. e.Vector]);
+                if (r.Analysis.Status == FileStatus.Error) io.Error.WriteLine($"fiqa eval: {r.Analysis.Path}: {r.Analysis.Error}");
+                job.Cache.Add(hashes[i], r.Values is null ? [float.NaN] : [0, .. r.Values]);
             });
         }
-        for (int i = 0; i < features.Length; i++)
+        var values = new float[]?[hashes.Length];
+        for (int i = 0; i < values.Length; i++)
         {
-            cache.TryGet(hashes[i], out var v);
-            features[i] = float.IsNaN(v[0]) ? null : v;
+            job.Cache.TryGet(hashes[i], out var v);
+            values[i] = v.Length == 1 && float.IsNaN(v[0]) ? null : v[1..];
         }
-        return features;
+        return values;
     }
 }

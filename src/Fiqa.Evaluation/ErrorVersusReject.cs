@@ -24,7 +24,8 @@ public sealed record ErcCurve(double TargetFmr, IReadOnlyList<double> RejectFrac
 /// <summary>Computes <see cref="ErcCurve"/>s.</summary>
 public static class ErrorVersusReject
 {
-    /// <summary>The ERC of comparisons with their pair qualities; null when a step has no mated or non-mated left.</summary>
+    /// <summary>The ERC of comparisons with their pair qualities, up to the last step that still has mated and
+    /// non-mated comparisons; null when fewer than two steps do.</summary>
     public static ErcCurve? Compute(IReadOnlyList<Comparison> comparisons, IReadOnlyList<double> pairQualities, double targetFmr,
         double step = 0.05, double maxReject = 0.95)
     {
@@ -49,11 +50,11 @@ public static class ErrorVersusReject
                 var c = comparisons[order[i]];
                 (c.Mated ? mated : nonMated).Add(c.Similarity);
             }
-            if (mated.Count == 0 || nonMated.Count == 0) return null;
+            if (mated.Count == 0 || nonMated.Count == 0) break; // ties split by position can exhaust one side: stop there
             double threshold = Face.Verification.ThresholdAtFalseMatchRate(nonMated, targetFmr);
             rates.Add(rate);
             fnmr.Add(mated.Count(s => s < threshold) / (double)mated.Count);
         }
-        return new ErcCurve(targetFmr, rates, fnmr);
+        return rates.Count < 2 ? null : new ErcCurve(targetFmr, rates, fnmr);
     }
 }

@@ -105,6 +105,19 @@ public class EvalCommandTests
         Assert.Equal(methods.GetProperty("norm").GetProperty("pauc").ToString(), methods.GetProperty("norm@copy").GetProperty("pauc").ToString());
     }
 
+    [Fact]
+    public void Eval_Components_AddsOneRowPerQualityComponent()
+    {
+        var outDir = TestData.TempDirectory();
+        var r = CliRunner.Run("eval", "--data", TestData.File("dlib/johns"), "--components", "Sharpness,HeadPoseYaw", "--starting-error", "0.05",
+            "--cache", TestData.TempDirectory(), "--out", outDir);
+        Assert.True(r.Code == 0, r.Err);
+        var methods = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "results.json"))).RootElement.GetProperty("methods");
+        Assert.Equal(["HeadPoseYaw", "Sharpness", "norm", "oracle"], methods.EnumerateObject().Select(m => m.Name).Order(StringComparer.Ordinal));
+        Assert.Contains("Sharpness", File.ReadAllLines(Path.Combine(outDir, "qualities.csv"))[0]);
+        Assert.Equal(2, CliRunner.Run("eval", "--data", TestData.File("dlib/johns"), "--components", "Beauty", "--out", outDir).Code);
+    }
+
     [Theory]
     [InlineData("eval", "--out", "x")]
     [InlineData("eval", "--comparisons", "c.csv", "--out", "x")]
