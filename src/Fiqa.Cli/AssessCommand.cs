@@ -17,12 +17,13 @@ internal static class AssessCommand
         var allFaces = new Option<bool>("--all-faces") { Description = "A record for every face, not only the primary (largest)" };
         var measures = new Option<string?>("--measures") { Description = "Comma-separated quality measures (default: all; see 'fiqa measures'); 'none' for none" };
         var profile = new Option<string?>("--profile") { Description = "Verdict profile: enrolment, verification, or a JSON file" };
+        var unified = new Option<string?>("--unified") { Description = "Comma-separated unified quality methods: norm, perturb" };
         var format = new Option<string>("--format") { Description = "jsonl or csv (OFIQ-compatible columns)", DefaultValueFactory = _ => "jsonl" };
         format.AcceptOnlyFromAmong("jsonl", "csv");
         var delimiter = new Option<string>("--delimiter") { Description = "CSV delimiter (';' for OFIQ parity)", DefaultValueFactory = _ => "," };
         var command = new Command("assess", "Detect faces and assess their quality; writes JSONL records or CSV rows")
         {
-            inputs, output, embeddings, allFaces, measures, profile, format, delimiter,
+            inputs, output, embeddings, allFaces, measures, profile, unified, format, delimiter,
         };
         common.AddTo(command);
         command.SetAction(p =>
@@ -46,6 +47,7 @@ internal static class AssessCommand
                     Face = common.Analyzer(p, FaceParts.All, p.GetValue(allFaces), intraOp),
                     Measures = measureList,
                     Profile = p.GetValue(profile),
+                    UnifiedMethods = p.GetValue(unified)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
                     Decode = common.Decode(p),
                 });
             }

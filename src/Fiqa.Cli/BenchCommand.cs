@@ -48,6 +48,7 @@ internal static class BenchCommand
             var rows = new List<(string Stage, List<Stats> PerThread)>();
             foreach (var name in StageNames) rows.Add((name, []));
             var quality = new List<(Stats Analytic, Stats Expression, Stats AllComponents)>();
+            var unifiedPerturb = new List<Stats>();
             foreach (var t in threadCounts)
             {
                 using var fa = new FaceAnalyzer(new FaceAnalyzerOptions { ModelsDirectory = p.GetValue(models), Session = new OnnxSessionOptions { IntraOpThreads = t } });
@@ -83,6 +84,8 @@ internal static class BenchCommand
                 var analytic = MeasureCatalogue.Entries.Where(e => (e.Descriptor.Needs & ~(MeasureNeeds.Landmarks | MeasureNeeds.AllFaces)) == 0)
                     .Select(e => e.Create()).ToList();
                 var all = found;
+                var perturb = new Quality.Unified.PerturbationRobustness();
+                unifiedPerturb.Add(Measure(n, () => perturb.Score(new FaceContext(fa, photo, all, 0, known))));
                 quality.Add((
                     Measure(n, () => { var ctx = new FaceContext(fa, photo, all, 0, known); foreach (var m in analytic) m.Assess(ctx); }),
                     Measure(n, () => fa.Expression.Classify(photo, face.Box)),
@@ -109,6 +112,8 @@ internal static class BenchCommand
                 var cells = quality.Select((q, i) => Invariant($"{pick(q).Median:F2} ({pick(q).Median / rows[embeddingRow].PerThread[i].Median:F2}×)"));
                 io.Out.WriteLine($"| {name} | {string.Join(" | ", cells)} |");
             }
+            var perturbCells = unifiedPerturb.Select((q, i) => Invariant($"{q.Median:F2} ({q.Median / rows[embeddingRow].PerThread[i].Median:F2}×)"));
+            io.Out.WriteLine($"| unified: perturb (mirror, noise, grid: 3 embeddings) | {string.Join(" | ", perturbCells)} |");
             return ExitCodes.Success;
         });
         return command;

@@ -89,6 +89,18 @@ public static class FaceJson
             }
             w.WriteEndObject();
         }
+        if (quality.UnifiedMethods.Count > 0)
+        {
+            w.WriteStartObject("unified");
+            foreach (var (name, score) in quality.UnifiedMethods)
+            {
+                w.WriteStartObject(name);
+                w.WriteNumber("raw", Math.Round(score.Raw, 6, MidpointRounding.AwayFromZero));
+                w.WriteNumber("scalar", score.Scalar);
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+        }
         if (quality.Verdict is { } verdict)
         {
             w.WriteStartObject("verdict");

@@ -26,6 +26,7 @@ public sealed class FaceContext
     private readonly Lazy<EyeOpenness> _eyes;
     private readonly Lazy<float> _liveness;
     private readonly Lazy<IReadOnlyDictionary<string, float>> _expression;
+    private readonly FaceAnalyzer _analyzer;
     private readonly Lazy<CanonicalPortrait> _portrait;
     private readonly Lazy<FloatPlane> _luminance;
     private readonly Lazy<bool[]> _faceRegion;
@@ -39,6 +40,7 @@ public sealed class FaceContext
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(allFaces);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, allFaces.Count);
+        _analyzer = analyzer;
         Image = image;
         AllFaces = allFaces;
         Index = index;
@@ -71,6 +73,8 @@ public sealed class FaceContext
     public AlignedFace Aligned => _aligned.Value;
     /// <summary>Identity embedding.</summary>
     public FaceEmbedding Embedding => _embedding.Value;
+    /// <summary>The embedder (for methods that embed perturbed copies of the aligned crop).</summary>
+    public IFaceEmbedder Embedder => _analyzer.Embedder;
     /// <summary>Head pose, degrees.</summary>
     public HeadPose Pose => _pose.Value;
     /// <summary>Eye open probabilities.</summary>

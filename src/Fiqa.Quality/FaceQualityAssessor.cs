@@ -1,5 +1,6 @@
 using Fiqa.Face;
 using Fiqa.Imaging;
+using Fiqa.Quality.Unified;
 
 namespace Fiqa.Quality;
 
@@ -14,12 +15,18 @@ public sealed record AssessorOptions
     public IReadOnlyList<string>? Measures { get; init; }
     /// <summary>Verdict profile: a built-in name (enrolment, verification) or a JSON file; null = no verdict.</summary>
     public string? Profile { get; init; }
+    /// <summary>Unified quality methods to run besides the components (e.g. "norm", "perturb"); none by default.</summary>
+    public IReadOnlyList<string> UnifiedMethods { get; init; } = [];
     /// <summary>Decoding limits.</summary>
     public DecodeOptions Decode { get; init; } = DecodeOptions.Default;
 }
 
 /// <summary>One face's quality: its analysis, every requested component and the verdict.</summary>
-public sealed record FaceQuality(FaceAnalysis Face, IReadOnlyDictionary<string, MeasureResult> Quality, Verdict? Verdict);
+public sealed record FaceQuality(FaceAnalysis Face, IReadOnlyDictionary<string, MeasureResult> Quality, Verdict? Verdict)
+{
+    /// <summary>Scores of the unified methods asked for, by method name.</summary>
+    public IReadOnlyDictionary<string, UnifiedScore> UnifiedMethods { get; init; } = new Dictionary<string, UnifiedScore>();
+}
 
 /// <summary>One file's assessment. <see cref="Quality"/>, <see cref="Verdict"/> and <see cref="Unified"/> are the
 /// primary face's, for the common single-portrait case.</summary>
@@ -44,6 +51,7 @@ public sealed class FaceQualityAssessor : IDisposable
 {
     private readonly FaceAnalyzer _analyzer;
     private readonly IReadOnlyList<IQualityMeasure> _measures;
+    private readonly List<IUnifiedQualityMethod> _unified;
 
     private FaceQualityAssessor(AssessorOptions options)
     {
@@ -51,7 +59,8 @@ public sealed class FaceQualityAssessor : IDisposable
         Profile = options.Profile is null ? null : VerdictProfile.Load(options.Profile);
         // A verdict needs the profile's measures: they are added to an explicit selection.
         _measures = MeasureCatalogue.Create(options.Measures is null || Profile is null ? options.Measures : options.Measures.Concat(Profile.Minimum.Keys));
-        var needs = _measures.Aggregate(MeasureNeeds.Image, (n, m) => n | m.Descriptor.Needs);
+        _unified = options.UnifiedMethods.Select(UnifiedCatalogue.Create).ToList();
+        var needs = _measures.Aggregate(_unified.Count > 0 ? MeasureNeeds.Embedding : MeasureNeeds.Image, (n, m) => n | m.Descriptor.Needs);
         // Load only what the measures need, plus what the face records were asked to carry.
         var parts = options.Face.Parts;
         if (needs.HasFlag(MeasureNeeds.Landmarks)) parts |= FaceParts.Landmarks;
@@ -115,7 +124,10 @@ public sealed class FaceQualityAssessor : IDisposable
                 analyses.Add(analysis);
                 var context = new FaceContext(_analyzer, image, all, i, analysis);
                 var quality = Measure(context);
-                faces.Add(new FaceQuality(analysis, quality, Profile?.Judge(quality)));
+                faces.Add(new FaceQuality(analysis, quality, Profile?.Judge(quality))
+                {
+                    UnifiedMethods = _unified.ToDictionary(u => u.Descriptor.Name, u => u.Score(context), StringComparer.Ordinal),
+                });
             }
         }
         catch (Exception e) when (e is not Face.Models.ModelConfigurationException and not OutOfMemoryException)

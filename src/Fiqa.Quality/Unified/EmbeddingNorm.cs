@@ -1,0 +1,21 @@
+namespace Fiqa.Quality.Unified;
+
+/// <summary><c>norm</c>: the L2 norm of the raw embedding — MagFace's quality with a MagFace model (Meng et al.,
+/// CVPR 2021), a proxy otherwise (AdaFace uses it so). With the default model clean faces give 3.2–4.3.</summary>
+public sealed class EmbeddingNorm : IUnifiedQualityMethod
+{
+    /// <summary>The descriptor.</summary>
+    public static UnifiedMethodDescriptor Info { get; } = new("norm", "L2 norm of the raw embedding",
+        Measures.UnifiedQualityScore.Descriptor.Mapping, "Meng et al. 2021 (MagFace); Kim et al. 2022 (AdaFace)");
+
+    /// <inheritdoc />
+    public UnifiedMethodDescriptor Descriptor => Info;
+
+    /// <inheritdoc />
+    public UnifiedScore Score(FaceContext face)
+    {
+        ArgumentNullException.ThrowIfNull(face);
+        double raw = face.Embedding.Norm;
+        return new UnifiedScore(raw, Info.Mapping.ToScalar(raw));
+    }
+}

@@ -1,0 +1,36 @@
+namespace Fiqa.Quality.Unified;
+
+/// <summary>A unified (FR-utility) quality method described as data.</summary>
+/// <param name="Name">Name used on the command line (e.g. "perturb").</param>
+/// <param name="Description">What the raw value is.</param>
+/// <param name="Mapping">Raw value → 0..100 scalar.</param>
+/// <param name="Source">The publication the method follows.</param>
+public sealed record UnifiedMethodDescriptor(string Name, string Description, QualityMapping Mapping, string Source);
+
+/// <summary>A unified score: raw value in the method's units and its 0..100 scalar (higher = more useful for recognition).</summary>
+public sealed record UnifiedScore(double Raw, int Scalar);
+
+/// <summary>One unified quality method. Deterministic: the same face gives the same score.</summary>
+public interface IUnifiedQualityMethod
+{
+    /// <summary>What the method is.</summary>
+    UnifiedMethodDescriptor Descriptor { get; }
+
+    /// <summary>Scores one face (its aligned crop and embedding come from the shared context).</summary>
+    UnifiedScore Score(FaceContext face);
+}
+
+/// <summary>The unified methods, created by name.</summary>
+public static class UnifiedCatalogue
+{
+    /// <summary>All methods.</summary>
+    public static IReadOnlyList<UnifiedMethodDescriptor> All { get; } = [EmbeddingNorm.Info, PerturbationRobustness.Info];
+
+    /// <summary>Creates a method by name; the error lists the known names.</summary>
+    public static IUnifiedQualityMethod Create(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "norm" => new EmbeddingNorm(),
+        "perturb" => new PerturbationRobustness(),
+        _ => throw new ArgumentException($"unknown unified method '{name}'; known: {string.Join(", ", All.Select(d => d.Name))}", nameof(name)),
+    };
+}
