@@ -49,6 +49,7 @@ internal static class BenchCommand
             foreach (var name in StageNames) rows.Add((name, []));
             var quality = new List<(Stats Analytic, Stats Expression, Stats AllComponents)>();
             var unifiedPerturb = new List<Stats>();
+            var unifiedSerFiq = new List<Stats>();
             foreach (var t in threadCounts)
             {
                 using var fa = new FaceAnalyzer(new FaceAnalyzerOptions { ModelsDirectory = p.GetValue(models), Session = new OnnxSessionOptions { IntraOpThreads = t } });
@@ -86,6 +87,8 @@ internal static class BenchCommand
                 var all = found;
                 var perturb = new Quality.Unified.PerturbationRobustness();
                 unifiedPerturb.Add(Measure(n, () => perturb.Score(new FaceContext(fa, photo, all, 0, known))));
+                using var serfiq = new Quality.Unified.SerFiq();
+                unifiedSerFiq.Add(Measure(n, () => serfiq.Score(new FaceContext(fa, photo, all, 0, known))));
                 quality.Add((
                     Measure(n, () => { var ctx = new FaceContext(fa, photo, all, 0, known); foreach (var m in analytic) m.Assess(ctx); }),
                     Measure(n, () => fa.Expression.Classify(photo, face.Box)),
@@ -114,6 +117,8 @@ internal static class BenchCommand
             }
             var perturbCells = unifiedPerturb.Select((q, i) => Invariant($"{q.Median:F2} ({q.Median / rows[embeddingRow].PerThread[i].Median:F2}×)"));
             io.Out.WriteLine($"| unified: perturb (mirror, noise, grid: 3 embeddings) | {string.Join(" | ", perturbCells)} |");
+            var serfiqCells = unifiedSerFiq.Select((q, i) => Invariant($"{q.Median:F2} ({q.Median / rows[embeddingRow].PerThread[i].Median:F2}×)"));
+            io.Out.WriteLine($"| unified: serfiq (1 pass with the penultimate output + 100 dropout passes of the last layer) | {string.Join(" | ", serfiqCells)} |");
             return ExitCodes.Success;
         });
         return command;

@@ -75,6 +75,8 @@ public sealed class FaceContext
     public FaceEmbedding Embedding => _embedding.Value;
     /// <summary>The embedder (for methods that embed perturbed copies of the aligned crop).</summary>
     public IFaceEmbedder Embedder => _analyzer.Embedder;
+    /// <summary>The face pipeline's options (models, threading), for methods that open a model of their own.</summary>
+    public FaceAnalyzerOptions AnalyzerOptions => _analyzer.Options;
     /// <summary>Head pose, degrees.</summary>
     public HeadPose Pose => _pose.Value;
     /// <summary>Eye open probabilities.</summary>

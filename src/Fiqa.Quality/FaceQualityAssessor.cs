@@ -156,5 +156,9 @@ public sealed class FaceQualityAssessor : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _analyzer.Dispose();
+    public void Dispose()
+    {
+        foreach (var u in _unified.OfType<IDisposable>()) u.Dispose();
+        _analyzer.Dispose();
+    }
 }

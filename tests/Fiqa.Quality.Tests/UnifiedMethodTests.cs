@@ -12,7 +12,7 @@ public class UnifiedMethodTests(ITestOutputHelper output)
     private static FaceQualityAssessor Assessor() => FaceQualityAssessor.Create(new AssessorOptions
     {
         Measures = [],
-        UnifiedMethods = ["norm", "perturb"],
+        UnifiedMethods = ["norm", "perturb", "serfiq"],
         Face = new FaceAnalyzerOptions { Parts = FaceParts.None, AlignedInput = true },
     });
 
@@ -44,7 +44,7 @@ public class UnifiedMethodTests(ITestOutputHelper output)
         var severity = Enumerable.Range(0, 5).Select(k => (double)-k).ToArray();
         foreach (var (name, apply) in Degradations)
         {
-            var rho = new Dictionary<string, List<double>> { ["norm"] = [], ["perturb"] = [] };
+            var rho = new Dictionary<string, List<double>> { ["norm"] = [], ["perturb"] = [], ["serfiq"] = [] };
             foreach (var file in johns)
             {
                 var image = ImageDecoder.Decode(file);
@@ -56,9 +56,28 @@ public class UnifiedMethodTests(ITestOutputHelper output)
             {
                 double median = values.Order().ElementAt(values.Count / 2);
                 output.WriteLine($"{name,-6} {method,-8} Spearman per identity {string.Join(" ", values.Select(v => v.ToString("F1")))} (median {median:F1})");
+                // Measured medians (per type): norm ≥ 0.9; perturb ≥ 0.7; serfiq ≥ 0.7 (this embedder was not trained with
+                // dropout at its last layer, which SER-FIQ assumes).
                 Assert.True(median >= (method == "norm" ? 0.8 : 0.7), $"{method} under {name}: median Spearman {median:F2}");
             }
         }
+    }
+
+    [Fact]
+    public void SerFiq_RecomputedLastLayer_MatchesOnnxRuntime()
+    {
+        var manifest = Face.Models.ModelStore.Locate(TestData.ModelsRoot).Get("fr_feature");
+        using var model = new Face.Onnx.OnnxPenultimateEmbedder(manifest);
+        Assert.Equal((512, 512), (model.InputSize, model.OutputSize));
+        using var analyzer = new FaceAnalyzer(new FaceAnalyzerOptions { Parts = FaceParts.Embedding });
+        var aligned = analyzer.Analyze(ImageDecoder.Decode(TestData.File("skimage/astronaut.png")))[0].Aligned!.Image;
+        var (embedding, penultimate) = model.Run(aligned);
+        var recomputed = new float[512];
+        model.LastLayer(penultimate, recomputed);
+        for (int i = 0; i < 512; i++) Assert.True(Math.Abs(recomputed[i] - embedding[i]) <= 1e-5 * Math.Max(1, Math.Abs(embedding[i])), $"component {i}");
+        // The extra output leaves the embedding itself unchanged.
+        var plain = analyzer.Embedder.Embed(aligned);
+        Assert.Equal(1.0f, new FaceEmbedding(embedding).CosineSimilarity(plain), 5);
     }
 
     [Fact]
@@ -70,6 +89,8 @@ public class UnifiedMethodTests(ITestOutputHelper output)
         var second = a.Assess(file).Faces[0].UnifiedMethods;
         Assert.Equal(first["perturb"], second["perturb"]);
         Assert.Equal(first["norm"], second["norm"]);
+        Assert.Equal(first["serfiq"], second["serfiq"]);
+        Assert.InRange(first["serfiq"].Raw, 0, 1);
         Assert.Equal(3, PerturbationRobustness.Perturbations(new RgbImage(112, 112)).Count());
         Assert.InRange(first["perturb"].Raw, 0, 1);
         Assert.Contains("known:", Assert.Throws<ArgumentException>(() => UnifiedCatalogue.Create("serfiq-x")).Message);

@@ -16,7 +16,8 @@ public sealed class OnnxModel : IDisposable
     /// <param name="manifest">The model's manifest.</param>
     /// <param name="options">Threading.</param>
     /// <param name="outputs">Outputs to fetch, default the manifest's.</param>
-    public OnnxModel(ModelManifest manifest, OnnxSessionOptions? options = null, IReadOnlyList<string>? outputs = null)
+    /// <param name="modelBytes">The model to load instead of the manifest's file (e.g. with an extra output).</param>
+    public OnnxModel(ModelManifest manifest, OnnxSessionOptions? options = null, IReadOnlyList<string>? outputs = null, byte[]? modelBytes = null)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         options ??= OnnxSessionOptions.Default;
@@ -32,7 +33,7 @@ public sealed class OnnxModel : IDisposable
         sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
         try
         {
-            _session = new InferenceSession(manifest.ModelPath, sessionOptions);
+            _session = modelBytes is null ? new InferenceSession(manifest.ModelPath, sessionOptions) : new InferenceSession(modelBytes, sessionOptions);
         }
         catch (OnnxRuntimeException e)
         {
