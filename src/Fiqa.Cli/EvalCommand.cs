@@ -12,7 +12,7 @@ internal static class EvalCommand
 {
     /// <summary>Quality methods computable from the face pipeline today (more arrive with the quality-vector and
     /// unified-score work). Each reads one value per face; higher = better.</summary>
-    private static readonly string[] KnownMethods = ["norm"];
+    private static readonly string[] KnownMethods = ["norm", "crfiqa"];
 
     public static Command Create(CliOutput io)
     {
@@ -20,7 +20,7 @@ internal static class EvalCommand
         var data = new Option<string?>("--data") { Description = "Folder with one sub-folder per identity" };
         var comparisons = new Option<string?>("--comparisons") { Description = "comparisons.csv: sample_a,sample_b,similarity,mated" };
         var qualities = new Option<string?>("--qualities") { Description = "qualities.csv: sample,<method>,..." };
-        var methods = new Option<string>("--methods") { Description = "Quality methods for --data (available: norm = embedding magnitude)", DefaultValueFactory = _ => "norm" };
+        var methods = new Option<string>("--methods") { Description = "Quality methods for --data: norm (embedding magnitude), crfiqa (certainty ratio from the identity labels: a reference, not a blind method)", DefaultValueFactory = _ => "norm" };
         var frModel = new Option<string>("--fr-model") { Description = "Embedder for the comparisons (name or manifest path)", DefaultValueFactory = _ => "fr_feature" };
         var qualityModel = new Option<string?>("--quality-model") { Description = "A second embedder: adds cross-model rows (quality from it, comparisons from --fr-model)" };
         var fmr = new Option<double>("--fmr") { Description = "Fix the threshold at this FMR on the non-mated comparisons", DefaultValueFactory = _ => 1e-3 };
@@ -154,15 +154,27 @@ internal static class EvalCommand
         var sources = new List<(string Suffix, float[]?[] Features)> { ("", fr) };
         if (quality is not null) sources.Add(($"@{Path.GetFileNameWithoutExtension(qualityModel)}", quality));
         var names = sources.SelectMany(src => methods.Select(m => m + src.Suffix)).Concat(componentIds).ToList();
+        var certainty = sources.Select(src => methods.Contains("crfiqa") ? CertaintyRatios(dataset, src.Features) : null).ToList();
         var rows = new Dictionary<string, double[]>(StringComparer.Ordinal);
         for (int i = 0; i < dataset.Samples.Count; i++)
-            rows[dataset.Samples[i].Id] = sources.SelectMany(src => methods.Select(m => m switch
+            rows[dataset.Samples[i].Id] = sources.SelectMany((src, s) => methods.Select(m => m switch
             {
                 "norm" => src.Features[i] is { } v ? v[0] : double.NaN,
+                "crfiqa" => certainty[s]![i],
                 _ => double.NaN,
             })).Concat(componentIds.Select((_, k) => scalars?[i] is { } q ? q[k] : double.NaN)).ToArray();
         io.Error.WriteLine($"fiqa eval: {usable.Count} samples, {mated.Count} mated and {nonMated.Count} non-mated comparisons");
         return (comps, new QualityTable(names, rows));
+    }
+
+    // CR-FIQA certainty ratios from the identity labels (NaN for samples without a face).
+    private static double[] CertaintyRatios(IdentityDataset dataset, float[]?[] features)
+    {
+        var usable = Enumerable.Range(0, features.Length).Where(i => features[i] is not null).ToList();
+        var cr = Fiqa.Quality.Unified.CertaintyRatio.Compute(usable.Select(i => features[i]![1..]).ToList(), usable.Select(i => dataset.Samples[i].Identity).ToList());
+        var all = Enumerable.Repeat(double.NaN, features.Length).ToArray();
+        for (int k = 0; k < usable.Count; k++) all[usable[k]] = cr[k];
+        return all;
     }
 
     /// <summary>What to compute per image, and the cache it lives in; values null = no usable face.</summary>

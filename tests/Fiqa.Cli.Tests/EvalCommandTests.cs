@@ -109,11 +109,13 @@ public class EvalCommandTests
     public void Eval_Components_AddsOneRowPerQualityComponent()
     {
         var outDir = TestData.TempDirectory();
-        var r = CliRunner.Run("eval", "--data", TestData.File("dlib/johns"), "--components", "Sharpness,HeadPoseYaw", "--starting-error", "0.05",
+        var r = CliRunner.Run("eval", "--data", TestData.File("dlib/johns"), "--components", "Sharpness,HeadPoseYaw", "--methods", "norm,crfiqa", "--starting-error", "0.05",
             "--cache", TestData.TempDirectory(), "--out", outDir);
         Assert.True(r.Code == 0, r.Err);
         var methods = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "results.json"))).RootElement.GetProperty("methods");
-        Assert.Equal(["HeadPoseYaw", "Sharpness", "norm", "oracle"], methods.EnumerateObject().Select(m => m.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["HeadPoseYaw", "Sharpness", "crfiqa", "norm", "oracle"], methods.EnumerateObject().Select(m => m.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(0, methods.GetProperty("crfiqa").GetProperty("unassessed_pairs").GetInt32());
+        Assert.True(double.IsFinite(methods.GetProperty("crfiqa").GetProperty("pauc").GetProperty("0.2").GetDouble()));
         Assert.Contains("Sharpness", File.ReadAllLines(Path.Combine(outDir, "qualities.csv"))[0]);
         Assert.Equal(2, CliRunner.Run("eval", "--data", TestData.File("dlib/johns"), "--components", "Beauty", "--out", outDir).Code);
     }

@@ -96,3 +96,21 @@ public class UnifiedMethodTests(ITestOutputHelper output)
         Assert.Contains("known:", Assert.Throws<ArgumentException>(() => UnifiedCatalogue.Create("serfiq-x")).Message);
     }
 }
+
+public class CertaintyRatioTests
+{
+    [Fact]
+    public void CertaintyRatio_HandComputed()
+    {
+        // Two identities on orthogonal axes; sample 2 lies between them.
+        float[][] e = [[1, 0], [1, 0], [0, 1], [MathF.Sqrt(0.5f), MathF.Sqrt(0.5f)]];
+        string[] id = ["a", "a", "b", "b"];
+        var cr = Fiqa.Quality.Unified.CertaintyRatio.Compute(e, id);
+        // Centre a = (1, 0); centre b = normalise((0,1) + (√½, √½)).
+        double bx = Math.Sqrt(0.5), by = 1 + Math.Sqrt(0.5), bn = Math.Sqrt(bx * bx + by * by);
+        Assert.Equal(1 / (bx / bn + 1), cr[0], 6);
+        Assert.Equal((by / bn) / (0 + 1), cr[2], 6);
+        Assert.True(cr[3] < cr[2], "the ambiguous sample is less certain");
+        Assert.Throws<ArgumentException>(() => Fiqa.Quality.Unified.CertaintyRatio.Compute(e, ["a", "a", "a", "a"]));
+    }
+}
