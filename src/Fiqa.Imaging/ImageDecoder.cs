@@ -132,14 +132,6 @@ public static class ImageDecoder
         return Orientation.Apply(rgb, (ExifOrientation)(int)origin);
     }
 
-    /// <summary>Reads only the header: width, height (before EXIF orientation) and format, without decoding pixels.</summary>
-    public static (int Width, int Height, string Format) ReadHeader(ReadOnlySpan<byte> encoded)
-    {
-        using var codec = OpenCodec(encoded, out var r)
-            ?? throw new ImageDecodeException($"not a decodable image ({r})");
-        return (codec.Info.Width, codec.Info.Height, codec.EncodedFormat.ToString());
-    }
-
     // The codec takes ownership of the stream; it is disposed here only when no codec was created.
     private static SKCodec? OpenCodec(ReadOnlySpan<byte> encoded, out SKCodecResult result)
     {

@@ -37,25 +37,6 @@ public static class Matlab
         return m;
     }
 
-    /// <summary><c>rgb2gray(double(img))</c>: the weighted sum without rounding, 0..255.</summary>
-    public static Matrix Rgb2GrayDouble(RgbImage image)
-    {
-        ArgumentNullException.ThrowIfNull(image);
-        var m = new Matrix(image.Height, image.Width);
-        var px = image.Pixels;
-        for (int i = 0; i < m.Data.Length; i++) m.Data[i] = Rw * px[3 * i] + Gw * px[3 * i + 1] + Bw * px[3 * i + 2];
-        return m;
-    }
-
-    /// <summary>One RGB channel as doubles 0..255.</summary>
-    public static Matrix Channel(RgbImage image, int channel)
-    {
-        ArgumentNullException.ThrowIfNull(image);
-        var m = new Matrix(image.Height, image.Width);
-        for (int i = 0; i < m.Data.Length; i++) m.Data[i] = image.Pixels[3 * i + channel];
-        return m;
-    }
-
     /// <summary><c>fspecial('gaussian', size, sigma)</c>: normalised, and MATLAB's cut-off of tiny values.</summary>
     public static Matrix Gaussian(int size, double sigma)
     {
