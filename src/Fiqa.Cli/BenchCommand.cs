@@ -99,26 +99,16 @@ internal static class BenchCommand
             io.Out.WriteLine(header);
             io.Out.WriteLine("|---|" + string.Concat(threadCounts.Select(_ => "---:|")));
             int embeddingRow = Array.IndexOf(StageNames, "embedding");
-            foreach (var (stage, perThread) in rows)
-            {
-                var cells = perThread.Select((s, i) => Invariant($"{s.Median:F2} ({s.Median / rows[embeddingRow].PerThread[i].Median:F2}×)"));
-                io.Out.WriteLine($"| {stage} | {string.Join(" | ", cells)} |");
-            }
-            var qualityRows = new (string Name, Func<(Stats Analytic, Stats Expression, Stats AllComponents), Stats> Pick)[]
-            {
-                ($"quality: {MeasureCatalogue.Entries.Count(e => (e.Descriptor.Needs & ~(MeasureNeeds.Landmarks | MeasureNeeds.AllFaces)) == 0)} analytic components (portrait, regions, statistics)", q => q.Analytic),
-                ("quality: expression model (face + mirror)", q => q.Expression),
-                ("quality: all components incl. pose, eyes, liveness, expression, embedding (no detection)", q => q.AllComponents),
-            };
-            foreach (var (name, pick) in qualityRows)
-            {
-                var cells = quality.Select((q, i) => Invariant($"{pick(q).Median:F2} ({pick(q).Median / rows[embeddingRow].PerThread[i].Median:F2}×)"));
-                io.Out.WriteLine($"| {name} | {string.Join(" | ", cells)} |");
-            }
-            var perturbCells = unifiedPerturb.Select((q, i) => Invariant($"{q.Median:F2} ({q.Median / rows[embeddingRow].PerThread[i].Median:F2}×)"));
-            io.Out.WriteLine($"| unified: perturb (mirror, noise, grid: 3 embeddings) | {string.Join(" | ", perturbCells)} |");
-            var serfiqCells = unifiedSerFiq.Select((q, i) => Invariant($"{q.Median:F2} ({q.Median / rows[embeddingRow].PerThread[i].Median:F2}×)"));
-            io.Out.WriteLine($"| unified: serfiq (1 pass with the penultimate output + 100 dropout passes of the last layer) | {string.Join(" | ", serfiqCells)} |");
+            // One table row: the median per thread count and its ratio to the embedding pass of the same thread count.
+            void Row(string name, IEnumerable<Stats> perThread) => io.Out.WriteLine(
+                $"| {name} | {string.Join(" | ", perThread.Select((s, i) => Invariant($"{s.Median:F2} ({s.Median / rows[embeddingRow].PerThread[i].Median:F2}×)")))} |");
+            foreach (var (stage, perThread) in rows) Row(stage, perThread);
+            int analyticCount = MeasureCatalogue.Entries.Count(e => (e.Descriptor.Needs & ~(MeasureNeeds.Landmarks | MeasureNeeds.AllFaces)) == 0);
+            Row($"quality: {analyticCount} analytic components (portrait, regions, statistics)", quality.Select(q => q.Analytic));
+            Row("quality: expression model (face + mirror)", quality.Select(q => q.Expression));
+            Row("quality: all components incl. pose, eyes, liveness, expression, embedding (no detection)", quality.Select(q => q.AllComponents));
+            Row("unified: perturb (mirror, noise, grid: 3 embeddings)", unifiedPerturb);
+            Row("unified: serfiq (1 pass with the penultimate output + 100 dropout passes of the last layer)", unifiedSerFiq);
             return ExitCodes.Success;
         });
         return command;

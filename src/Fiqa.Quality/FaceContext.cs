@@ -31,6 +31,7 @@ public sealed class FaceContext
     private readonly Lazy<FloatPlane> _luminance;
     private readonly Lazy<bool[]> _faceRegion;
     private readonly Lazy<double[]?> _faceHistogram;
+    private readonly Lazy<bool> _greyscale;
 
     /// <summary>Creates the context of face <paramref name="index"/> in <paramref name="allFaces"/>; values already in
     /// <paramref name="known"/> (from <see cref="FaceAnalyzer.AnalyzeFace"/>) are reused, not recomputed.</summary>
@@ -56,6 +57,7 @@ public sealed class FaceContext
         _luminance = new(() => Colour.LuminancePlane(Portrait.Image));
         _faceRegion = new(() => Region(FaceOutline(Portrait.Landmarks)));
         _faceHistogram = new(() => RegionStatistics.Histogram(PortraitLuminance, FaceRegion));
+        _greyscale = new(() => HasNoChroma(Portrait.Image, FaceRegion));
     }
 
     /// <summary>The decoded, EXIF-upright image.</summary>
@@ -101,6 +103,9 @@ public sealed class FaceContext
     /// <summary>Normalised 256-bin luminance histogram of the face region; null when the region is empty.</summary>
     public double[]? FaceLuminanceHistogram => _faceHistogram.Value;
 
+    /// <summary>True when the face region has practically no chroma (a greyscale image): colour-based measures cannot run.</summary>
+    public bool IsGreyscale => _greyscale.Value;
+
     /// <summary>Portrait pixels inside a polygon (portrait coordinates) that also came from inside the original image.</summary>
     public bool[] Region(ReadOnlySpan<Vector2> polygon)
     {
@@ -130,6 +135,21 @@ public sealed class FaceContext
         for (int i = 0; i <= 16; i++) outline.Add(lm[i]);
         for (int i = 26; i >= 17; i--) outline.Add(lm[i]);
         return outline.ToArray();
+    }
+
+    private static bool HasNoChroma(RgbImage image, bool[] mask)
+    {
+        var px = image.Pixels;
+        double chroma = 0;
+        long n = 0;
+        for (int i = 0; i < mask.Length; i++)
+        {
+            if (!mask[i]) continue;
+            int r = px[3 * i], g = px[3 * i + 1], b = px[3 * i + 2];
+            chroma += Math.Abs(r - g) + Math.Abs(g - b);
+            n++;
+        }
+        return n == 0 || chroma / n < 3;
     }
 
     private CanonicalPortrait BuildPortrait()

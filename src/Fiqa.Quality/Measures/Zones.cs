@@ -28,27 +28,10 @@ internal static class Zones
         return face.Region([new(x0, top - 0.35f * t), new(x1, top - 0.35f * t), new(x1, top - 0.05f * t), new(x0, top - 0.05f * t)]);
     }
 
-    /// <summary>True when the face region has practically no chroma (a greyscale image).</summary>
-    public static bool IsGreyscale(FaceContext face)
-    {
-        var px = face.Portrait.Image.Pixels;
-        var mask = face.FaceRegion;
-        double chroma = 0;
-        long n = 0;
-        for (int i = 0; i < mask.Length; i++)
-        {
-            if (!mask[i]) continue;
-            int r = px[3 * i], g = px[3 * i + 1], b = px[3 * i + 2];
-            chroma += Math.Abs(r - g) + Math.Abs(g - b);
-            n++;
-        }
-        return n == 0 || chroma / n < 3;
-    }
-
     /// <summary>The non-skin share of a zone as the descriptor's result, or the reason it cannot be measured.</summary>
     public static MeasureResult NonSkinShare(FaceContext face, MeasureDescriptor descriptor, Func<bool[]> zone)
     {
-        if (IsGreyscale(face)) return GreyscaleFailure;
+        if (face.IsGreyscale) return GreyscaleFailure;
         double f = RegionStatistics.NonSkinFraction(face.Portrait.Image, zone());
         return double.IsNaN(f) ? EmptyZone : descriptor.Result(f);
     }
