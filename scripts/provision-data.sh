@@ -69,6 +69,20 @@ if ! stamp iqa; then
   done_stamp iqa
 fi
 
+# Video frames (franck.mp4, 4800 frames of one talking person): every 100th frame as PNG, an identity folder
+# data/video/franck with pose and expression changes — training and test material for the quality head.
+# Decoded by the static ffmpeg build in npm @ffmpeg-installer/linux-x64 (GPL; used as a tool, not linked).
+if ! stamp video; then
+  tgz="$(npm_tarball @ffmpeg-installer/linux-x64@4.1.0 b836abe532912ae6c3388dbe713952af293a3d005fc9e4d34d52f14da99dda71)"
+  tools="$FIQA_CACHE/tools"; mkdir -p "$tools"
+  tar -xzf "$tgz" -C "$tools" --strip-components=1 package/ffmpeg
+  rm -rf "$DEST/video"; mkdir -p "$DEST/video/franck"
+  "$tools/ffmpeg" -v error -i "$DEST/franck/franck.mp4" -vf "select=not(mod(n\\,100))" -vsync vfr \
+    "$DEST/video/franck/frame_%02d.png"
+  [[ "$(ls "$DEST/video/franck" | wc -l)" -ge 40 ]] || { log "ffmpeg extracted too few frames from franck.mp4"; exit 1; }
+  done_stamp video
+fi
+
 # Format fixtures for decoder tests, derived from the real photos above.
 IMAGEMAGICK_VERSION="8:6.9.11.60+dfsg-1.6+deb12u15"
 if ! stamp fixtures; then

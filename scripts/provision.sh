@@ -4,3 +4,4 @@ set -euo pipefail
 here="$(dirname "${BASH_SOURCE[0]}")"
 "$here/provision-models.sh"
 "$here/provision-data.sh"
+"$here/provision-quality-head.sh"

@@ -50,6 +50,7 @@ internal static class BenchCommand
             var quality = new List<(Stats Analytic, Stats Expression, Stats AllComponents)>();
             var unifiedPerturb = new List<Stats>();
             var unifiedSerFiq = new List<Stats>();
+            var unifiedDistilled = new List<Stats>();
             foreach (var t in threadCounts)
             {
                 using var fa = new FaceAnalyzer(new FaceAnalyzerOptions { ModelsDirectory = p.GetValue(models), Session = new OnnxSessionOptions { IntraOpThreads = t } });
@@ -89,6 +90,10 @@ internal static class BenchCommand
                 unifiedPerturb.Add(Measure(n, () => perturb.Score(new FaceContext(fa, photo, all, 0, known))));
                 using var serfiq = new Quality.Unified.SerFiq();
                 unifiedSerFiq.Add(Measure(n, () => serfiq.Score(new FaceContext(fa, photo, all, 0, known))));
+                // The embedding is recomputed in each run: distilled = one embedding pass + the head.
+                var distilled = new Quality.Unified.DistilledQuality();
+                var withoutEmbedding = known with { Embedding = null };
+                unifiedDistilled.Add(Measure(n, () => distilled.Score(new FaceContext(fa, photo, all, 0, withoutEmbedding))));
                 quality.Add((
                     Measure(n, () => { var ctx = new FaceContext(fa, photo, all, 0, known); foreach (var m in analytic) m.Assess(ctx); }),
                     Measure(n, () => fa.Expression.Classify(photo, face.Box)),
@@ -108,6 +113,7 @@ internal static class BenchCommand
             Row("quality: expression model (face + mirror)", quality.Select(q => q.Expression));
             Row("quality: all components incl. pose, eyes, liveness, expression, embedding (no detection)", quality.Select(q => q.AllComponents));
             Row("unified: perturb (mirror, noise, grid: 3 embeddings)", unifiedPerturb);
+            Row("unified: distilled (1 embedding pass + the quality head)", unifiedDistilled);
             Row("unified: serfiq (1 pass with the penultimate output + 100 dropout passes of the last layer)", unifiedSerFiq);
             return ExitCodes.Success;
         });

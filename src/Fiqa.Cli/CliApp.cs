@@ -23,6 +23,9 @@ public static class CliApp
             IqaCommand.Create(io),
             IqaEvalCommand.Create(io),
             BenchIqaCommand.Create(io),
+            TrainQualityCommand.CreateDegrade(io),
+            TrainQualityCommand.CreateTrain(io),
+            CropCommand.Create(io),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -12,7 +12,10 @@ internal static class EvalCommand
 {
     /// <summary>Quality methods computable from the face pipeline today (more arrive with the quality-vector and
     /// unified-score work). Each reads one value per face; higher = better.</summary>
-    private static readonly string[] KnownMethods = ["norm", "crfiqa"];
+    private static readonly string[] KnownMethods = [.. Fiqa.Quality.Unified.UnifiedCatalogue.All.Select(d => d.Name), "crfiqa"];
+
+    // Methods read from the embedding cache or the identity labels; the other unified methods run in the quality job.
+    private static readonly string[] EmbeddingMethods = ["norm", "crfiqa"];
 
     public static Command Create(CliOutput io)
     {
@@ -20,7 +23,7 @@ internal static class EvalCommand
         var data = new Option<string?>("--data") { Description = "Folder with one sub-folder per identity" };
         var comparisons = new Option<string?>("--comparisons") { Description = "comparisons.csv: sample_a,sample_b,similarity,mated" };
         var qualities = new Option<string?>("--qualities") { Description = "qualities.csv: sample,<method>,..." };
-        var methods = new Option<string>("--methods") { Description = "Quality methods for --data: norm (embedding magnitude), crfiqa (certainty ratio from the identity labels: a reference, not a blind method)", DefaultValueFactory = _ => "norm" };
+        var methods = new Option<string>("--methods") { Description = "Quality methods for --data: the unified methods (distilled, norm, perturb, serfiq; see 'fiqa assess --unified') and crfiqa (certainty ratio from the identity labels: a reference, not a blind method)", DefaultValueFactory = _ => "norm" };
         var frModel = new Option<string>("--fr-model") { Description = "Embedder for the comparisons (name or manifest path)", DefaultValueFactory = _ => "fr_feature" };
         var qualityModel = new Option<string?>("--quality-model") { Description = "A second embedder: adds cross-model rows (quality from it, comparisons from --fr-model)" };
         var fmr = new Option<double>("--fmr") { Description = "Fix the threshold at this FMR on the non-mated comparisons", DefaultValueFactory = _ => 1e-3 };
@@ -129,11 +132,12 @@ internal static class EvalCommand
         string[] componentIds, string frModel, string? qualityModel, string? pairFile, int? maxNonMated, int seed, string? cacheDir, CliOutput io)
     {
         var dataset = IdentityDataset.FromFolder(dir, InputFiles.ImageExtensions);
-        cacheDir ??= Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "fiqa", "eval");
+        cacheDir ??= DefaultCache("eval");
         var hashes = dataset.Samples.Select(s => FeatureCache.ContentHash(s.Path)).ToArray();
         var fr = Cached(p, common, dataset, hashes, EmbeddingJob(p, common, frModel, cacheDir), io);
         var quality = qualityModel is null ? null : Cached(p, common, dataset, hashes, EmbeddingJob(p, common, qualityModel, cacheDir), io);
-        var scalars = componentIds.Length == 0 ? null : Cached(p, common, dataset, hashes, ComponentJob(p, common, componentIds, cacheDir), io);
+        var unified = methods.Where(m => !EmbeddingMethods.Contains(m)).ToArray();
+        var scalars = componentIds.Length + unified.Length == 0 ? null : Cached(p, common, dataset, hashes, QualityJob(p, common, componentIds, unified, cacheDir), io);
 
         // Samples without a face cannot be compared; they are left out and counted.
         var usable = Enumerable.Range(0, dataset.Samples.Count).Where(i => fr[i] is not null).ToList();
@@ -161,7 +165,8 @@ internal static class EvalCommand
             {
                 "norm" => src.Features[i] is { } v ? v[0] : double.NaN,
                 "crfiqa" => certainty[s]![i],
-                _ => double.NaN,
+                // Unified methods run on the FR model's pipeline only (no cross-model rows).
+                _ => s == 0 && scalars?[i] is { } q ? q[componentIds.Length + Array.IndexOf(unified, m)] : double.NaN,
             })).Concat(componentIds.Select((_, k) => scalars?[i] is { } q ? q[k] : double.NaN)).ToArray();
         io.Error.WriteLine($"fiqa eval: {usable.Count} samples, {mated.Count} mated and {nonMated.Count} non-mated comparisons");
         return (comps, new QualityTable(names, rows));
@@ -197,20 +202,30 @@ internal static class EvalCommand
         });
     }
 
-    // Per sample: the 0..100 scalar of each component (NaN on failure to assess).
-    private static CachedJob ComponentJob(ParseResult p, CommonOptions common, string[] ids, string cacheDir)
+    // Per sample: the 0..100 scalar of each component (NaN on failure to assess), then the raw score of each unified method.
+    private static CachedJob QualityJob(ParseResult p, CommonOptions common, string[] ids, string[] unified, string cacheDir)
     {
         var face = common.Analyzer(p, FaceParts.None, allFaces: false, intraOpThreads: 1);
-        var assessor = FaceQualityAssessor.Create(new AssessorOptions { Face = face, Measures = ids, Decode = common.Decode(p) });
-        var cache = new FeatureCache(cacheDir, "components|" + string.Join(",", ids) + "|" + ModelKey(face, face.Embedder));
+        var assessor = FaceQualityAssessor.Create(new AssessorOptions { Face = face, Measures = ids, UnifiedMethods = unified, Decode = common.Decode(p) });
+        var store = ModelStore.Locate(face.ModelsDirectory);
+        // The distilled head is part of what the values depend on.
+        var headPath = Path.Combine(store.Directory, Fiqa.Quality.Unified.DistilledQuality.DefaultFileName);
+        var headKey = File.Exists(headPath) ? FeatureCache.ContentHash(headPath) : "no-head";
+        var cache = new FeatureCache(cacheDir, "quality|" + string.Join(",", ids) + "|" + string.Join(",", unified) + "|" + headKey + "|" + ModelKey(face, face.Embedder));
         return new CachedJob(cache, assessor, assessor.Warm, path =>
         {
             var a = assessor.Assess(path);
-            return new JobResult(a.Analysis, a.Faces.Count == 0 ? null : ids.Select(id => a.Quality[id].Status == MeasureStatus.Success ? a.Quality[id].Scalar : float.NaN).ToArray());
+            if (a.Faces.Count == 0) return new JobResult(a.Analysis, null);
+            var values = ids.Select(id => a.Quality[id].Status == MeasureStatus.Success ? a.Quality[id].Scalar : float.NaN)
+                .Concat(unified.Select(m => (float)a.Faces[0].UnifiedMethods[m].Raw)).ToArray();
+            return new JobResult(a.Analysis, values);
         });
     }
 
-    private static string ModelKey(FaceAnalyzerOptions options, string embedder)
+    /// <summary>~/.cache/fiqa/&lt;name&gt;.</summary>
+    internal static string DefaultCache(string name) => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "fiqa", name);
+
+    internal static string ModelKey(FaceAnalyzerOptions options, string embedder)
     {
         var store = ModelStore.Locate(options.ModelsDirectory);
         string Sha(string name) => store.Get(name).Sha256 ?? name;

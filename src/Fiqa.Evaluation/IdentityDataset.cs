@@ -13,20 +13,28 @@ public sealed class IdentityDataset
     public IReadOnlyList<DatasetSample> Samples { get; }
 
     /// <summary>Reads the folder; files whose extension is not in <paramref name="imageExtensions"/> are ignored.</summary>
-    public static IdentityDataset FromFolder(string root, IReadOnlySet<string> imageExtensions)
+    public static IdentityDataset FromFolder(string root, IReadOnlySet<string> imageExtensions) => FromFolders([root], imageExtensions);
+
+    /// <summary>Reads several such folders as one dataset (identities of the same name are one identity).</summary>
+    public static IdentityDataset FromFolders(IReadOnlyList<string> roots, IReadOnlySet<string> imageExtensions)
     {
+        ArgumentNullException.ThrowIfNull(roots);
         ArgumentNullException.ThrowIfNull(imageExtensions);
-        if (!Directory.Exists(root)) throw new DirectoryNotFoundException($"dataset folder not found: {root}");
         var samples = new List<DatasetSample>();
-        foreach (var dir in Directory.GetDirectories(root).Order(StringComparer.Ordinal))
+        foreach (var root in roots)
         {
-            var identity = System.IO.Path.GetFileName(dir);
-            foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
-                         .Where(f => imageExtensions.Contains(System.IO.Path.GetExtension(f))).Order(StringComparer.Ordinal))
-                samples.Add(new DatasetSample(identity + "/" + System.IO.Path.GetRelativePath(dir, file).Replace('\\', '/'), identity, file));
+            if (!Directory.Exists(root)) throw new DirectoryNotFoundException($"dataset folder not found: {root}");
+            int before = samples.Count;
+            foreach (var dir in Directory.GetDirectories(root).Order(StringComparer.Ordinal))
+            {
+                var identity = System.IO.Path.GetFileName(dir);
+                foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
+                             .Where(f => imageExtensions.Contains(System.IO.Path.GetExtension(f))).Order(StringComparer.Ordinal))
+                    samples.Add(new DatasetSample(identity + "/" + System.IO.Path.GetRelativePath(dir, file).Replace('\\', '/'), identity, file));
+            }
+            if (samples.Count == before) throw new InvalidDataException($"{root}: no images in identity sub-folders");
         }
-        if (samples.Count == 0) throw new InvalidDataException($"{root}: no images in identity sub-folders");
-        return new IdentityDataset(samples);
+        return new IdentityDataset(samples.OrderBy(s => s.Identity, StringComparer.Ordinal).ThenBy(s => s.Id, StringComparer.Ordinal).ToList());
     }
 
     /// <summary>Index pairs (i &lt; j) of the usable samples: every mated pair, and every non-mated pair or, when

@@ -19,6 +19,13 @@ public static class Colour
     /// <summary>Linear-light value (0..1) of an 8-bit sRGB component.</summary>
     public static double Linear(byte value) => LinearLut[value];
 
+    /// <summary>The 8-bit sRGB code (rounded, clamped) of a linear-light value (0..1).</summary>
+    public static byte Encode(double linear)
+    {
+        double c = linear <= 0.0031308 ? 12.92 * linear : 1.055 * Math.Pow(linear, 1 / 2.4) - 0.055;
+        return (byte)Math.Clamp(Math.Round(255 * c), 0, 255);
+    }
+
     /// <summary>Relative luminance Y (0..1) of linearised sRGB (Rec. 709 primaries): 0.2126 R + 0.7152 G + 0.0722 B.</summary>
     public static double Luminance(byte r, byte g, byte b) => 0.2126 * LinearLut[r] + 0.7152 * LinearLut[g] + 0.0722 * LinearLut[b];
 

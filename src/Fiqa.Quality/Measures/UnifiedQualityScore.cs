@@ -1,16 +1,22 @@
+using Fiqa.Quality.Unified;
+
 namespace Fiqa.Quality.Measures;
 
-/// <summary>ISO/IEC 29794-5 UnifiedQualityScore. OFIQ uses the MagFace magnitude; until the unified-score methods
-/// land, Fiqa uses the embedding norm of its FR model, mapped with its own calibration.</summary>
+/// <summary>ISO/IEC 29794-5 UnifiedQualityScore. OFIQ uses the MagFace magnitude; Fiqa uses its <c>distilled</c>
+/// method — a quality head on the default FR model's embedding, trained by <c>fiqa train-quality</c> on perturbation
+/// robustness labels (see <see cref="DistilledQuality"/>). Other unified methods: <c>assess --unified</c>.</summary>
 public sealed class UnifiedQualityScore : IQualityMeasure
 {
     /// <summary>The descriptor.</summary>
     public static MeasureDescriptor Descriptor { get; } = new("UnifiedQualityScore", "utility",
-        "L2 norm of the raw embedding of the default FR model", MeasureNeeds.Embedding, new SigmoidMapping(2.9, 0.3),
-        "Embedding-magnitude proxy (AdaFace-style) instead of MagFace; own mapping, 50 at norm 2.9.");
+        "output of the distilled quality head (≈0..1)", MeasureNeeds.Embedding, DistilledQuality.Info.Mapping,
+        "eDifFIQA-style head distilled from perturbation robustness (DifFIQA's forward-only part) instead of MagFace; " +
+        "the head file comes from provisioning (scripts/provision-quality-head.sh).");
+
+    private readonly DistilledQuality _method = new();
 
     MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;
 
     /// <inheritdoc />
-    public MeasureResult Assess(FaceContext face) => Descriptor.Result(face.Embedding.Norm);
+    public MeasureResult Assess(FaceContext face) => Descriptor.Result(_method.Score(face).Raw);
 }

@@ -6,7 +6,7 @@ public sealed class EmbeddingNorm : IUnifiedQualityMethod
 {
     /// <summary>The descriptor.</summary>
     public static UnifiedMethodDescriptor Info { get; } = new("norm", "L2 norm of the raw embedding",
-        Measures.UnifiedQualityScore.Descriptor.Mapping, "Meng et al. 2021 (MagFace); Kim et al. 2022 (AdaFace)");
+        new SigmoidMapping(2.9, 0.3), "Meng et al. 2021 (MagFace); Kim et al. 2022 (AdaFace)");
 
     /// <inheritdoc />
     public UnifiedMethodDescriptor Descriptor => Info;

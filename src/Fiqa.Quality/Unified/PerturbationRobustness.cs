@@ -40,14 +40,7 @@ public sealed class PerturbationRobustness : IUnifiedQualityMethod
         yield return Orientation.FlipHorizontal(crop);
 
         var noisy = crop.Clone();
-        var rng = new Random(NoiseSeed);
-        for (int i = 0; i < noisy.Pixels.Length; i++)
-        {
-            // Box–Muller normal deviate.
-            double u1 = 1 - rng.NextDouble(), u2 = rng.NextDouble();
-            double n = Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
-            noisy.Pixels[i] = (byte)Math.Clamp(Math.Round(noisy.Pixels[i] + NoiseSigma * n), 0, 255);
-        }
+        Degradation.AddGaussianNoise(noisy.Pixels, NoiseSigma, NoiseSeed);
         yield return noisy;
 
         var occluded = crop.Clone();

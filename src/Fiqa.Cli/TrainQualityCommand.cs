@@ -1,0 +1,182 @@
+using System.CommandLine;
+using System.Globalization;
+using Fiqa.Evaluation;
+using Fiqa.Face;
+using Fiqa.Face.Models;
+using Fiqa.Imaging;
+using Fiqa.Quality;
+using Fiqa.Quality.Unified;
+
+namespace Fiqa.Cli;
+
+/// <summary><c>fiqa degrade</c> and <c>fiqa train-quality</c>: the seeded degradation generator over identity
+/// folders, and eDifFIQA-style distillation of a teacher's scores into the <c>distilled</c> quality head.</summary>
+internal static class TrainQualityCommand
+{
+    /// <summary>The installed identity folders used when --data is not given: the dlib johns, the franck video frames and the crops of the group photos.</summary>
+    public static readonly string[] DefaultData = ["dlib/johns", "video", "crops"];
+
+    private sealed class DatasetOptions
+    {
+        public Option<string[]> Data { get; } = new("--data")
+        {
+            Description = "Identity folder root (one sub-folder per identity); repeatable. Default: the installed dlib johns, franck video frames and face crops (scripts/provision-quality-head.sh)",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        public Option<string> Kinds { get; } = new("--kinds") { Description = $"Degradations: all, or some of {string.Join(",", Degradation.AllKinds.Select(Degradation.Name))}", DefaultValueFactory = _ => "all" };
+        public Option<string> Levels { get; } = new("--levels") { Description = $"Severity levels 1..{Degradation.MaxLevel}, comma-separated", DefaultValueFactory = _ => "1,2,3,4,5" };
+        public Option<int> Seed { get; } = new("--seed") { Description = "Seed of the degradations (and of the held-out split and training)", DefaultValueFactory = _ => 1 };
+
+        public void AddTo(Command c)
+        {
+            c.Add(Data);
+            c.Add(Kinds);
+            c.Add(Levels);
+            c.Add(Seed);
+        }
+
+        public (IdentityDataset Dataset, IReadOnlyList<DegradedSample> Plan) Plan(ParseResult p)
+        {
+            var roots = p.GetValue(Data) is { Length: > 0 } given ? given : DefaultData.Select(DataPaths.Require).ToArray();
+            try
+            {
+                var kinds = p.GetValue(Kinds)!.Trim().Equals("all", StringComparison.OrdinalIgnoreCase)
+                    ? Degradation.AllKinds
+                    : p.GetValue(Kinds)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Degradation.Parse).ToList();
+                var levels = p.GetValue(Levels)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select(l => int.TryParse(l, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : throw new ArgumentException($"--levels: '{l}' is not a number"))
+                    .ToList();
+                var dataset = IdentityDataset.FromFolders(roots, InputFiles.ImageExtensions);
+                return (dataset, DegradedDataset.Plan(dataset.Samples, kinds, levels, p.GetValue(Seed)));
+            }
+            catch (Exception e) when (e is ArgumentException or DirectoryNotFoundException or InvalidDataException)
+            {
+                throw new UsageException(e.Message, e);
+            }
+        }
+    }
+
+    public static Command CreateDegrade(CliOutput io)
+    {
+        var common = new CommonOptions();
+        var set = new DatasetOptions();
+        var output = new Option<string>("--out", "-o") { Description = "Output root: identity folders plus manifest.csv", Required = true };
+        var command = new Command("degrade", "Write seeded degraded copies of identity folders (blur, noise, JPEG, low light, downscale, occlusion)") { output };
+        set.AddTo(command);
+        common.AddTo(command);
+        command.SetAction(p =>
+        {
+            var (_, plan) = set.Plan(p);
+            var outDir = p.GetRequiredValue(output);
+            var (written, failures) = DegradedDataset.Write(plan, outDir, common.Decode(p), common.ThreadCount(p));
+            foreach (var f in failures) io.Error.WriteLine($"fiqa degrade: {f}");
+            io.Error.WriteLine($"fiqa degrade: wrote {written} images and manifest.csv to {outDir}");
+            return failures.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
+        });
+        return command;
+    }
+
+    public static Command CreateTrain(CliOutput io)
+    {
+        var common = new CommonOptions();
+        var set = new DatasetOptions();
+        var teacher = new Option<string>("--teacher") { Description = "Teacher labels: perturb, serfiq, norm, or crfiqa (from the identity labels)", DefaultValueFactory = _ => "perturb" };
+        var holdOut = new Option<double>("--holdout") { Description = "Share of identities held out for the report", DefaultValueFactory = _ => 0.25 };
+        var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => new QualityHeadTrainingOptions().Epochs };
+        var hidden = new Option<int>("--hidden") { Description = "Hidden units of the head (eDifFIQA: 1024)", DefaultValueFactory = _ => new QualityHeadTrainingOptions().Hidden };
+        var rate = new Option<double>("--lr") { Description = "Adam learning rate", DefaultValueFactory = _ => new QualityHeadTrainingOptions().LearningRate };
+        var output = new Option<string?>("--out", "-o") { Description = $"Head file (default: {DistilledQuality.DefaultFileName} in the models folder, used by 'distilled')" };
+        var cache = new Option<string?>("--cache") { Description = "Teacher-score cache folder (default ~/.cache/fiqa/train)" };
+        var command = new Command("train-quality", "Distil a teacher quality method into the fast 'distilled' head (eDifFIQA-style)")
+        {
+            teacher, holdOut, epochs, hidden, rate, output, cache,
+        };
+        set.AddTo(command);
+        common.AddTo(command);
+        command.SetAction(p =>
+        {
+            var teacherName = p.GetValue(teacher)!.Trim().ToLowerInvariant();
+            if (teacherName is not "crfiqa" && !UnifiedCatalogue.All.Any(d => d.Name == teacherName && d.Name != "distilled"))
+                throw new UsageException($"unknown teacher '{teacherName}'; use perturb, serfiq, norm or crfiqa");
+            var options = new DistillationOptions
+            {
+                Teacher = teacherName,
+                HoldOut = p.GetValue(holdOut),
+                Seed = p.GetValue(set.Seed),
+                Training = new QualityHeadTrainingOptions { Epochs = p.GetValue(epochs), Hidden = p.GetValue(hidden), LearningRate = p.GetValue(rate), Seed = p.GetValue(set.Seed) },
+            };
+            if (options.HoldOut is <= 0 or >= 1) throw new UsageException("--holdout must be in (0, 1)");
+            if (options.Training.Epochs < 1 || options.Training.Hidden < 1) throw new UsageException("--epochs and --hidden must be positive");
+            var (dataset, plan) = set.Plan(p);
+            var face = common.Analyzer(p, FaceParts.Embedding, allFaces: false, intraOpThreads: 1);
+            var store = ModelStore.Locate(face.ModelsDirectory);
+            var outPath = p.GetValue(output) ?? Path.Combine(store.Directory, DistilledQuality.DefaultFileName);
+            io.Error.WriteLine($"fiqa train-quality: {dataset.Samples.Count} images of {dataset.Samples.Select(s => s.Identity).Distinct().Count()} identities → {plan.Count} with degradations; teacher {teacherName}");
+
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            int step = Math.Max(1, plan.Count / 10);
+            var featureCache = new FeatureCache(p.GetValue(cache) ?? EvalCommand.DefaultCache("train"), $"train|v1|{teacherName}|{EvalCommand.ModelKey(face, face.Embedder)}");
+            var samples = QualityDistillation.Collect(plan, teacherName, new AssessorOptions { Face = face, Decode = common.Decode(p) }, common.ThreadCount(p),
+                done => { if (done % step == 0) io.Error.WriteLine($"  scored {done}/{plan.Count} ({clock.Elapsed.TotalSeconds:F0} s)"); }, featureCache);
+            io.Error.WriteLine($"fiqa train-quality: teacher scores in {clock.Elapsed.TotalSeconds:F0} s; training");
+            clock.Restart();
+            var (head, report) = QualityDistillation.Train(samples, options, store.Get(face.Embedder).Sha256,
+                (epoch, loss) => { if (epoch % 5 == 0 || epoch == 1) io.Error.WriteLine($"  epoch {epoch}/{options.Training.Epochs}: mean L1 {loss:F4}"); });
+            head.Provenance["data"] = string.Join(";", (p.GetValue(set.Data) is { Length: > 0 } d ? d : DefaultData).Select(r => Path.GetFileName(Path.TrimEndingDirectorySeparator(r))));
+            head.Provenance["degradations"] = $"{p.GetValue(set.Kinds)} levels {p.GetValue(set.Levels)} seed {p.GetValue(set.Seed)}";
+            head.Save(outPath);
+            io.Error.WriteLine($"fiqa train-quality: trained in {clock.Elapsed.TotalSeconds:F0} s; wrote {outPath}");
+            io.Out.WriteLine(QualityDistillation.Describe(report));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}
+
+/// <summary><c>fiqa crop</c>: every detected face of the inputs as its own identity folder — turns group photos into
+/// single-face material for <c>degrade</c> and <c>train-quality</c>.</summary>
+internal static class CropCommand
+{
+    public static Command Create(CliOutput io)
+    {
+        var common = new CommonOptions();
+        var inputs = new Argument<string[]>("inputs") { Description = "Images or folders", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string>("--out", "-o") { Description = "Output root: <image>_<k>/<image>_<k>.png per face", Required = true };
+        var margin = new Option<float>("--margin") { Description = "Box growth factor about its centre", DefaultValueFactory = _ => 1.8f };
+        var minSize = new Option<int>("--min-size") { Description = "Skip faces whose box is narrower than this, pixels", DefaultValueFactory = _ => 48 };
+        var command = new Command("crop", "Save every detected face (box grown by --margin) as its own identity folder") { inputs, output, margin, minSize };
+        common.AddTo(command);
+        command.SetAction(p =>
+        {
+            var files = InputFiles.Expand(p.GetValue(inputs)!);
+            var outDir = p.GetRequiredValue(output);
+            using var analyzer = new FaceAnalyzer(common.Analyzer(p, FaceParts.None, allFaces: true, intraOpThreads: common.ThreadCount(p)));
+            int written = 0, failed = 0;
+            foreach (var file in files)
+            {
+                try
+                {
+                    var image = ImageDecoder.Decode(file, common.Decode(p));
+                    var faces = analyzer.DetectAll(image);
+                    for (int k = 0; k < faces.Count; k++)
+                    {
+                        if (faces[k].Box.Width < p.GetValue(minSize)) continue;
+                        var rect = faces[k].Box.Scale(p.GetValue(margin)).ToPixelRect(image.Width, image.Height);
+                        var name = $"{Path.GetFileNameWithoutExtension(file)}_{k:D2}";
+                        Directory.CreateDirectory(Path.Combine(outDir, name));
+                        File.WriteAllBytes(Path.Combine(outDir, name, name + ".png"), ImageEncoder.Png(Resize.Bilinear(image, rect, rect.Width, rect.Height)));
+                        written++;
+                    }
+                }
+                catch (ImageDecodeException e)
+                {
+                    failed++;
+                    io.Error.WriteLine($"fiqa crop: {file}: {e.Message}");
+                }
+            }
+            io.Error.WriteLine($"fiqa crop: {written} faces from {files.Count} images written to {outDir}");
+            return failed == 0 ? ExitCodes.Success : ExitCodes.Failure;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,62 @@
+using Fiqa.Face.Models;
+
+namespace Fiqa.Quality.Unified;
+
+/// <summary><c>distilled</c>: an eDifFIQA-style quality head (see <see cref="QualityHead"/>) on the embedding the
+/// face pipeline computes anyway, so it costs one small MLP on top of one embedding pass. The head file comes from
+/// <c>fiqa train-quality</c>; provisioning trains the default one (<see cref="DefaultFileName"/> in the models folder).</summary>
+public sealed class DistilledQuality(string? headPath = null) : IUnifiedQualityMethod
+{
+    /// <summary>The default head's file name, in the models folder.</summary>
+    public const string DefaultFileName = "fiqa_quality_head.json";
+
+    /// <summary>The command that (re)creates the default head.</summary>
+    public const string TrainCommand = "scripts/provision-quality-head.sh";
+
+    /// <summary>The descriptor. The scalar is 100 × the head's output clamped to [0, 1]: the output estimates the
+    /// teacher's label min–max normalised over the training set (0 = the worst training sample, 1 = the best).</summary>
+    public static UnifiedMethodDescriptor Info { get; } = new("distilled",
+        "eDifFIQA-style MLP on the raw embedding, trained on teacher labels (≈0..1)", new FormulaMapping("100·clamp(x, 0, 1)", x => 100 * x), "Babnik et al. 2024 (eDifFIQA)");
+
+    private readonly Lock _lock = new();
+    private QualityHead? _head;
+
+    /// <inheritdoc />
+    public UnifiedMethodDescriptor Descriptor => Info;
+
+    /// <inheritdoc />
+    public UnifiedScore Score(FaceContext face)
+    {
+        ArgumentNullException.ThrowIfNull(face);
+        var head = Head(face);
+        var embedding = face.Embedding;
+        Span<float> raw = stackalloc float[embedding.Dimensions];
+        System.Numerics.Tensors.TensorPrimitives.Multiply(embedding.Vector, embedding.Norm, raw);
+        double q = head.Predict(raw);
+        return new UnifiedScore(q, Info.Mapping.ToScalar(q));
+    }
+
+    private QualityHead Head(FaceContext face)
+    {
+        lock (_lock)
+        {
+            if (_head is not null) return _head;
+            var options = face.AnalyzerOptions;
+            var store = ModelStore.Locate(options.ModelsDirectory);
+            var path = headPath ?? Path.Combine(store.Directory, DefaultFileName);
+            QualityHead head;
+            try
+            {
+                head = QualityHead.Load(path);
+            }
+            catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
+            {
+                throw new ModelConfigurationException($"{e.Message}. Train the default quality head with: {TrainCommand} (or fiqa train-quality)", e);
+            }
+            var embedderSha = store.Get(options.Embedder).Sha256;
+            if (head.EmbedderSha256 is { } trained && embedderSha is not null && !string.Equals(trained, embedderSha, StringComparison.OrdinalIgnoreCase))
+                throw new ModelConfigurationException($"{path} was trained on embedder {trained[..12]}…, but '{options.Embedder}' is {embedderSha[..12]}…; train a head for it with fiqa train-quality");
+            return _head = head;
+        }
+    }
+}

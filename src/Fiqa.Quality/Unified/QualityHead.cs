@@ -1,0 +1,173 @@
+using System.Numerics.Tensors;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Fiqa.Quality.Unified;
+
+/// <summary>eDifFIQA's quality head (Babnik et al., TBIOM 2024): an MLP input → hidden (GELU) → 1 on the frozen
+/// embedder's raw (un-normalised) embedding — optionally its values sorted (<see cref="SortedInput"/>), an
+/// identity-free summary — standardised per dimension with the training set's mean and deviation.
+/// Its output approximates the teacher's label mapped to [0, 1]. Stored as one versioned JSON file (weights as
+/// base64 little-endian float32) with the training provenance beside them.</summary>
+public sealed class QualityHead
+{
+    /// <summary>The file format name written into every head file.</summary>
+    public const string Format = "fiqa-quality-head";
+    /// <summary>The format version this build reads and writes.</summary>
+    public const int Version = 1;
+
+    internal QualityHead(int inputSize, int hiddenSize)
+    {
+        InputSize = inputSize;
+        HiddenSize = hiddenSize;
+        InputMean = new float[inputSize];
+        InputScale = new float[inputSize];
+        W1 = new float[hiddenSize * inputSize];
+        B1 = new float[hiddenSize];
+        W2 = new float[hiddenSize];
+    }
+
+    /// <summary>Input (embedding) size.</summary>
+    public int InputSize { get; }
+    /// <summary>Hidden units.</summary>
+    public int HiddenSize { get; }
+    internal float[] InputMean { get; }
+    /// <summary>1 / standard deviation per input dimension.</summary>
+    internal float[] InputScale { get; }
+    internal float[] W1 { get; }
+    internal float[] B1 { get; }
+    internal float[] W2 { get; }
+    internal float B2 { get; set; }
+
+    /// <summary>Where the head came from: teacher, data, options, held-out report (free-form JSON, kept on save).</summary>
+    public JsonObject Provenance { get; init; } = [];
+
+    /// <summary>The input is the embedding's values in ascending order (their distribution, not their positions): the
+    /// positions encode identity, which a head trained on few identities memorises instead of quality.</summary>
+    public bool SortedInput { get; init; }
+
+    /// <summary>SHA-256 of the embedder model the head was trained on (null: not recorded).</summary>
+    public string? EmbedderSha256 { get; init; }
+
+    /// <summary>Predicted quality (≈ 0..1) for a raw embedding.</summary>
+    public float Predict(ReadOnlySpan<float> rawEmbedding)
+    {
+        Span<float> x = stackalloc float[InputSize];
+        Standardise(rawEmbedding, x);
+        var hidden = new float[HiddenSize];
+        return Forward(x, hidden, hidden);
+    }
+
+    internal void Standardise(ReadOnlySpan<float> raw, Span<float> x)
+    {
+        if (raw.Length != InputSize) throw new ArgumentException($"the head expects {InputSize} inputs, got {raw.Length}");
+        raw.CopyTo(x);
+        if (SortedInput) x.Sort();
+        TensorPrimitives.Subtract(x, InputMean, x);
+        TensorPrimitives.Multiply(x, InputScale, x);
+    }
+
+    // pre = W1·x + b1, act = GELU(pre), returns w2·act + b2.
+    internal float Forward(ReadOnlySpan<float> x, Span<float> pre, Span<float> act)
+    {
+        for (int j = 0; j < HiddenSize; j++) pre[j] = TensorPrimitives.Dot(W1.AsSpan(j * InputSize, InputSize), x) + B1[j];
+        for (int j = 0; j < HiddenSize; j++) act[j] = Gelu(pre[j]);
+        return TensorPrimitives.Dot(W2, act[..HiddenSize]) + B2;
+    }
+
+    // GELU, tanh form (Hendrycks & Gimpel): 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
+    internal static float Gelu(float x) => 0.5f * x * (1 + MathF.Tanh(0.7978845608f * (x + 0.044715f * x * x * x)));
+
+    internal static float GeluDerivative(float x)
+    {
+        float u = 0.7978845608f * (x + 0.044715f * x * x * x);
+        float t = MathF.Tanh(u);
+        return 0.5f * (1 + t) + 0.5f * x * (1 - t * t) * 0.7978845608f * (1 + 3 * 0.044715f * x * x);
+    }
+
+    /// <summary>Writes the head file.</summary>
+    public void Save(string path)
+    {
+        var json = new JsonObject
+        {
+            ["format"] = Format,
+            ["version"] = Version,
+            ["input"] = InputSize,
+            ["hidden"] = HiddenSize,
+            ["activation"] = "gelu-tanh",
+            ["input_transform"] = SortedInput ? "sorted" : "none",
+            ["embedder_sha256"] = EmbedderSha256,
+            ["provenance"] = Provenance.DeepClone(),
+            ["weights"] = new JsonObject
+            {
+                ["input_mean"] = Encode(InputMean),
+                ["input_scale"] = Encode(InputScale),
+                ["w1"] = Encode(W1),
+                ["b1"] = Encode(B1),
+                ["w2"] = Encode(W2),
+                ["b2"] = Encode([B2]),
+            },
+        };
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        // Write then rename: a reader never sees half a file.
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>Reads a head file; errors name the file and what is wrong with it.</summary>
+    public static QualityHead Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"quality head not found: {path}", path);
+        try
+        {
+            var json = JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new InvalidDataException("empty file");
+            if ((string?)json["format"] != Format) throw new InvalidDataException($"not a {Format} file");
+            int version = (int?)json["version"] ?? 0;
+            if (version != Version) throw new InvalidDataException($"format version {version}; this build reads version {Version}");
+            if ((string?)json["activation"] != "gelu-tanh") throw new InvalidDataException($"unsupported activation '{json["activation"]}'");
+            int input = (int?)json["input"] ?? 0, hidden = (int?)json["hidden"] ?? 0;
+            if (input <= 0 || hidden <= 0) throw new InvalidDataException("input and hidden sizes must be positive");
+            var head = new QualityHead(input, hidden)
+            {
+                EmbedderSha256 = (string?)json["embedder_sha256"],
+                SortedInput = (string?)json["input_transform"] switch
+                {
+                    "sorted" => true,
+                    null or "none" => false,
+                    var t => throw new InvalidDataException($"unsupported input transform '{t}'"),
+                },
+                Provenance = json["provenance"]?.DeepClone().AsObject() ?? [],
+            };
+            var w = json["weights"]?.AsObject() ?? throw new InvalidDataException("no weights");
+            Decode(w, "input_mean", head.InputMean);
+            Decode(w, "input_scale", head.InputScale);
+            Decode(w, "w1", head.W1);
+            Decode(w, "b1", head.B1);
+            Decode(w, "w2", head.W2);
+            var b2 = new float[1];
+            Decode(w, "b2", b2);
+            head.B2 = b2[0];
+            return head;
+        }
+        catch (Exception e) when (e is JsonException or InvalidDataException or FormatException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
+    }
+
+    private static string Encode(float[] values)
+    {
+        var bytes = new byte[values.Length * 4];
+        for (int i = 0; i < values.Length; i++) System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), values[i]);
+        return Convert.ToBase64String(bytes);
+    }
+
+    private static void Decode(JsonObject weights, string name, float[] into)
+    {
+        var bytes = Convert.FromBase64String((string?)weights[name] ?? throw new InvalidDataException($"weights.{name} missing"));
+        if (bytes.Length != into.Length * 4) throw new InvalidDataException($"weights.{name}: {bytes.Length / 4} values, expected {into.Length}");
+        for (int i = 0; i < into.Length; i++) into[i] = System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(i * 4));
+    }
+}

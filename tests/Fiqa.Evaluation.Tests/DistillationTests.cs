@@ -1,0 +1,128 @@
+using Fiqa.Face;
+using Fiqa.Imaging;
+using Fiqa.Iqa;
+using Fiqa.Quality;
+using Fiqa.Quality.Unified;
+using Fiqa.Tests;
+using Xunit.Abstractions;
+
+namespace Fiqa.Evaluation.Tests;
+
+/// <summary>The degradation generator over identity folders, eDifFIQA's label optimisation, the head's training and
+/// file, and the provisioned default head against its teacher on identities it never saw.</summary>
+public class DistillationTests(ITestOutputHelper output)
+{
+    private static readonly HashSet<string> Images = new(StringComparer.OrdinalIgnoreCase) { ".jpg", ".png" };
+
+    [Fact]
+    public void Plan_CoversEveryKindAndLevel_WithSeedsIndependentOfThePlan()
+    {
+        var dataset = IdentityDataset.FromFolder(TestData.File("dlib/johns"), Images);
+        var full = DegradedDataset.Plan(dataset.Samples, Degradation.AllKinds, [1, 2, 3, 4, 5], seed: 1);
+        Assert.Equal(dataset.Samples.Count * (1 + 6 * 5), full.Count);
+        Assert.Equal(full.Count, full.Select(s => s.Id).Distinct().Count());
+        // A smaller plan gives the same sample the same seed, so it renders the same bytes.
+        var part = DegradedDataset.Plan(dataset.Samples.Skip(3).Take(1).ToList(), [DegradationKind.Noise], [4], seed: 1, includeOriginals: false);
+        var same = full.Single(s => s.Id == part[0].Id);
+        Assert.Equal(same.Seed, part[0].Seed);
+        Assert.NotEqual(same.Seed, DegradedDataset.Plan(dataset.Samples.Skip(3).Take(1).ToList(), [DegradationKind.Noise], [4], seed: 2, includeOriginals: false)[0].Seed);
+        Assert.Throws<ArgumentException>(() => DegradedDataset.Plan(dataset.Samples, [DegradationKind.Blur], [0], 1));
+    }
+
+    [Fact]
+    public void Write_MakesIdentityFolders_AndReportsABadSourceWithoutStopping()
+    {
+        var root = TestData.TempDirectory();
+        var source = Path.Combine(root, "in");
+        Directory.CreateDirectory(Path.Combine(source, "alice"));
+        Directory.CreateDirectory(Path.Combine(source, "bob"));
+        File.Copy(TestData.File("skimage/astronaut.png"), Path.Combine(source, "alice", "a.png"));
+        File.WriteAllText(Path.Combine(source, "bob", "broken.jpg"), "not a jpeg");
+        var dataset = IdentityDataset.FromFolder(source, Images);
+        var plan = DegradedDataset.Plan(dataset.Samples, [DegradationKind.Blur, DegradationKind.Jpeg], [2], seed: 1);
+        var (written, failures) = DegradedDataset.Write(plan, Path.Combine(root, "out"), DecodeOptions.Default, threads: 2);
+        Assert.Equal(4, written); // alice: original + 2; bob: the original is copied as it is
+        Assert.Equal(2, failures.Count);
+        Assert.All(failures, f => Assert.Contains("broken.jpg", f));
+        var again = IdentityDataset.FromFolder(Path.Combine(root, "out"), Images);
+        Assert.Contains(again.Samples, s => s.Id == "alice/a__blur2.png");
+        var manifest = File.ReadAllLines(Path.Combine(root, "out", "manifest.csv"));
+        Assert.Equal("sample,identity,source,degradation,level,parameter", manifest[0]);
+        Assert.Contains("alice/a__jpeg2.png,alice,alice/a.png,jpeg,2,quality=20", manifest);
+    }
+
+    [Fact]
+    public void OptimiseLabels_HandComputed()
+    {
+        // Identity a: two samples on (1,0) and one at 60°; b: one sample. β = 0.5 → the top two labels (0.9, 0.8) set centres.
+        float c = 0.5f, s = MathF.Sqrt(3) / 2;
+        float[][] e = [[1, 0], [1, 0], [c, s], [0, 1]];
+        string[] id = ["a", "a", "a", "b"];
+        double[] q = [0.9, 0.8, 0.6, 0.3];
+        var optimised = QualityHeadTrainer.OptimiseLabels(e, id, q, beta: 0.5, epsilon: 0.5);
+        Assert.Equal(0.9, optimised[0], 6);             // on its centre
+        Assert.Equal(0.6 - 0.5 * (1 - 0.5), optimised[2], 6); // cos 60° to the centre (1, 0)
+        Assert.Equal(0.3, optimised[3], 6);             // b has no top-β sample: label kept
+        Assert.All(QualityHeadTrainer.OptimiseLabels(e, id, [0.1, 0.1, 0.1, 0.1], 1, 5), v => Assert.InRange(v, 0, 1));
+    }
+
+    [Fact]
+    public void Head_LearnsAFunctionOfRealEmbeddings_Deterministically_AndRoundTripsItsFile()
+    {
+        using var analyzer = new FaceAnalyzer(new FaceAnalyzerOptions { Parts = FaceParts.Embedding, AlignedInput = true });
+        var files = Directory.GetFiles(TestData.File("dlib/johns"), "*.jpg", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        var raw = new List<float[]>();
+        foreach (var f in files)
+        {
+            var img = ImageDecoder.Decode(f);
+            foreach (var k in new[] { 0, 2, 4 })
+            {
+                var e = analyzer.Analyze(k == 0 ? img : Degradation.Apply(img, DegradationKind.Blur, k, 1))[0].Embedding!;
+                raw.Add(e.Vector.ToArray().Select(v => v * e.Norm).ToArray());
+            }
+        }
+        // Target: the embedding norm, min–max scaled — a quality signal the head must recover from sorted values.
+        var norms = raw.Select(r => Math.Sqrt(r.Sum(v => (double)v * v))).ToArray();
+        var target = norms.Select(n => (n - norms.Min()) / (norms.Max() - norms.Min())).ToArray();
+        var train = Enumerable.Range(0, raw.Count).Where(i => i % 4 != 0).ToList();
+        var test = Enumerable.Range(0, raw.Count).Where(i => i % 4 == 0).ToList();
+        var options = new QualityHeadTrainingOptions { Hidden = 64, Epochs = 40 };
+        var head = QualityHeadTrainer.Train(train.Select(i => raw[i]).ToList(), train.Select(i => target[i]).ToList(), options);
+        double rho = IqaStatistics.Spearman(test.Select(i => (double)head.Predict(raw[i])).ToArray(), test.Select(i => target[i]).ToArray());
+        output.WriteLine($"held-out Spearman {rho:F3} on {test.Count} samples");
+        Assert.True(rho > 0.9, $"Spearman {rho:F3}");
+
+        var again = QualityHeadTrainer.Train(train.Select(i => raw[i]).ToList(), train.Select(i => target[i]).ToList(), options);
+        Assert.Equal(head.Predict(raw[0]), again.Predict(raw[0]));
+
+        var path = Path.Combine(TestData.TempDirectory(), "head.json");
+        head.Provenance["note"] = "test";
+        head.Save(path);
+        var loaded = QualityHead.Load(path);
+        Assert.Equal(head.Predict(raw[5]), loaded.Predict(raw[5]));
+        Assert.Equal("test", (string?)loaded.Provenance["note"]);
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"version\": 1", "\"version\": 9"));
+        Assert.Contains("version 9", Assert.Throws<InvalidDataException>(() => QualityHead.Load(path)).Message);
+    }
+
+    [Fact]
+    public void DefaultHead_RanksHeldOutIdentitiesLikeItsTeacher()
+    {
+        var headPath = Path.Combine(TestData.ModelsRoot, DistilledQuality.DefaultFileName);
+        var head = QualityHead.Load(headPath);
+        var heldOut = head.Provenance["held_out_identities"]!.AsArray().Select(n => (string)n!).ToHashSet(StringComparer.Ordinal);
+        Assert.Equal("perturb", (string?)head.Provenance["teacher"]);
+        // Held-out identities of the installed training folders, two images each, every kind at levels 1, 3, 5.
+        var dataset = IdentityDataset.FromFolders([TestData.File("dlib/johns"), TestData.File("video"), TestData.File("crops")], Images);
+        var sources = dataset.Samples.Where(s => heldOut.Contains(s.Identity)).GroupBy(s => s.Identity).SelectMany(g => g.Take(2)).ToList();
+        var plan = DegradedDataset.Plan(sources, Degradation.AllKinds, [1, 3, 5], seed: 1);
+        var face = new FaceAnalyzerOptions { Parts = FaceParts.Embedding, Session = new Face.Onnx.OnnxSessionOptions { IntraOpThreads = 1 } };
+        var samples = QualityDistillation.Collect(plan, "perturb", new AssessorOptions { Face = face }, threads: 2)
+            .Where(s => s.RawEmbedding is not null).ToList();
+        double rho = IqaStatistics.Spearman(samples.Select(s => (double)head.Predict(s.RawEmbedding!)).ToArray(), samples.Select(s => s.Teacher).ToArray());
+        output.WriteLine($"{samples.Count} held-out samples of {sources.Select(s => s.Identity).Distinct().Count()} identities: Spearman vs teacher {rho:F3}");
+        // Measured 0.5–0.6 (the head's own report: 0.57 over all held-out samples). The target is 0.85: NOT met
+        // with a frozen embedder and 63 training identities; this floor guards against regressions.
+        Assert.True(rho >= 0.45, $"Spearman {rho:F3}");
+    }
+}
