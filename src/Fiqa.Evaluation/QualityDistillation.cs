@@ -66,13 +66,16 @@ public static class QualityDistillation
         using var a = FaceQualityAssessor.Create(assessor with { Measures = [], Profile = null, UnifiedMethods = labelled ? [] : [method] });
         a.Warm();
         var samples = new DistillationSample[plan.Count];
+        // Each source is hashed once, not once per degraded variant.
+        var sourceHashes = cache is null ? null : plan.Select(s => s.Source.Path).Distinct(StringComparer.Ordinal)
+            .ToDictionary(path => path, FeatureCache.ContentHash, StringComparer.Ordinal);
         int done = 0;
         Parallel.For(0, plan.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, i =>
         {
             var s = plan[i];
             float[]? raw = null;
             double score = double.NaN;
-            string? key = cache is null ? null : CacheKey(s);
+            string? key = sourceHashes is null ? null : CacheKey(sourceHashes[s.Source.Path], s);
             if (key is not null && cache!.TryGet(key, out var hit))
             {
                 samples[i] = hit.Length == 1 ? new DistillationSample(s.Id, s.Identity, null, double.NaN) : new DistillationSample(s.Id, s.Identity, hit[1..], hit[0]);
@@ -110,8 +113,8 @@ public static class QualityDistillation
         return samples;
     }
 
-    private static string CacheKey(DegradedSample s) =>
-        $"{FeatureCache.ContentHash(s.Source.Path)}|{(s.Kind is { } k ? Imaging.Degradation.Name(k) : "none")}|{s.Level}|{s.Seed}";
+    private static string CacheKey(string sourceHash, DegradedSample s) =>
+        $"{sourceHash}|{(s.Kind is { } k ? Imaging.Degradation.Name(k) : "none")}|{s.Level}|{s.Seed}";
 
     /// <summary>Trains the head on the samples of the non-held-out identities and reports on both sides.</summary>
     public static (QualityHead Head, DistillationReport Report) Train(IReadOnlyList<DistillationSample> samples, DistillationOptions options,

@@ -82,7 +82,13 @@ public static class QualityHeadTrainer
             head.InputMean[k] = (float)mean;
             head.InputScale[k] = (float)(sd > 1e-8 ? 1 / sd : 1);
         }
-        var inputsStd = rawEmbeddings.Select(x => { var s = new float[inputs]; head.Standardise(x, s); return s; }).ToArray();
+        // The transformed copies become the standardised inputs in place.
+        foreach (var x in transformed)
+        {
+            TensorPrimitives.Subtract(x, head.InputMean, x);
+            TensorPrimitives.Multiply(x, head.InputScale, x);
+        }
+        var inputsStd = transformed;
 
         // He-style uniform initialisation, as PyTorch's Linear default scale (1/√fan_in).
         var rng = new Random(options.Seed);
