@@ -17,9 +17,6 @@ public sealed record DegradedSample(DatasetSample Source, DegradationKind? Kind,
     /// <summary>The identity label.</summary>
     public string Identity => Source.Identity;
 
-    /// <summary>"original" or the degradation and its parameter.</summary>
-    public string Description => Kind is null ? "original" : $"{Degradation.Name(Kind.Value)} level {Level} ({Degradation.Parameter(Kind.Value, Level)})";
-
     /// <summary>Decodes the source and applies the degradation.</summary>
     public RgbImage Render(DecodeOptions decode)
     {
