@@ -23,7 +23,7 @@ public static class IqaCatalogue
 {
     /// <summary>The metrics implemented, as data.</summary>
     public static IReadOnlyList<MetricDescriptor> All { get; } =
-        [Psnr.Info, Ssim.Info, MsSsim.Info, Gmsd.Info, Niqe.Info, Brisque.Info];
+        [Psnr.Info, Ssim.Info, MsSsim.Info, CwSsim.Info, Gmsd.Info, Vif.Info, Nlpd.Info, Niqe.Info, Brisque.Info, Piqe.Info];
 
     /// <summary>The descriptor of a metric name (case-insensitive); the error lists the known names.</summary>
     public static MetricDescriptor Find(string name) =>
@@ -36,7 +36,10 @@ public static class IqaCatalogue
         "psnr" => new Psnr(),
         "ssim" => new Ssim(),
         "ms_ssim" => new MsSsim(),
+        "cw_ssim" => new CwSsim(),
         "gmsd" => new Gmsd(),
+        "vif" => new Vif(),
+        "nlpd" => new Nlpd(),
         var n => throw new ArgumentException($"{n} is a no-reference metric"),
     };
 
@@ -48,6 +51,7 @@ public static class IqaCatalogue
         {
             "niqe" => new Niqe(NiqeParameters.Load(files.NiqeParameters
                 ?? (Environment.GetEnvironmentVariable(NiqeParameters.EnvironmentVariable) is { Length: > 0 } env ? env : IqaModelFiles.DataFile("niqe_pristine_params.json")))),
+            "piqe" => new Piqe(),
             "brisque" => new Brisque(Metrics.BrisqueModel.Load(
                 files.BrisqueModel ?? IqaModelFiles.DataFile("brisque_model_live.yml"),
                 files.BrisqueRange ?? IqaModelFiles.DataFile("brisque_range_live.yml")), files.BrisqueConvention),

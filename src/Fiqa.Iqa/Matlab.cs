@@ -38,14 +38,17 @@ public static class Matlab
     }
 
     /// <summary><c>fspecial('gaussian', size, sigma)</c>: normalised, and MATLAB's cut-off of tiny values.</summary>
-    public static Matrix Gaussian(int size, double sigma)
+    public static Matrix Gaussian(int size, double sigma) => Gaussian(size, size, sigma);
+
+    /// <summary><c>fspecial('gaussian', [rows cols], sigma)</c>.</summary>
+    public static Matrix Gaussian(int rows, int cols, double sigma)
     {
-        var k = new Matrix(size, size);
-        double half = (size - 1) / 2.0, sum = 0, max = 0;
-        for (int r = 0; r < size; r++)
-            for (int c = 0; c < size; c++)
+        var k = new Matrix(rows, cols);
+        double halfRows = (rows - 1) / 2.0, halfCols = (cols - 1) / 2.0, sum = 0, max = 0;
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++)
             {
-                double y = r - half, x = c - half;
+                double y = r - halfRows, x = c - halfCols;
                 double v = Math.Exp(-(x * x + y * y) / (2 * sigma * sigma));
                 k[r, c] = v;
                 max = Math.Max(max, v);
