@@ -1,5 +1,4 @@
 using System.Numerics;
-using MathNet.Numerics.IntegralTransforms;
 
 namespace Fiqa.Iqa;
 
@@ -18,8 +17,8 @@ internal static class ComplexSteerablePyramid
         int rows = image.Rows, cols = image.Cols;
         var spectrum = new Complex[rows * cols];
         for (int i = 0; i < spectrum.Length; i++) spectrum[i] = image.Data[i];
-        Fft2(spectrum, rows, cols, inverse: false);
-        spectrum = Shift(spectrum, rows, cols, inverse: false);
+        Fourier2D.Transform(spectrum, rows, cols, inverse: false);
+        spectrum = Fourier2D.Shift(spectrum, rows, cols, inverse: false);
 
         // Normalised polar frequency grid around MATLAB's centre ceil((n + 0.5)/2) (1-based).
         int cr = (int)Math.Ceiling((rows + 0.5) / 2) - 1, cc = (int)Math.Ceiling((cols + 0.5) / 2) - 1;
@@ -75,36 +74,11 @@ internal static class ComplexSteerablePyramid
                 double angular = Math.Abs(wrapped) < Math.PI / 2 ? norm * Math.Pow(Math.Cos(theta), order) : 0;
                 band[i] = spectrum[i] * (angular * PointOp(logRadius[i], yRcos, origin, step));
             }
-            band = Shift(band, rows, cols, inverse: true);
-            Fft2(band, rows, cols, inverse: true);
+            band = Fourier2D.Shift(band, rows, cols, inverse: true);
+            Fourier2D.Transform(band, rows, cols, inverse: true);
             bands[b] = band;
         }
         return (bands, rows, cols);
-    }
-
-    // MathNet's managed provider has no multi-dimensional transform: rows, then columns (MATLAB scaling: 1/N on inverse).
-    private static void Fft2(Complex[] data, int rows, int cols, bool inverse)
-    {
-        var line = new Complex[cols];
-        for (int r = 0; r < rows; r++)
-        {
-            Array.Copy(data, r * cols, line, 0, cols);
-            Transform(line, inverse);
-            Array.Copy(line, 0, data, r * cols, cols);
-        }
-        line = new Complex[rows];
-        for (int c = 0; c < cols; c++)
-        {
-            for (int r = 0; r < rows; r++) line[r] = data[r * cols + c];
-            Transform(line, inverse);
-            for (int r = 0; r < rows; r++) data[r * cols + c] = line[r];
-        }
-    }
-
-    private static void Transform(Complex[] line, bool inverse)
-    {
-        if (inverse) Fourier.Inverse(line, FourierOptions.Matlab);
-        else Fourier.Forward(line, FourierOptions.Matlab);
     }
 
     // matlabPyrTools pointOp: linear interpolation in a table, extrapolating the end segments.
@@ -113,17 +87,6 @@ internal static class ComplexSteerablePyramid
         double position = (value - origin) / increment;
         int index = Math.Clamp((int)Math.Floor(position), 0, table.Length - 2);
         return table[index] + (table[index + 1] - table[index]) * (position - index);
-    }
-
-    private static Complex[] Shift(Complex[] data, int rows, int cols, bool inverse)
-    {
-        // fftshift moves index i to i + ⌊n/2⌋; ifftshift undoes it.
-        int sr = inverse ? rows - rows / 2 : rows / 2, sc = inverse ? cols - cols / 2 : cols / 2;
-        var shifted = new Complex[data.Length];
-        for (int r = 0; r < rows; r++)
-            for (int c = 0; c < cols; c++)
-                shifted[(r + sr) % rows * cols + (c + sc) % cols] = data[r * cols + c];
-        return shifted;
     }
 
     private static T[] Crop<T>(T[] data, int cols, int startRow, int startCol, int rows, int newCols)

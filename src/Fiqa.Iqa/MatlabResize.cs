@@ -1,8 +1,16 @@
 namespace Fiqa.Iqa;
 
-/// <summary>MATLAB's <c>imresize(A, scale)</c> with its default bicubic kernel (a = −0.5) and antialiasing when
-/// shrinking: the kernel is stretched by 1/scale, out-of-range taps mirror ("symmetric"), weights are normalised per
-/// output sample, dimensions are resized one after the other (rows first for equal scales).</summary>
+/// <summary>Interpolation kernel of <see cref="MatlabResize"/>.</summary>
+public enum ResizeKernel
+{
+    /// <summary>MATLAB's default cubic (a = −0.5), 4 taps wide.</summary>
+    Bicubic,
+    /// <summary>'bilinear': the triangle kernel, 2 taps wide.</summary>
+    Bilinear,
+}
+
+/// <summary>MATLAB's <c>imresize</c> with antialiasing when shrinking: the kernel is stretched by 1/scale, out-of-range
+/// taps mirror ("symmetric"), weights are normalised per output sample, dimensions are resized one after the other.</summary>
 public static class MatlabResize
 {
     private static double Cubic(double x)
@@ -13,14 +21,30 @@ public static class MatlabResize
         return 0;
     }
 
-    /// <summary>Resizes by <paramref name="scale"/> (output size ceil(scale · input)).</summary>
+    private static double Triangle(double x) => Math.Max(0, 1 - Math.Abs(x));
+
+    /// <summary>Bicubic resize by <paramref name="scale"/> (output size ceil(scale · input)).</summary>
     public static Matrix Imresize(Matrix image, double scale)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(scale);
         int outRows = (int)Math.Ceiling(image.Rows * scale), outCols = (int)Math.Ceiling(image.Cols * scale);
-        var (rowIdx, rowW) = Contributions(image.Rows, outRows, scale);
-        var (colIdx, colW) = Contributions(image.Cols, outCols, scale);
+        return Imresize(image, outRows, outCols, ResizeKernel.Bicubic, scale, scale);
+    }
+
+    /// <summary><c>imresize(A, [rows cols], kernel)</c>: each dimension scaled by output/input size.</summary>
+    public static Matrix Imresize(Matrix image, int outRows, int outCols, ResizeKernel kernel)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outRows);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outCols);
+        return Imresize(image, outRows, outCols, kernel, (double)outRows / image.Rows, (double)outCols / image.Cols);
+    }
+
+    private static Matrix Imresize(Matrix image, int outRows, int outCols, ResizeKernel kernel, double rowScale, double colScale)
+    {
+        var (rowIdx, rowW) = Contributions(image.Rows, outRows, rowScale, kernel);
+        var (colIdx, colW) = Contributions(image.Cols, outCols, colScale, kernel);
         // Rows first (dimension 1), then columns.
         var tmp = new Matrix(outRows, image.Cols);
         int taps = rowW.GetLength(1);
@@ -44,11 +68,13 @@ public static class MatlabResize
     }
 
     // imresize.m contributions(): u = x/scale + 0.5·(1 − 1/scale), taps ceil(kernel width) + 2 starting at
-    // floor(u − width/2), kernel h(x) = scale·cubic(scale·x) when antialiasing a shrink, mirrored indices.
-    private static (int[,] Index, double[,] Weight) Contributions(int inLength, int outLength, double scale)
+    // floor(u − width/2), kernel h(x) = scale·k(scale·x) when antialiasing a shrink, mirrored indices.
+    private static (int[,] Index, double[,] Weight) Contributions(int inLength, int outLength, double scale, ResizeKernel kernel)
     {
         bool antialias = scale < 1;
-        double kernelWidth = antialias ? 4 / scale : 4;
+        Func<double, double> h = kernel == ResizeKernel.Bilinear ? Triangle : Cubic;
+        double width = kernel == ResizeKernel.Bilinear ? 2 : 4;
+        double kernelWidth = antialias ? width / scale : width;
         int taps = (int)Math.Ceiling(kernelWidth) + 2;
         var index = new int[outLength, taps];
         var weight = new double[outLength, taps];
@@ -62,7 +88,7 @@ public static class MatlabResize
             {
                 double j = left + k; // 1-based input index
                 double d = u - j;
-                double w = antialias ? scale * Cubic(scale * d) : Cubic(d);
+                double w = antialias ? scale * h(scale * d) : h(d);
                 weight[i, k] = w;
                 sum += w;
                 index[i, k] = Mirror((int)j - 1, inLength);
