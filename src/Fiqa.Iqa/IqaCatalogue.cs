@@ -23,7 +23,7 @@ public static class IqaCatalogue
 {
     /// <summary>The metrics implemented, as data.</summary>
     public static IReadOnlyList<MetricDescriptor> All { get; } =
-        [Psnr.Info, Ssim.Info, MsSsim.Info, CwSsim.Info, Gmsd.Info, Vif.Info, Vsi.Info, Nlpd.Info, Niqe.Info, Brisque.Info, Piqe.Info];
+        [Psnr.Info, Ssim.Info, MsSsim.Info, CwSsim.Info, Gmsd.Info, Vif.Info, Fsim.Info, Vsi.Info, Nlpd.Info, Niqe.Info, Brisque.Info, Piqe.Info];
 
     /// <summary>The descriptor of a metric name (case-insensitive); the error lists the known names.</summary>
     public static MetricDescriptor Find(string name) =>
@@ -39,6 +39,7 @@ public static class IqaCatalogue
         "cw_ssim" => new CwSsim(),
         "gmsd" => new Gmsd(),
         "vif" => new Vif(),
+        "fsim" => new Fsim(),
         "vsi" => new Vsi(),
         "nlpd" => new Nlpd(),
         var n => throw new ArgumentException($"{n} is a no-reference metric"),

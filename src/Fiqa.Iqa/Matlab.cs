@@ -234,6 +234,20 @@ public static class Matlab
         }
     }
 
+    /// <summary><c>X = conv2(X, fspecial('average', f), 'same'); X(1:f:end, 1:f:end)</c>: the box average anchored at the
+    /// top-left sample (zeros past the end), every f-th sample kept. f = 1 returns the input.</summary>
+    public static Matrix AverageDownsample(Matrix x, int f)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (f == 1) return x;
+        var box = new Matrix(f, f);
+        Array.Fill(box.Data, 1.0 / (f * f));
+        return Filter(x, box, same: true, Padding.Zero).Subsample(f);
+    }
+
+    /// <summary><c>real(x^p)</c>: a negative base takes the principal complex power, |x|^p·cos(pπ).</summary>
+    public static double RealPower(double x, double p) => x >= 0 ? Math.Pow(x, p) : Math.Pow(-x, p) * Math.Cos(p * Math.PI);
+
     /// <summary>Standard deviation with N − 1 normalisation (MATLAB std/std2).</summary>
     public static double Std(IReadOnlyList<double> values)
     {

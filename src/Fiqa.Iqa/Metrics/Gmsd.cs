@@ -19,8 +19,8 @@ public sealed class Gmsd : IFullReferenceMetric
     public double Score(RgbImage reference, RgbImage distorted)
     {
         SizeCheck.Same(reference, distorted);
-        var g1 = GradientMagnitude(Downsample(Matlab.Rgb2GrayUint8(reference)));
-        var g2 = GradientMagnitude(Downsample(Matlab.Rgb2GrayUint8(distorted)));
+        var g1 = Gradients.PrewittMagnitude(Matlab.AverageDownsample(Matlab.Rgb2GrayUint8(reference), 2));
+        var g2 = Gradients.PrewittMagnitude(Matlab.AverageDownsample(Matlab.Rgb2GrayUint8(distorted), 2));
         var map = new double[g1.Data.Length];
         for (int i = 0; i < map.Length; i++)
         {
@@ -28,25 +28,5 @@ public sealed class Gmsd : IFullReferenceMetric
             map[i] = (2 * a * b + T) / (a * a + b * b + T);
         }
         return Matlab.Std(map);
-    }
-
-    // conv2(Y, ones(2)/4, 'same') keeps (i, j) = mean of (i..i+1, j..j+1), zeros past the end; then Y(1:2:end, 1:2:end).
-    private static Matrix Downsample(Matrix y)
-    {
-        var box = new Matrix(2, 2);
-        for (int i = 0; i < 4; i++) box.Data[i] = 0.25;
-        // conv2 flips the kernel; a constant kernel is its own flip, and conv2 'same' with a 2×2 kernel anchors at (1,1).
-        return Matlab.Filter(y, box, same: true, Padding.Zero).Subsample(2);
-    }
-
-    private static Matrix GradientMagnitude(Matrix y)
-    {
-        var dx = new Matrix(3, 3);
-        for (int r = 0; r < 3; r++) { dx[r, 0] = 1.0 / 3; dx[r, 2] = -1.0 / 3; }
-        var dy = new Matrix(3, 3);
-        for (int c = 0; c < 3; c++) { dy[0, c] = 1.0 / 3; dy[2, c] = -1.0 / 3; }
-        var gx = Matlab.Filter(y, dx, same: true);
-        var gy = Matlab.Filter(y, dy, same: true);
-        return Matrix.Zip(gx, gy, (a, b) => Math.Sqrt(a * a + b * b));
     }
 }

@@ -34,8 +34,7 @@ public sealed class Vsi : IFullReferenceMetric
             double sVs = Similarity(va, vb, ConstVs);
             double sG = Similarity(a.Gradient.Data[i], b.Gradient.Data[i], ConstGradient);
             double chroma = Similarity(a.M.Data[i], b.M.Data[i], ConstChroma) * Similarity(a.N.Data[i], b.N.Data[i], ConstChroma);
-            // real(x^λ) of MATLAB: a negative base has the principal complex power, |x|^λ·cos(λπ).
-            double chromaTerm = chroma >= 0 ? Math.Pow(chroma, Lambda) : Math.Pow(-chroma, Lambda) * Math.Cos(Lambda * Math.PI);
+            double chromaTerm = Matlab.RealPower(chroma, Lambda);
             double weight = Math.Max(va, vb);
             sum += Math.Pow(sG, Alpha) * sVs * chromaTerm * weight;
             weightSum += weight;
@@ -55,8 +54,8 @@ public sealed class Vsi : IFullReferenceMetric
             var n = Combine(r, g, b, 0.34, -0.60, 0.17);
             var saliency = Sdsp(r, g, b);
             int f = Math.Max(1, (int)Matlab.Round(Math.Min(image.Width, image.Height) / 256.0));
-            l = BoxDownsample(l, f);
-            return new Features(BoxDownsample(saliency, f), GradientMagnitude(l), BoxDownsample(m, f), BoxDownsample(n, f));
+            l = Matlab.AverageDownsample(l, f);
+            return new Features(Matlab.AverageDownsample(saliency, f), Gradients.ScharrMagnitude(l), Matlab.AverageDownsample(m, f), Matlab.AverageDownsample(n, f));
         }
     }
 
@@ -80,33 +79,6 @@ public sealed class Vsi : IFullReferenceMetric
         var m = new Matrix(r.Rows, r.Cols);
         for (int i = 0; i < m.Data.Length; i++) m.Data[i] = wr * r.Data[i] + wg * g.Data[i] + wb * b.Data[i];
         return m;
-    }
-
-    // conv2(X, ones(F)/F², 'same') then X(1:F:end, 1:F:end).
-    private static Matrix BoxDownsample(Matrix x, int f)
-    {
-        if (f == 1) return x;
-        var box = new Matrix(f, f);
-        Array.Fill(box.Data, 1.0 / (f * f));
-        return Matlab.Filter(x, box, same: true, Padding.Zero).Subsample(f);
-    }
-
-    private static Matrix GradientMagnitude(Matrix l)
-    {
-        var dx = new Matrix(3, 3);
-        var dy = new Matrix(3, 3);
-        double[] side = [3, 10, 3];
-        for (int i = 0; i < 3; i++)
-        {
-            dx[i, 0] = side[i] / 16;
-            dx[i, 2] = -side[i] / 16;
-            dy[0, i] = side[i] / 16;
-            dy[2, i] = -side[i] / 16;
-        }
-        // conv2 flips the kernels, which only flips the gradients' signs; the magnitude is the same.
-        var gx = Matlab.Filter(l, dx, same: true);
-        var gy = Matlab.Filter(l, dy, same: true);
-        return Matrix.Zip(gx, gy, (x, y) => Math.Sqrt(x * x + y * y));
     }
 
     // SDSP (Zhang, Gong, Zhang, ICASSP 2013): frequency prior × location prior × colour prior.
