@@ -69,7 +69,36 @@ public class StatisticsAndInvarianceTests
         Assert.Equal(1.0, new Ssim().Score(image, image), 12);
         Assert.Equal(1.0, new MsSsim().Score(image, image), 12);
         Assert.Equal(0.0, new Gmsd().Score(image, image), 12);
+        Assert.Equal(1.0, new CwSsim().Score(image, image), 9);
+        Assert.Equal(1.0, new Vif().Score(image, image), 9);
+        Assert.Equal(1.0, new Fsim().Score(image, image), 9);
+        Assert.Equal(1.0, new Vsi().Score(image, image), 9);
+        Assert.Equal(0.0, new Nlpd().Score(image, image), 12);
         Assert.Contains("reference is", Assert.Throws<ArgumentException>(() => new Psnr().Score(image, Resize.Bilinear(image, 100, 100))).Message);
+    }
+
+    [Fact]
+    public void FullReference_FollowBlurSeverity_AndPiqeFollowsNoise()
+    {
+        // 256×192 crop keeps the five metrics' pyramids meaningful and the test quick.
+        var image = Resize.Bilinear(ImageDecoder.Decode(TestData.Shared("calibration/iqa/ref/I19.bmp")), new PixelRect(0, 0, 512, 384), 256, 192);
+        IFullReferenceMetric[] metrics = [new CwSsim(), new Vif(), new Fsim(), new Vsi(), new Nlpd()];
+        foreach (var metric in metrics)
+        {
+            var scores = Enumerable.Range(1, 4).Select(level => metric.Score(image, Degradation.Apply(image, DegradationKind.Blur, level, seed: 1))).ToArray();
+            for (int i = 1; i < scores.Length; i++)
+            {
+                // Worse with every blur level, in the metric's own direction.
+                bool worse = metric.Descriptor.LowerIsBetter ? scores[i] > scores[i - 1] : scores[i] < scores[i - 1];
+                Assert.True(worse, $"{metric.Descriptor.Name}: {string.Join(", ", scores)}");
+            }
+        }
+        var piqe = new Piqe();
+        double clean = piqe.Score(image);
+        double noisy = piqe.Score(Degradation.Apply(image, DegradationKind.Noise, 5, seed: 1));
+        Assert.True(noisy > clean + 10, $"piqe clean {clean}, noisy {noisy}");
+        // A flat image has no active block: the formula's floor of 100 (bad), not a crash.
+        Assert.Equal(100, piqe.Score(new RgbImage(64, 64, new byte[64 * 64 * 3])), 9);
     }
 
     [Fact]
