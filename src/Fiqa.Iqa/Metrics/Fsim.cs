@@ -16,6 +16,10 @@ public sealed class Fsim : IFullReferenceMetric
 
     private const double T1 = 0.85, T2 = 160, T3 = 200, T4 = 200, Lambda = 0.03;
 
+    // The filter bank depends only on the (downsampled) size and costs 16 inverse FFTs to build: the last one is kept,
+    // which serves a batch of equally sized images without growing with every size seen.
+    private PhaseCongruency? _lastBank;
+
     /// <inheritdoc />
     public MetricDescriptor Descriptor => Info;
 
@@ -26,7 +30,8 @@ public sealed class Fsim : IFullReferenceMetric
         int f = Math.Max(1, (int)Matlab.Round(Math.Min(reference.Width, reference.Height) / 256.0));
         var (y1, i1, q1) = Yiq(reference, f);
         var (y2, i2, q2) = Yiq(distorted, f);
-        var bank = new PhaseCongruency(y1.Rows, y1.Cols);
+        var bank = _lastBank;
+        if (bank is null || bank.Rows != y1.Rows || bank.Cols != y1.Cols) _lastBank = bank = new PhaseCongruency(y1.Rows, y1.Cols);
         var pc1 = bank.Compute(y1);
         var pc2 = bank.Compute(y2);
         var g1 = Gradients.ScharrMagnitude(y1);
@@ -69,6 +74,9 @@ public sealed class Fsim : IFullReferenceMetric
 
         private readonly int _rows, _cols;
         private readonly double[][][] _filters; // [orientation][scale] in FFT order
+
+        public int Rows => _rows;
+        public int Cols => _cols;
         private readonly double[] _firstScaleEnergy = new double[Orientations];
         private readonly double[] _sumAn2 = new double[Orientations];
         private readonly double[] _sumAiAj = new double[Orientations];

@@ -12,7 +12,7 @@ namespace Fiqa.Iqa.Metrics;
 public sealed class Vif : IFullReferenceMetric
 {
     /// <summary>The descriptor.</summary>
-    public static MetricDescriptor Info { get; } = new("vif", MetricKind.FullReference, false, "0..1 (1 = identical; >1 = enhanced)", "Sheikh & Bovik 2006, vifvec.m");
+    public static MetricDescriptor Info { get; } = new("vif", MetricKind.FullReference, false, "0..1 (1 = identical)", "Sheikh & Bovik 2006, vifvec.m");
 
     private const int Levels = 4, M = 3;
     private const double NoiseVariance = 0.4, Tolerance = 1e-12;
