@@ -40,14 +40,12 @@ public sealed class Fsim : IFullReferenceMetric
         for (int k = 0; k < pc1.Length; k++)
         {
             double weight = Math.Max(pc1[k], pc2[k]);
-            double chroma = Similarity(i1.Data[k], i2.Data[k], T3) * Similarity(q1.Data[k], q2.Data[k], T4);
-            sum += Similarity(pc1[k], pc2[k], T1) * Similarity(g1.Data[k], g2.Data[k], T2) * Matlab.RealPower(chroma, Lambda) * weight;
+            double chroma = Similarity.Of(i1.Data[k], i2.Data[k], T3) * Similarity.Of(q1.Data[k], q2.Data[k], T4);
+            sum += Similarity.Of(pc1[k], pc2[k], T1) * Similarity.Of(g1.Data[k], g2.Data[k], T2) * Matlab.RealPower(chroma, Lambda) * weight;
             weightSum += weight;
         }
         return sum / weightSum;
     }
-
-    private static double Similarity(double x, double y, double c) => (2 * x * y + c) / (x * x + y * y + c);
 
     private static (Matrix Y, Matrix I, Matrix Q) Yiq(RgbImage image, int f)
     {

@@ -22,11 +22,7 @@ public sealed class Gmsd : IFullReferenceMetric
         var g1 = Gradients.PrewittMagnitude(Matlab.AverageDownsample(Matlab.Rgb2GrayUint8(reference), 2));
         var g2 = Gradients.PrewittMagnitude(Matlab.AverageDownsample(Matlab.Rgb2GrayUint8(distorted), 2));
         var map = new double[g1.Data.Length];
-        for (int i = 0; i < map.Length; i++)
-        {
-            double a = g1.Data[i], b = g2.Data[i];
-            map[i] = (2 * a * b + T) / (a * a + b * b + T);
-        }
+        for (int i = 0; i < map.Length; i++) map[i] = Similarity.Of(g1.Data[i], g2.Data[i], T);
         return Matlab.Std(map);
     }
 }

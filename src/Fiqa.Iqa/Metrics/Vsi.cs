@@ -31,9 +31,9 @@ public sealed class Vsi : IFullReferenceMetric
         for (int i = 0; i < a.Saliency.Data.Length; i++)
         {
             double va = a.Saliency.Data[i], vb = b.Saliency.Data[i];
-            double sVs = Similarity(va, vb, ConstVs);
-            double sG = Similarity(a.Gradient.Data[i], b.Gradient.Data[i], ConstGradient);
-            double chroma = Similarity(a.M.Data[i], b.M.Data[i], ConstChroma) * Similarity(a.N.Data[i], b.N.Data[i], ConstChroma);
+            double sVs = Similarity.Of(va, vb, ConstVs);
+            double sG = Similarity.Of(a.Gradient.Data[i], b.Gradient.Data[i], ConstGradient);
+            double chroma = Similarity.Of(a.M.Data[i], b.M.Data[i], ConstChroma) * Similarity.Of(a.N.Data[i], b.N.Data[i], ConstChroma);
             double chromaTerm = Matlab.RealPower(chroma, Lambda);
             double weight = Math.Max(va, vb);
             sum += Math.Pow(sG, Alpha) * sVs * chromaTerm * weight;
@@ -41,8 +41,6 @@ public sealed class Vsi : IFullReferenceMetric
         }
         return sum / weightSum;
     }
-
-    private static double Similarity(double x, double y, double c) => (2 * x * y + c) / (x * x + y * y + c);
 
     private sealed record Features(Matrix Saliency, Matrix Gradient, Matrix M, Matrix N)
     {
