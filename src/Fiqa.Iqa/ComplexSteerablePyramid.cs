@@ -15,10 +15,7 @@ internal static class ComplexSteerablePyramid
     public static (Complex[][] Bands, int Rows, int Cols) CoarsestBands(Matrix image, int levels, int orientations)
     {
         int rows = image.Rows, cols = image.Cols;
-        var spectrum = new Complex[rows * cols];
-        for (int i = 0; i < spectrum.Length; i++) spectrum[i] = image.Data[i];
-        Fourier2D.Transform(spectrum, rows, cols, inverse: false);
-        spectrum = Fourier2D.Shift(spectrum, rows, cols, inverse: false);
+        var spectrum = Fourier2D.Shift(Fourier2D.Transform(image.Data, rows, cols, inverse: false), rows, cols, inverse: false);
 
         // Normalised polar frequency grid around MATLAB's centre ceil((n + 0.5)/2) (1-based).
         int cr = (int)Math.Ceiling((rows + 0.5) / 2) - 1, cc = (int)Math.Ceiling((cols + 0.5) / 2) - 1;

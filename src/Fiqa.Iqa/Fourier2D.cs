@@ -6,6 +6,15 @@ namespace Fiqa.Iqa;
 /// <summary>Two-dimensional FFT with MATLAB's conventions (fft2/ifft2, fftshift/ifftshift) on row-major data.</summary>
 internal static class Fourier2D
 {
+    /// <summary>The transform of a real array (a new complex array).</summary>
+    public static Complex[] Transform(double[] values, int rows, int cols, bool inverse)
+    {
+        var data = new Complex[values.Length];
+        for (int i = 0; i < data.Length; i++) data[i] = values[i];
+        Transform(data, rows, cols, inverse);
+        return data;
+    }
+
     // MathNet's managed provider has no multi-dimensional transform: rows, then columns (MATLAB scaling: 1/N on inverse).
     public static void Transform(Complex[] data, int rows, int cols, bool inverse)
     {

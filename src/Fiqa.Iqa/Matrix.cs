@@ -1,3 +1,5 @@
+using Fiqa.Imaging;
+
 namespace Fiqa.Iqa;
 
 /// <summary>A dense row-major double matrix: the working type of the metrics, mirroring MATLAB arrays.</summary>
@@ -25,6 +27,16 @@ public sealed class Matrix
     {
         get => Data[r * Cols + c];
         set => Data[r * Cols + c] = value;
+    }
+
+    /// <summary>wr·R + wg·G + wb·B of every pixel (0..255 scale): a grey, opponent or single channel plane.</summary>
+    public static Matrix Weighted(RgbImage image, double wr, double wg, double wb)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var m = new Matrix(image.Height, image.Width);
+        var px = image.Pixels;
+        for (int i = 0; i < m.Data.Length; i++) m.Data[i] = wr * px[3 * i] + wg * px[3 * i + 1] + wb * px[3 * i + 2];
+        return m;
     }
 
     /// <summary>Element-wise map into a new matrix.</summary>

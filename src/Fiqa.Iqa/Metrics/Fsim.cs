@@ -47,21 +47,12 @@ public sealed class Fsim : IFullReferenceMetric
         return sum / weightSum;
     }
 
-    private static (Matrix Y, Matrix I, Matrix Q) Yiq(RgbImage image, int f)
-    {
-        var y = new Matrix(image.Height, image.Width);
-        var i = new Matrix(image.Height, image.Width);
-        var q = new Matrix(image.Height, image.Width);
-        var px = image.Pixels;
-        for (int k = 0; k < y.Data.Length; k++)
-        {
-            double r = px[3 * k], g = px[3 * k + 1], b = px[3 * k + 2];
-            y.Data[k] = 0.299 * r + 0.587 * g + 0.114 * b;
-            i.Data[k] = 0.596 * r - 0.274 * g - 0.322 * b;
-            q.Data[k] = 0.211 * r - 0.523 * g + 0.312 * b;
-        }
-        return (Matlab.AverageDownsample(y, f), Matlab.AverageDownsample(i, f), Matlab.AverageDownsample(q, f));
-    }
+    private static (Matrix Y, Matrix I, Matrix Q) Yiq(RgbImage image, int f) =>
+    (
+        Matlab.AverageDownsample(Matrix.Weighted(image, 0.299, 0.587, 0.114), f),
+        Matlab.AverageDownsample(Matrix.Weighted(image, 0.596, -0.274, -0.322), f),
+        Matlab.AverageDownsample(Matrix.Weighted(image, 0.211, -0.523, 0.312), f)
+    );
 
     // Kovesi's phase congruency (PC₂ measure) for one image size: the filter bank and the noise-model sums are shared by
     // every image of that size.
@@ -135,9 +126,7 @@ public sealed class Fsim : IFullReferenceMetric
                     for (int k = 0; k < n; k++) filter[k] = radial[s][k] * spread[k];
                     _filters[o][s] = filter;
                     // The filter's spatial form (real part of its inverse FFT, scaled by √N) feeds the noise model.
-                    var inverse = filter.Select(v => new Complex(v, 0)).ToArray();
-                    Fourier2D.Transform(inverse, rows, cols, inverse: true);
-                    spatial[s] = inverse.Select(v => v.Real * Math.Sqrt(n)).ToArray();
+                    spatial[s] = Fourier2D.Transform(filter, rows, cols, inverse: true).Select(v => v.Real * Math.Sqrt(n)).ToArray();
                 }
                 _firstScaleEnergy[o] = _filters[o][0].Sum(v => v * v);
                 for (int s = 0; s < Scales; s++)
@@ -155,8 +144,7 @@ public sealed class Fsim : IFullReferenceMetric
         public double[] Compute(Matrix image)
         {
             int n = _rows * _cols;
-            var spectrum = image.Data.Select(v => new Complex(v, 0)).ToArray();
-            Fourier2D.Transform(spectrum, _rows, _cols, inverse: false);
+            var spectrum = Fourier2D.Transform(image.Data, _rows, _cols, inverse: false);
             var energyAll = new double[n];
             var amplitudeAll = new double[n];
             var responses = new Complex[Scales][];

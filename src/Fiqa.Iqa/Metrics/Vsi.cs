@@ -1,4 +1,3 @@
-using System.Numerics;
 using Fiqa.Imaging;
 
 namespace Fiqa.Iqa.Metrics;
@@ -46,37 +45,14 @@ public sealed class Vsi : IFullReferenceMetric
     {
         public static Features Of(RgbImage image)
         {
-            var (r, g, b) = Channels(image);
-            var l = Combine(r, g, b, 0.06, 0.63, 0.27);
-            var m = Combine(r, g, b, 0.30, 0.04, -0.35);
-            var n = Combine(r, g, b, 0.34, -0.60, 0.17);
-            var saliency = Sdsp(r, g, b);
+            var l = Matrix.Weighted(image, 0.06, 0.63, 0.27);
+            var m = Matrix.Weighted(image, 0.30, 0.04, -0.35);
+            var n = Matrix.Weighted(image, 0.34, -0.60, 0.17);
+            var saliency = Sdsp(Matrix.Weighted(image, 1, 0, 0), Matrix.Weighted(image, 0, 1, 0), Matrix.Weighted(image, 0, 0, 1));
             int f = Math.Max(1, (int)Matlab.Round(Math.Min(image.Width, image.Height) / 256.0));
             l = Matlab.AverageDownsample(l, f);
             return new Features(Matlab.AverageDownsample(saliency, f), Gradients.ScharrMagnitude(l), Matlab.AverageDownsample(m, f), Matlab.AverageDownsample(n, f));
         }
-    }
-
-    private static (Matrix R, Matrix G, Matrix B) Channels(RgbImage image)
-    {
-        var r = new Matrix(image.Height, image.Width);
-        var g = new Matrix(image.Height, image.Width);
-        var b = new Matrix(image.Height, image.Width);
-        var px = image.Pixels;
-        for (int i = 0; i < r.Data.Length; i++)
-        {
-            r.Data[i] = px[3 * i];
-            g.Data[i] = px[3 * i + 1];
-            b.Data[i] = px[3 * i + 2];
-        }
-        return (r, g, b);
-    }
-
-    private static Matrix Combine(Matrix r, Matrix g, Matrix b, double wr, double wg, double wb)
-    {
-        var m = new Matrix(r.Rows, r.Cols);
-        for (int i = 0; i < m.Data.Length; i++) m.Data[i] = wr * r.Data[i] + wg * g.Data[i] + wb * b.Data[i];
-        return m;
     }
 
     // SDSP (Zhang, Gong, Zhang, ICASSP 2013): frequency prior × location prior × colour prior.
@@ -90,8 +66,7 @@ public sealed class Vsi : IFullReferenceMetric
         var frequency = new double[n * n];
         foreach (var channel in new[] { lab0, lab1, lab2 })
         {
-            var spectrum = channel.Select(v => new Complex(v, 0)).ToArray();
-            Fourier2D.Transform(spectrum, n, n, inverse: false);
+            var spectrum = Fourier2D.Transform(channel, n, n, inverse: false);
             for (int i = 0; i < spectrum.Length; i++) spectrum[i] *= LogGabor[i];
             Fourier2D.Transform(spectrum, n, n, inverse: true);
             for (int i = 0; i < spectrum.Length; i++) frequency[i] += spectrum[i].Real * spectrum[i].Real;
