@@ -1,5 +1,4 @@
 using System.Numerics;
-using MathNet.Numerics.IntegralTransforms;
 
 namespace Fiqa.Iqa;
 
@@ -15,29 +14,24 @@ internal static class Fourier2D
         return data;
     }
 
-    // MathNet's managed provider has no multi-dimensional transform: rows, then columns (MATLAB scaling: 1/N on inverse).
+    /// <summary>fft2 / ifft2 in place (MATLAB scaling: 1/N on the inverse): every row, then all columns in one batched
+    /// pass over contiguous rows.</summary>
     public static void Transform(Complex[] data, int rows, int cols, bool inverse)
     {
-        var line = new Complex[cols];
-        for (int r = 0; r < rows; r++)
-        {
-            Array.Copy(data, r * cols, line, 0, cols);
-            Line(line, inverse);
-            Array.Copy(line, 0, data, r * cols, cols);
-        }
-        line = new Complex[rows];
-        for (int c = 0; c < cols; c++)
-        {
-            for (int r = 0; r < rows; r++) line[r] = data[r * cols + c];
-            Line(line, inverse);
-            for (int r = 0; r < rows; r++) data[r * cols + c] = line[r];
-        }
+        if (inverse) Conjugate(data);
+        var work = new Complex[data.Length];
+        var rowPlan = Fft.For(cols);
+        for (int r = 0; r < rows; r++) rowPlan.Forward(data.AsSpan(r * cols, cols), work, 1);
+        Fft.For(rows).Forward(data, work, cols);
+        if (!inverse) return;
+        // ifft(x) = conj(fft(conj(x))) / N
+        double scale = 1.0 / data.Length;
+        for (int i = 0; i < data.Length; i++) data[i] = new Complex(data[i].Real * scale, -data[i].Imaginary * scale);
     }
 
-    private static void Line(Complex[] line, bool inverse)
+    private static void Conjugate(Complex[] data)
     {
-        if (inverse) Fourier.Inverse(line, FourierOptions.Matlab);
-        else Fourier.Forward(line, FourierOptions.Matlab);
+        for (int i = 0; i < data.Length; i++) data[i] = Complex.Conjugate(data[i]);
     }
 
     public static T[] Shift<T>(T[] data, int rows, int cols, bool inverse)
