@@ -11,7 +11,7 @@ internal static class IqaCommand
     public static Command Create(CliOutput io)
     {
         var list = new Option<bool>("--list") { Description = "List the metrics" };
-        var metric = new Option<string?>("--metric") { Description = "Comma-separated metric names (pyiqa's): psnr, ssim, ms_ssim, gmsd, niqe, brisque" };
+        var metric = new Option<string?>("--metric") { Description = "Comma-separated metric names (pyiqa's; see --list)" };
         var reference = new Option<string?>("--ref") { Description = "Reference image (full-reference metrics)" };
         var refDir = new Option<string?>("--ref-dir") { Description = "Folder of reference images, matched to --dist-dir by file name" };
         var distDir = new Option<string?>("--dist-dir") { Description = "Folder of images to score" };
@@ -20,10 +20,11 @@ internal static class IqaCommand
         var brisqueModel = new Option<string?>("--brisque-model") { Description = "BRISQUE model (OpenCV YAML or libsvm); default: OpenCV's LIVE model" };
         var brisqueRange = new Option<string?>("--brisque-range") { Description = "BRISQUE range file for --brisque-model" };
         var brisqueMatlab = new Option<bool>("--brisque-matlab-features") { Description = "The BRISQUE model was trained on MATLAB-release features (e.g. the original LIVE allmodel)" };
+        var madLuminance = new Option<bool>("--mad-luminance") { Description = "MAD on luminance only (pyiqa's test_y_channel) instead of R, G, B averaged" };
         var images = new Argument<string[]>("images") { Description = "Image(s) to score", Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("iqa", "Image quality metrics: one pair or image, or two folders")
         {
-            list, metric, reference, refDir, distDir, output, niqe, brisqueModel, brisqueRange, brisqueMatlab, images,
+            list, metric, reference, refDir, distDir, output, niqe, brisqueModel, brisqueRange, brisqueMatlab, madLuminance, images,
         };
         command.SetAction(p =>
         {
@@ -44,12 +45,13 @@ internal static class IqaCommand
             {
                 throw new UsageException(e.Message, e);
             }
-            var files = new IqaModelFiles
+            var files = new IqaSettings
             {
                 NiqeParameters = p.GetValue(niqe),
                 BrisqueModel = p.GetValue(brisqueModel),
                 BrisqueRange = p.GetValue(brisqueRange),
                 BrisqueConvention = p.GetValue(brisqueMatlab) ? Iqa.Metrics.BrisqueConvention.Matlab : Iqa.Metrics.BrisqueConvention.OpenCv,
+                MadChannels = p.GetValue(madLuminance) ? Iqa.Metrics.MadChannels.Luminance : Iqa.Metrics.MadChannels.Rgb,
             };
             var scorers = descriptors.Select(d => (d, Scorer(d, files))).ToList();
             bool needsRef = descriptors.Any(d => d.Kind == MetricKind.FullReference);
@@ -101,11 +103,11 @@ internal static class IqaCommand
         return command;
     }
 
-    private static Func<RgbImage?, RgbImage, double> Scorer(MetricDescriptor d, IqaModelFiles files)
+    private static Func<RgbImage?, RgbImage, double> Scorer(MetricDescriptor d, IqaSettings files)
     {
         if (d.Kind == MetricKind.FullReference)
         {
-            var m = IqaCatalogue.CreateFullReference(d.Name);
+            var m = IqaCatalogue.CreateFullReference(d.Name, files);
             return (r, x) => m.Score(r ?? throw new ArgumentException($"{d.Name} needs a reference image"), x);
         }
         var nr = IqaCatalogue.CreateNoReference(d.Name, files); // FileNotFoundException → setup error with the install hint

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Fiqa.Imaging;
 using Fiqa.Iqa.Metrics;
 using Fiqa.Tests;
@@ -74,15 +75,16 @@ public class StatisticsAndInvarianceTests
         Assert.Equal(1.0, new Fsim().Score(image, image), 9);
         Assert.Equal(1.0, new Vsi().Score(image, image), 9);
         Assert.Equal(0.0, new Nlpd().Score(image, image), 12);
+        Assert.Equal(0.0, new Mad().Score(image, image), 12);
         Assert.Contains("reference is", Assert.Throws<ArgumentException>(() => new Psnr().Score(image, Resize.Bilinear(image, 100, 100))).Message);
     }
 
     [Fact]
     public void FullReference_FollowBlurSeverity_AndPiqeFollowsNoise()
     {
-        // 256×192 crop keeps the five metrics' pyramids meaningful and the test quick.
+        // 256×192 crop keeps the metrics' pyramids meaningful and the test quick.
         var image = Resize.Bilinear(ImageDecoder.Decode(TestData.Shared("calibration/iqa/ref/I19.bmp")), new PixelRect(0, 0, 512, 384), 256, 192);
-        IFullReferenceMetric[] metrics = [new CwSsim(), new Vif(), new Fsim(), new Vsi(), new Nlpd()];
+        IFullReferenceMetric[] metrics = [new CwSsim(), new Vif(), new Fsim(), new Vsi(), new Nlpd(), new Mad(), new Mad(new MadOptions { Channels = MadChannels.Luminance })];
         foreach (var metric in metrics)
         {
             var scores = Enumerable.Range(1, 4).Select(level => metric.Score(image, Degradation.Apply(image, DegradationKind.Blur, level, seed: 1))).ToArray();
@@ -102,11 +104,51 @@ public class StatisticsAndInvarianceTests
     }
 
     [Fact]
+    public void MadOnLuminance_IgnoresAColourShiftThatKeepsLuma_WhileRgbSeesIt()
+    {
+        // TID2013 I04 shifts R by −26 and G, B by +10, +18: luma is unchanged to within rounding.
+        var reference = ImageDecoder.Decode(TestData.Shared("calibration/iqa/ref/I04.bmp"));
+        var distorted = ImageDecoder.Decode(TestData.Shared("calibration/iqa/dist/I04.bmp"));
+        double rgb = IqaCatalogue.CreateFullReference("mad").Score(reference, distorted);
+        double luma = IqaCatalogue.CreateFullReference("mad", new IqaSettings { MadChannels = MadChannels.Luminance }).Score(reference, distorted);
+        Assert.InRange(rgb, 75, 85);
+        Assert.InRange(luma, 0, 1);
+    }
+
+    [Fact]
+    public void Fft_MatchesTheDefinition_ForMixedRadixGeneralAndBluesteinLengths()
+    {
+        var random = new Random(7);
+        foreach (int n in new[] { 1, 2, 6, 12, 15, 2 * 59, 384, 97, 1021 })
+        {
+            const int batch = 3;
+            var data = new Complex[n * batch];
+            for (int i = 0; i < data.Length; i++) data[i] = new Complex(random.NextDouble() - 0.5, random.NextDouble() - 0.5);
+            var transformed = (Complex[])data.Clone();
+            Fft.For(n).Forward(transformed, new Complex[data.Length], batch);
+            for (int b = 0; b < batch; b++)
+                for (int k = 0; k < n; k++)
+                {
+                    Complex expected = 0;
+                    for (int j = 0; j < n; j++) expected += data[j * batch + b] * Complex.FromPolarCoordinates(1, -2 * Math.PI * ((long)j * k % n) / n);
+                    Assert.True((transformed[k * batch + b] - expected).Magnitude < 1e-10 * n, $"n {n}, sequence {b}, bin {k}");
+                }
+        }
+        // fft2 then ifft2 returns the input (MATLAB scaling).
+        var image = new Complex[6 * 10];
+        for (int i = 0; i < image.Length; i++) image[i] = random.NextDouble();
+        var roundTrip = (Complex[])image.Clone();
+        Fourier2D.Transform(roundTrip, 6, 10, inverse: false);
+        Fourier2D.Transform(roundTrip, 6, 10, inverse: true);
+        for (int i = 0; i < image.Length; i++) Assert.True((roundTrip[i] - image[i]).Magnitude < 1e-12);
+    }
+
+    [Fact]
     public void Catalogue_CreatesByPyiqaName_AndExplainsMissingModelFiles()
     {
         Assert.Equal("ssim", IqaCatalogue.CreateFullReference("SSIM").Descriptor.Name);
         Assert.Contains("known:", Assert.Throws<ArgumentException>(() => IqaCatalogue.Find("lpips")).Message);
-        var e = Assert.Throws<FileNotFoundException>(() => IqaCatalogue.CreateNoReference("niqe", new IqaModelFiles { NiqeParameters = "/nonexistent.json" }));
+        var e = Assert.Throws<FileNotFoundException>(() => IqaCatalogue.CreateNoReference("niqe", new IqaSettings { NiqeParameters = "/nonexistent.json" }));
         Assert.Contains("FIQA_NIQE_PARAMS", e.Message);
     }
 
