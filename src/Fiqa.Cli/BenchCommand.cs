@@ -51,6 +51,7 @@ internal static class BenchCommand
             var unifiedPerturb = new List<Stats>();
             var unifiedSerFiq = new List<Stats>();
             var unifiedDistilled = new List<Stats>();
+            var unifiedFroq = new List<Stats>();
             foreach (var t in threadCounts)
             {
                 using var fa = new FaceAnalyzer(new FaceAnalyzerOptions { ModelsDirectory = p.GetValue(models), Session = new OnnxSessionOptions { IntraOpThreads = t } });
@@ -94,6 +95,9 @@ internal static class BenchCommand
                 var distilled = new Quality.Unified.DistilledQuality();
                 var withoutEmbedding = known with { Embedding = null };
                 unifiedDistilled.Add(Measure(n, () => distilled.Score(new FaceContext(fa, photo, all, 0, withoutEmbedding))));
+                // froq runs the embedder itself (with its observed tensors as extra outputs) on the shared aligned crop.
+                using var froq = new Quality.Unified.Froq();
+                unifiedFroq.Add(Measure(n, () => froq.Score(new FaceContext(fa, photo, all, 0, known))));
                 quality.Add((
                     Measure(n, () => { var ctx = new FaceContext(fa, photo, all, 0, known); foreach (var m in analytic) m.Assess(ctx); }),
                     Measure(n, () => fa.Expression.Classify(photo, face.Box)),
@@ -115,6 +119,7 @@ internal static class BenchCommand
             Row("unified: perturb (mirror, noise, grid: 3 embeddings)", unifiedPerturb);
             Row("unified: distilled (1 embedding pass + the quality head)", unifiedDistilled);
             Row("unified: serfiq (1 pass with the penultimate output + 100 dropout passes of the last layer)", unifiedSerFiq);
+            Row("unified: froq (1 embedder pass observing the calibrated layers)", unifiedFroq);
             return ExitCodes.Success;
         });
         return command;

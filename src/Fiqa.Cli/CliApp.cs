@@ -25,6 +25,7 @@ public static class CliApp
             BenchIqaCommand.Create(io),
             TrainQualityCommand.CreateDegrade(io),
             TrainQualityCommand.CreateTrain(io),
+            TrainQualityCommand.CreateCalibrate(io),
             CropCommand.Create(io),
         };
         var parse = root.Parse(args);

@@ -131,4 +131,54 @@ internal static class TrainQualityCommand
         });
         return command;
     }
+
+    public static Command CreateCalibrate(CliOutput io)
+    {
+        var common = new CommonOptions();
+        var set = new DatasetOptions();
+        var top = new Option<int>("--top") { Description = "Best single layers the greedy search combines (FROQ: 10)", DefaultValueFactory = _ => new FroqCalibrationOptions().TopLayers };
+        var maxSamples = new Option<int>("--max-samples") { Description = "Calibration images drawn (seeded) from the degraded set", DefaultValueFactory = _ => 600 };
+        var output = new Option<string?>("--out", "-o") { Description = $"Calibration file (default: {Froq.DefaultFileName} in the models folder, used by 'froq')" };
+        var froq = new Command("froq", "Choose FROQ's observed layers: Spearman of every activation norm with perturbation pseudo-labels, then FROQ's greedy set search")
+        {
+            top, maxSamples, output,
+        };
+        set.AddTo(froq);
+        common.AddTo(froq);
+        froq.SetAction(p =>
+        {
+            if (p.GetValue(top) < 1 || p.GetValue(maxSamples) < 3) throw new UsageException("--top must be ≥ 1 and --max-samples ≥ 3");
+            var (dataset, plan) = set.Plan(p);
+            int seed = p.GetValue(set.Seed);
+            // A seeded subset, in a stable order (by a hash of seed and id), so the same options give the same file.
+            var subset = plan.OrderBy(s => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{seed}|{s.Id}"))), StringComparer.Ordinal)
+                .Take(p.GetValue(maxSamples)).OrderBy(s => s.Id, StringComparer.Ordinal).ToList();
+            var face = common.Analyzer(p, FaceParts.Embedding, allFaces: false, intraOpThreads: 1);
+            var store = ModelStore.Locate(face.ModelsDirectory);
+            var outPath = p.GetValue(output) ?? Path.Combine(store.Directory, Froq.DefaultFileName);
+            var options = new FroqCalibrationOptions { TopLayers = p.GetValue(top) };
+            io.Error.WriteLine($"fiqa calibrate froq: {subset.Count} of {plan.Count} images ({dataset.Samples.Select(s => s.Identity).Distinct().Count()} identities); labels {options.Labels}");
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            int step = Math.Max(1, subset.Count / 10);
+            var observed = FroqCalibrator.Observe(subset, new AssessorOptions { Face = face, Decode = common.Decode(p) }, options, common.ThreadCount(p),
+                done => { if (done % step == 0) io.Error.WriteLine($"  observed {done}/{subset.Count} ({clock.Elapsed.TotalSeconds:F0} s)"); });
+            var provenance = $"data {string.Join(";", (p.GetValue(set.Data) is { Length: > 0 } d ? d : DefaultData).Select(r => Path.GetFileName(Path.TrimEndingDirectorySeparator(r))))}; " +
+                $"degradations {p.GetValue(set.Kinds)} levels {p.GetValue(set.Levels)} seed {seed}; {subset.Count} images drawn";
+            FroqCalibration calibration;
+            try
+            {
+                calibration = FroqCalibrator.Choose(observed, options, face.Embedder, store.Get(face.Embedder).Sha256, provenance);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException(e.Message, e);
+            }
+            calibration.Save(outPath);
+            io.Error.WriteLine($"fiqa calibrate froq: {observed.Tensors.Count} tensors observed on {calibration.Faces} faces ({observed.WithoutFace} without a face) in {clock.Elapsed.TotalSeconds:F0} s; wrote {outPath}");
+            io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"layers: {string.Join(", ", calibration.Layers.Select(l => $"{l.Tensor} (ρ {l.Spearman:F3})"))}\nset Spearman vs {calibration.Labels}: {calibration.SetSpearman:F4}; best single layer: {calibration.Candidates[0].Spearman:F4}"));
+            return ExitCodes.Success;
+        });
+        return new Command("calibrate", "Calibrate a training-free quality method on installed data") { froq };
+    }
 }

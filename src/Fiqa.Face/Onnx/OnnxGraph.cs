@@ -21,21 +21,28 @@ public static class OnnxGraph
     public sealed record Initializer(long[] Dims, float[] Values);
 
     /// <summary>The model with <paramref name="tensorName"/> appended to the graph outputs.</summary>
-    public static byte[] WithExtraOutput(byte[] model, string tensorName)
+    public static byte[] WithExtraOutput(byte[] model, string tensorName) => WithExtraOutputs(model, [tensorName]);
+
+    /// <summary>The model with <paramref name="tensorNames"/> appended to the graph outputs (name only; the runtime
+    /// infers type and shape).</summary>
+    public static byte[] WithExtraOutputs(byte[] model, IReadOnlyList<string> tensorNames)
     {
         ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(tensorNames);
         var output = new MemoryStream();
         bool found = false;
         foreach (var f in Fields(model))
         {
             if (f.Number == ModelGraph && f.WireType == 2)
             {
-                var graph = model.AsSpan(f.ValueStart, f.ValueLength).ToArray();
-                var info = new MemoryStream();
-                WriteBytesField(info, 1, Encoding.UTF8.GetBytes(tensorName));
                 var extended = new MemoryStream();
-                extended.Write(graph);
-                WriteBytesField(extended, GraphOutput, info.ToArray());
+                extended.Write(model.AsSpan(f.ValueStart, f.ValueLength));
+                foreach (var name in tensorNames)
+                {
+                    var info = new MemoryStream();
+                    WriteBytesField(info, 1, Encoding.UTF8.GetBytes(name));
+                    WriteBytesField(extended, GraphOutput, info.ToArray());
+                }
                 WriteBytesField(output, ModelGraph, extended.ToArray());
                 found = true;
             }

@@ -24,7 +24,7 @@ public interface IUnifiedQualityMethod
 public static class UnifiedCatalogue
 {
     /// <summary>All methods.</summary>
-    public static IReadOnlyList<UnifiedMethodDescriptor> All { get; } = [DistilledQuality.Info, EmbeddingNorm.Info, PerturbationRobustness.Info, SerFiq.Info];
+    public static IReadOnlyList<UnifiedMethodDescriptor> All { get; } = [DistilledQuality.Info, EmbeddingNorm.Info, PerturbationRobustness.Info, SerFiq.Info, Froq.Info];
 
     /// <summary>Creates a method by name; the error lists the known names.</summary>
     public static IUnifiedQualityMethod Create(string name) => name.Trim().ToLowerInvariant() switch
@@ -33,6 +33,7 @@ public static class UnifiedCatalogue
         "perturb" => new PerturbationRobustness(),
         "serfiq" => new SerFiq(),
         "distilled" => new DistilledQuality(),
+        "froq" => new Froq(),
         _ => throw new ArgumentException($"unknown unified method '{name}'; known: {string.Join(", ", All.Select(d => d.Name))}", nameof(name)),
     };
 }
