@@ -35,6 +35,10 @@ internal static class TrainQualityCommand
             c.Add(Seed);
         }
 
+        /// <summary>The identity roots' folder names, for provenance ("johns;video;crops").</summary>
+        public string DataNames(ParseResult p) =>
+            string.Join(";", (p.GetValue(Data) is { Length: > 0 } given ? given : DefaultData).Select(r => Path.GetFileName(Path.TrimEndingDirectorySeparator(r))));
+
         public (IdentityDataset Dataset, IReadOnlyList<DegradedSample> Plan) Plan(ParseResult p)
         {
             var roots = p.GetValue(Data) is { Length: > 0 } given ? given : DefaultData.Select(DataPaths.Require).ToArray();
@@ -122,7 +126,7 @@ internal static class TrainQualityCommand
             clock.Restart();
             var (head, report) = QualityDistillation.Train(samples, options, store.Get(face.Embedder).Sha256,
                 (epoch, loss) => { if (epoch % 5 == 0 || epoch == 1) io.Error.WriteLine($"  epoch {epoch}/{options.Training.Epochs}: mean L1 {loss:F4}"); });
-            head.Provenance["data"] = string.Join(";", (p.GetValue(set.Data) is { Length: > 0 } d ? d : DefaultData).Select(r => Path.GetFileName(Path.TrimEndingDirectorySeparator(r))));
+            head.Provenance["data"] = set.DataNames(p);
             head.Provenance["degradations"] = $"{p.GetValue(set.Kinds)} levels {p.GetValue(set.Levels)} seed {p.GetValue(set.Seed)}";
             head.Save(outPath);
             io.Error.WriteLine($"fiqa train-quality: trained in {clock.Elapsed.TotalSeconds:F0} s; wrote {outPath}");
@@ -150,9 +154,8 @@ internal static class TrainQualityCommand
             if (p.GetValue(top) < 1 || p.GetValue(maxSamples) < 3) throw new UsageException("--top must be ≥ 1 and --max-samples ≥ 3");
             var (dataset, plan) = set.Plan(p);
             int seed = p.GetValue(set.Seed);
-            // A seeded subset, in a stable order (by a hash of seed and id), so the same options give the same file.
-            var subset = plan.OrderBy(s => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{seed}|{s.Id}"))), StringComparer.Ordinal)
-                .Take(p.GetValue(maxSamples)).OrderBy(s => s.Id, StringComparer.Ordinal).ToList();
+            // A seeded subset independent of the listing order, so the same options give the same file.
+            var subset = QualityDistillation.SeededOrder(plan, s => s.Id, seed).Take(p.GetValue(maxSamples)).OrderBy(s => s.Id, StringComparer.Ordinal).ToList();
             var face = common.Analyzer(p, FaceParts.Embedding, allFaces: false, intraOpThreads: 1);
             var store = ModelStore.Locate(face.ModelsDirectory);
             var outPath = p.GetValue(output) ?? Path.Combine(store.Directory, Froq.DefaultFileName);
@@ -162,7 +165,7 @@ internal static class TrainQualityCommand
             int step = Math.Max(1, subset.Count / 10);
             var observed = FroqCalibrator.Observe(subset, new AssessorOptions { Face = face, Decode = common.Decode(p) }, options, common.ThreadCount(p),
                 done => { if (done % step == 0) io.Error.WriteLine($"  observed {done}/{subset.Count} ({clock.Elapsed.TotalSeconds:F0} s)"); });
-            var provenance = $"data {string.Join(";", (p.GetValue(set.Data) is { Length: > 0 } d ? d : DefaultData).Select(r => Path.GetFileName(Path.TrimEndingDirectorySeparator(r))))}; " +
+            var provenance = $"data {set.DataNames(p)}; " +
                 $"degradations {p.GetValue(set.Kinds)} levels {p.GetValue(set.Levels)} seed {seed}; {subset.Count} images drawn";
             FroqCalibration calibration;
             try

@@ -44,9 +44,12 @@ public static class QualityDistillation
         var all = identities.Distinct(StringComparer.Ordinal).ToList();
         if (all.Count < 2) throw new ArgumentException("distillation needs at least two identities (one to train, one to hold out)");
         int count = Math.Clamp((int)Math.Ceiling(fraction * all.Count), 1, all.Count - 1);
-        return all.OrderBy(id => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{seed}|{id}"))), StringComparer.Ordinal)
-            .Take(count).Order(StringComparer.Ordinal).ToList();
+        return SeededOrder(all, id => id, seed).Take(count).Order(StringComparer.Ordinal).ToList();
     }
+
+    /// <summary>A seeded shuffle that does not depend on the input order: items sorted by SHA-256 of "seed|key".</summary>
+    public static IEnumerable<T> SeededOrder<T>(IEnumerable<T> items, Func<T, string> key, int seed) =>
+        items.OrderBy(item => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{seed}|{key(item)}"))), StringComparer.Ordinal);
 
     /// <summary>Runs the face pipeline and the teacher over the plan (in parallel; results in plan order).</summary>
     /// <param name="plan">Images to score.</param>
