@@ -110,14 +110,7 @@ public sealed class Fsim : IFullReferenceMetric
             _filters = new double[Orientations][][];
             for (int o = 0; o < Orientations; o++)
             {
-                double angle = o * Math.PI / Orientations, ca = Math.Cos(angle), sa = Math.Sin(angle);
-                var spread = new double[n];
-                for (int k = 0; k < n; k++)
-                {
-                    double st = Math.Sin(theta[k]), ct = Math.Cos(theta[k]);
-                    double dTheta = Math.Abs(Math.Atan2(st * ca - ct * sa, ct * ca + st * sa));
-                    spread[k] = Math.Exp(-dTheta * dTheta / (2 * thetaSigma * thetaSigma));
-                }
+                var spread = LogGabor.AngularSpread(theta, o * Math.PI / Orientations, thetaSigma);
                 _filters[o] = new double[Scales][];
                 var spatial = new double[Scales][];
                 for (int s = 0; s < Scales; s++)
