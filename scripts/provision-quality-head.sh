@@ -25,21 +25,20 @@ crops() {
     touch "$DATA/.crops.ok"
   fi
 }
-if [[ -f "$head" && -f "$stamp" && "$(cat "$stamp")" == "$RECIPE" ]]; then
-  log "quality head present ($RECIPE)"
-else
+# stamped WHAT FILE STAMP RECIPE COMMAND...: runs COMMAND unless FILE exists and STAMP holds RECIPE.
+stamped() {
+  local what="$1" file="$2" stamp_file="$3" recipe="$4"; shift 4
+  if [[ -f "$file" && -f "$stamp_file" && "$(cat "$stamp_file")" == "$recipe" ]]; then
+    log "$what present ($recipe)"
+    return
+  fi
   crops
-  log "training the quality head (a few minutes on 2 cores)"
-  "$fiqa" train-quality --data "$DATA/dlib/johns" --data "$DATA/video" --data "$DATA/crops" --seed 1 --out "$head" >&2
-  printf '%s' "$RECIPE" > "$stamp"
-  log "quality head ready: $head"
-fi
-if [[ -f "$froq" && -f "$froq_stamp" && "$(cat "$froq_stamp")" == "$FROQ_RECIPE" ]]; then
-  log "FROQ calibration present ($FROQ_RECIPE)"
-else
-  crops
-  log "calibrating FROQ (under a minute)"
-  "$fiqa" calibrate froq --data "$DATA/dlib/johns" --data "$DATA/video" --data "$DATA/crops" --seed 1 --top 10 --max-samples 600 --out "$froq" >&2
-  printf '%s' "$FROQ_RECIPE" > "$froq_stamp"
-  log "FROQ calibration ready: $froq"
-fi
+  log "making the $what"
+  "$@" >&2
+  printf '%s' "$recipe" > "$stamp_file"
+  log "$what ready: $file"
+}
+sources=(--data "$DATA/dlib/johns" --data "$DATA/video" --data "$DATA/crops" --seed 1)
+# The head takes a few minutes on 2 cores, the FROQ calibration under one.
+stamped "quality head" "$head" "$stamp" "$RECIPE" "$fiqa" train-quality "${sources[@]}" --out "$head"
+stamped "FROQ calibration" "$froq" "$froq_stamp" "$FROQ_RECIPE" "$fiqa" calibrate froq "${sources[@]}" --top 10 --max-samples 600 --out "$froq"

@@ -41,21 +41,8 @@ public sealed class DistilledQuality(string? headPath = null) : IUnifiedQualityM
         lock (_lock)
         {
             if (_head is not null) return _head;
-            var options = face.AnalyzerOptions;
-            var store = ModelStore.Locate(options.ModelsDirectory);
-            var path = headPath ?? Path.Combine(store.Directory, DefaultFileName);
-            QualityHead head;
-            try
-            {
-                head = QualityHead.Load(path);
-            }
-            catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
-            {
-                throw new ModelConfigurationException($"{e.Message}. Train the default quality head with: {TrainCommand} (or fiqa train-quality)", e);
-            }
-            var embedderSha = store.Get(options.Embedder).Sha256;
-            if (head.EmbedderSha256 is { } trained && embedderSha is not null && !string.Equals(trained, embedderSha, StringComparison.OrdinalIgnoreCase))
-                throw new ModelConfigurationException($"{path} was trained on embedder {trained[..12]}…, but '{options.Embedder}' is {embedderSha[..12]}…; train a head for it with fiqa train-quality");
+            var (head, _) = EmbedderBoundFile.Load(face, headPath, DefaultFileName, QualityHead.Load, h => h.EmbedderSha256, "trained",
+                $"Train the default quality head with: {TrainCommand} (or fiqa train-quality)", "train a head for it with fiqa train-quality");
             return _head = head;
         }
     }

@@ -109,22 +109,9 @@ public sealed class Froq(string? calibrationPath = null) : IUnifiedQualityMethod
         lock (_lock)
         {
             if (_observer is not null) return _observer;
-            var options = face.AnalyzerOptions;
-            var store = ModelStore.Locate(options.ModelsDirectory);
-            var path = calibrationPath ?? Path.Combine(store.Directory, DefaultFileName);
-            FroqCalibration calibration;
-            try
-            {
-                calibration = FroqCalibration.Load(path);
-            }
-            catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
-            {
-                throw new ModelConfigurationException($"{e.Message}. Calibrate FROQ with: {CalibrateCommand}", e);
-            }
-            var manifest = store.Get(options.Embedder);
-            if (calibration.EmbedderSha256 is { } calibrated && manifest.Sha256 is { } sha && !string.Equals(calibrated, sha, StringComparison.OrdinalIgnoreCase))
-                throw new ModelConfigurationException($"{path} was calibrated on embedder {calibrated[..12]}…, but '{options.Embedder}' is {sha[..12]}…; run fiqa calibrate froq for it");
-            _observer = new OnnxActivationObserver(manifest, calibration.Layers.Select(l => l.Tensor).ToList(), options.Session);
+            var (calibration, manifest) = EmbedderBoundFile.Load(face, calibrationPath, DefaultFileName, FroqCalibration.Load, c => c.EmbedderSha256, "calibrated",
+                $"Calibrate FROQ with: {CalibrateCommand}", "run fiqa calibrate froq for it");
+            _observer = new OnnxActivationObserver(manifest, calibration.Layers.Select(l => l.Tensor).ToList(), face.AnalyzerOptions.Session);
             _calibration = calibration;
             return _observer;
         }
