@@ -7,13 +7,13 @@
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 # Bump when the training recipe (commands, options, trainer code) changes, so existing heads are retrained.
-RECIPE="distilled-v1 perturb sorted-input seed1"
+RECIPE="distilled-v2 perturb:4 activation-l1 hidden64 epsilon0 seed1"
 MODELS="${FIQA_MODELS:-$FIQA_ROOT/models}"
 DATA="${FIQA_DATA:-$FIQA_ROOT/data}"
 head="$MODELS/fiqa_quality_head.json"
 stamp="$MODELS/.fiqa_quality_head.recipe"
 
-FROQ_RECIPE="froq-v1 perturb top10 600 seed1"
+FROQ_RECIPE="froq-v2 perturb top10 600 seed1 in-graph-l2"
 froq="$MODELS/froq_calibration.json"
 froq_stamp="$MODELS/.froq_calibration.recipe"
 

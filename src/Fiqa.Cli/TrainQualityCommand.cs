@@ -84,32 +84,46 @@ internal static class TrainQualityCommand
     {
         var common = new CommonOptions();
         var set = new DatasetOptions();
-        var teacher = new Option<string>("--teacher") { Description = "Teacher labels: perturb, serfiq, norm, or crfiqa (from the identity labels)", DefaultValueFactory = _ => "perturb" };
+        var teacher = new Option<string>("--teacher") { Description = "Teacher labels: perturb[:R] (R draws of noise and grid), serfiq, norm, froq, or crfiqa (from the identity labels)", DefaultValueFactory = _ => DistillationOptions.DefaultTeacher };
+        var epsilon = new Option<double>("--epsilon") { Description = "eDifFIQA's label optimisation strength ε (eDifFIQA: 0.5; 0 keeps the teacher's labels)", DefaultValueFactory = _ => new DistillationOptions().Epsilon };
         var holdOut = new Option<double>("--holdout") { Description = "Share of identities held out for the report", DefaultValueFactory = _ => 0.25 };
         var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => new QualityHeadTrainingOptions().Epochs };
-        var hidden = new Option<int>("--hidden") { Description = "Hidden units of the head (eDifFIQA: 1024)", DefaultValueFactory = _ => new QualityHeadTrainingOptions().Hidden };
+        var hidden = new Option<int>("--hidden") { Description = "Hidden units of the head (eDifFIQA: 1024 on the embedding; default for the 95 activation norms)", DefaultValueFactory = _ => new QualityHeadTrainingOptions().Hidden };
         var rate = new Option<double>("--lr") { Description = "Adam learning rate", DefaultValueFactory = _ => new QualityHeadTrainingOptions().LearningRate };
         var output = new Option<string?>("--out", "-o") { Description = $"Head file (default: {DistilledQuality.DefaultFileName} in the models folder, used by 'distilled')" };
         var cache = new Option<string?>("--cache") { Description = "Teacher-score cache folder (default ~/.cache/fiqa/train)" };
         var command = new Command("train-quality", "Distil a teacher quality method into the fast 'distilled' head (eDifFIQA-style)")
         {
-            teacher, holdOut, epochs, hidden, rate, output, cache,
+            teacher, epsilon, holdOut, epochs, hidden, rate, output, cache,
         };
         set.AddTo(command);
         common.AddTo(command);
         command.SetAction(p =>
         {
             var teacherName = p.GetValue(teacher)!.Trim().ToLowerInvariant();
-            if (teacherName is not "crfiqa" && !UnifiedCatalogue.All.Any(d => d.Name == teacherName && d.Name != "distilled"))
-                throw new UsageException($"unknown teacher '{teacherName}'; use perturb, serfiq, norm or crfiqa");
+            if (teacherName is not "crfiqa")
+            {
+                string method;
+                try
+                {
+                    method = UnifiedCatalogue.Create(teacherName).Descriptor.Name;
+                }
+                catch (ArgumentException e)
+                {
+                    throw new UsageException($"teacher: {e.Message}", e);
+                }
+                if (method == "distilled") throw new UsageException("the distilled head cannot be its own teacher; use perturb[:R], serfiq, norm, froq or crfiqa");
+            }
             var options = new DistillationOptions
             {
                 Teacher = teacherName,
+                Epsilon = p.GetValue(epsilon),
                 HoldOut = p.GetValue(holdOut),
                 Seed = p.GetValue(set.Seed),
                 Training = new QualityHeadTrainingOptions { Epochs = p.GetValue(epochs), Hidden = p.GetValue(hidden), LearningRate = p.GetValue(rate), Seed = p.GetValue(set.Seed) },
             };
             if (options.HoldOut is <= 0 or >= 1) throw new UsageException("--holdout must be in (0, 1)");
+            if (options.Epsilon is < 0 or > 1) throw new UsageException("--epsilon must be in [0, 1]");
             if (options.Training.Epochs < 1 || options.Training.Hidden < 1) throw new UsageException("--epochs and --hidden must be positive");
             var (dataset, plan) = set.Plan(p);
             var face = common.Analyzer(p, FaceParts.Embedding, allFaces: false, intraOpThreads: 1);
@@ -119,10 +133,10 @@ internal static class TrainQualityCommand
 
             var clock = System.Diagnostics.Stopwatch.StartNew();
             int step = Math.Max(1, plan.Count / 10);
-            var featureCache = new FeatureCache(p.GetValue(cache) ?? EvalCommand.DefaultCache("train"), $"train|v1|{teacherName}|{EvalCommand.ModelKey(face, face.Embedder)}");
+            var featureCache = new FeatureCache(p.GetValue(cache) ?? EvalCommand.DefaultCache("train"), $"train|v2|{teacherName}|{EvalCommand.ModelKey(face, face.Embedder)}");
             var samples = QualityDistillation.Collect(plan, teacherName, new AssessorOptions { Face = face, Decode = common.Decode(p) }, common.ThreadCount(p),
                 done => { if (done % step == 0) io.Error.WriteLine($"  scored {done}/{plan.Count} ({clock.Elapsed.TotalSeconds:F0} s)"); }, featureCache);
-            io.Error.WriteLine($"fiqa train-quality: teacher scores in {clock.Elapsed.TotalSeconds:F0} s; training");
+            io.Error.WriteLine($"fiqa train-quality: teacher scores and activation norms in {clock.Elapsed.TotalSeconds:F0} s; training on {samples.ObservedTensors.Count} activation norms");
             clock.Restart();
             var (head, report) = QualityDistillation.Train(samples, options, store.Get(face.Embedder).Sha256,
                 (epoch, loss) => { if (epoch % 5 == 0 || epoch == 1) io.Error.WriteLine($"  epoch {epoch}/{options.Training.Epochs}: mean L1 {loss:F4}"); });

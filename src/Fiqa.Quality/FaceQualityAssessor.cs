@@ -159,6 +159,7 @@ public sealed class FaceQualityAssessor : IDisposable
     public void Dispose()
     {
         foreach (var u in _unified.OfType<IDisposable>()) u.Dispose();
+        foreach (var m in _measures.OfType<IDisposable>()) m.Dispose();
         _analyzer.Dispose();
     }
 }

@@ -3,9 +3,18 @@ using Fiqa.Imaging;
 
 namespace Fiqa.Face.Onnx;
 
-/// <summary>The embedder with intermediate tensors exposed as extra outputs, returning the L2 (Frobenius) norm of each
-/// for an aligned face — what FROQ observes. Without a tensor list every activation-producing node output is observed
-/// (for calibration); a calibrated method passes its few chosen tensors.</summary>
+/// <summary>A whole-tensor statistic of an activation, computed inside the ONNX graph.</summary>
+public enum ActivationStatistic
+{
+    /// <summary>L2 (Frobenius) norm — what FROQ observes (ONNX ReduceL2).</summary>
+    L2,
+    /// <summary>L1 norm, the sum of absolute values (ONNX ReduceL1).</summary>
+    L1,
+}
+
+/// <summary>The embedder with one statistic of each observed intermediate tensor added to the graph as a reduction node
+/// (placed right after the tensor's producer), so one pass returns the embedding and one number per tensor — FROQ's
+/// observer and the distilled head's input. Without a tensor list every activation-producing node output is observed.</summary>
 public sealed class OnnxActivationObserver : IDisposable
 {
     // Operators whose outputs are activations (not shapes, constants or indices).
@@ -17,8 +26,9 @@ public sealed class OnnxActivationObserver : IDisposable
 
     private readonly OnnxModel _model;
 
-    /// <summary>Opens the embedder a manifest describes with the given tensors (default: every candidate) as outputs.</summary>
-    public OnnxActivationObserver(ModelManifest manifest, IReadOnlyList<string>? tensors = null, OnnxSessionOptions? session = null)
+    /// <summary>Opens the embedder a manifest describes with the statistic of the given tensors (default: every candidate) as outputs.</summary>
+    public OnnxActivationObserver(ModelManifest manifest, IReadOnlyList<string>? tensors = null, OnnxSessionOptions? session = null,
+        ActivationStatistic statistic = ActivationStatistic.L2)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         var bytes = File.ReadAllBytes(manifest.ModelPath);
@@ -31,12 +41,18 @@ public sealed class OnnxActivationObserver : IDisposable
                 throw new ModelConfigurationException($"{manifest.Name}: no activation tensor named {string.Join(", ", missing.Select(m => $"'{m}'"))} (calibrated for another model?)");
         }
         Tensors = tensors ?? candidates;
+        Statistic = statistic;
         if (Tensors.Count == 0) throw new ModelConfigurationException($"{manifest.Name}: no activation tensors to observe");
-        _model = new OnnxModel(manifest, session, [manifest.Outputs[0], .. Tensors], OnnxGraph.WithExtraOutputs(bytes, Tensors));
+        string op = statistic == ActivationStatistic.L2 ? "ReduceL2" : "ReduceL1";
+        var added = Tensors.Select(t => new OnnxGraph.AddedNode(op, t, $"{t}__fiqa_{op}")).ToList();
+        _model = new OnnxModel(manifest, session, [manifest.Outputs[0], .. added.Select(n => n.Output)], OnnxGraph.WithAddedNodes(bytes, added));
     }
 
-    /// <summary>Observed tensors, in the order of <see cref="Norms"/>.</summary>
+    /// <summary>Observed tensors, in the order of <see cref="Observe"/>'s values.</summary>
     public IReadOnlyList<string> Tensors { get; }
+
+    /// <summary>The statistic observed.</summary>
+    public ActivationStatistic Statistic { get; }
 
     /// <summary>Outputs of activation-producing nodes, in graph order, excluding the model's own outputs.</summary>
     public static IReadOnlyList<string> CandidateTensors(byte[] model, IReadOnlyList<string> modelOutputs)
@@ -46,14 +62,17 @@ public sealed class OnnxActivationObserver : IDisposable
             .SelectMany(n => n.Outputs).Where(o => o.Length > 0 && !excluded.Contains(o)).Distinct(StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>The L2 norm of every observed tensor for an aligned face.</summary>
-    public double[] Norms(RgbImage alignedFace)
+    /// <summary>The raw embedding and the statistic of every observed tensor for an aligned face, from one pass.</summary>
+    public (float[] Embedding, double[] Values) Observe(RgbImage alignedFace)
     {
         var outputs = _model.Run(InputTensor.FromImage(alignedFace, _model.Manifest.Input));
-        var norms = new double[Tensors.Count];
-        for (int i = 0; i < norms.Length; i++) norms[i] = System.Numerics.Tensors.TensorPrimitives.Norm(outputs[i + 1]);
-        return norms;
+        var values = new double[Tensors.Count];
+        for (int i = 0; i < values.Length; i++) values[i] = outputs[i + 1][0];
+        return (outputs[0], values);
     }
+
+    /// <summary>The statistic of every observed tensor for an aligned face.</summary>
+    public double[] Norms(RgbImage alignedFace) => Observe(alignedFace).Values;
 
     /// <inheritdoc />
     public void Dispose() => _model.Dispose();

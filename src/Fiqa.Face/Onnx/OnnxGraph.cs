@@ -3,15 +3,15 @@ using System.Text;
 namespace Fiqa.Face.Onnx;
 
 /// <summary>Just enough of the ONNX protobuf format (onnx.proto3) to expose an intermediate tensor as an extra graph
-/// output and to read a node's float initializers — what SER-FIQ-style methods need from an FR model. Everything else
+/// output, append simple nodes, and to read a node's float initializers — what SER-FIQ-style methods need from an FR model. Everything else
 /// in the file is copied byte for byte.</summary>
 public static class OnnxGraph
 {
     // Field numbers from onnx.proto: ModelProto.graph = 7; GraphProto.node = 1, initializer = 5, output = 12;
-    // NodeProto.input = 1, output = 2, op_type = 4; TensorProto.dims = 1, data_type = 2, float_data = 4, name = 8,
+    // NodeProto.input = 1, output = 2, name = 3, op_type = 4; TensorProto.dims = 1, data_type = 2, float_data = 4, name = 8,
     // raw_data = 9; ValueInfoProto.name = 1.
     private const int ModelGraph = 7, GraphNode = 1, GraphInitializer = 5, GraphOutput = 12;
-    private const int NodeInput = 1, NodeOutput = 2, NodeOpType = 4;
+    private const int NodeInput = 1, NodeOutput = 2, NodeName = 3, NodeOpType = 4;
     private const int TensorDims = 1, TensorDataType = 2, TensorFloatData = 4, TensorName = 8, TensorRawData = 9;
 
     /// <summary>A node of the graph: operator, inputs, outputs.</summary>
@@ -25,7 +25,21 @@ public static class OnnxGraph
 
     /// <summary>The model with <paramref name="tensorNames"/> appended to the graph outputs (name only; the runtime
     /// infers type and shape).</summary>
-    public static byte[] WithExtraOutputs(byte[] model, IReadOnlyList<string> tensorNames)
+    public static byte[] WithExtraOutputs(byte[] model, IReadOnlyList<string> tensorNames) => Extend(model, [], tensorNames);
+
+    /// <summary>A one-input node to append: <c>Output = OpType(Input)</c> with the operator's default attributes.</summary>
+    public sealed record AddedNode(string OpType, string Input, string Output);
+
+    /// <summary>The model with <paramref name="nodes"/> appended (after every existing node, so their inputs exist) and
+    /// their outputs added to the graph outputs. With reduction operators (ReduceL2, ReduceL1, …: by default over every
+    /// axis) a statistic of a large activation leaves the runtime as one number instead of the whole tensor.</summary>
+    public static byte[] WithAddedNodes(byte[] model, IReadOnlyList<AddedNode> nodes)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        return Extend(model, nodes, nodes.Select(n => n.Output).ToList());
+    }
+
+    private static byte[] Extend(byte[] model, IReadOnlyList<AddedNode> nodes, IReadOnlyList<string> tensorNames)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(tensorNames);
@@ -35,8 +49,22 @@ public static class OnnxGraph
         {
             if (f.Number == ModelGraph && f.WireType == 2)
             {
+                var graph = model.AsSpan(f.ValueStart, f.ValueLength).ToArray();
+                var byInput = nodes.ToLookup(n => n.Input, StringComparer.Ordinal);
+                var placed = new HashSet<AddedNode>();
                 var extended = new MemoryStream();
-                extended.Write(model.AsSpan(f.ValueStart, f.ValueLength));
+                // Each added node goes right after the node producing its input: the runtime then tends to run it while
+                // that activation is still in cache, instead of keeping every observed tensor alive to the end.
+                foreach (var g in Fields(graph))
+                {
+                    extended.Write(graph.AsSpan(g.Start, g.End - g.Start));
+                    if (g.Number != GraphNode || g.WireType != 2) continue;
+                    foreach (var produced in NodeOf(graph, g).Outputs)
+                        foreach (var node in byInput[produced])
+                            if (placed.Add(node)) WriteNode(extended, node);
+                }
+                foreach (var node in nodes)
+                    if (placed.Add(node)) WriteNode(extended, node); // inputs that are graph inputs or initializers
                 foreach (var name in tensorNames)
                 {
                     var info = new MemoryStream();
@@ -55,28 +83,38 @@ public static class OnnxGraph
         return output.ToArray();
     }
 
+    private static void WriteNode(Stream graph, AddedNode node)
+    {
+        var proto = new MemoryStream();
+        WriteBytesField(proto, NodeInput, Encoding.UTF8.GetBytes(node.Input));
+        WriteBytesField(proto, NodeOutput, Encoding.UTF8.GetBytes(node.Output));
+        WriteBytesField(proto, NodeName, Encoding.UTF8.GetBytes(node.Output));
+        WriteBytesField(proto, NodeOpType, Encoding.UTF8.GetBytes(node.OpType));
+        WriteBytesField(graph, GraphNode, proto.ToArray());
+    }
+
     /// <summary>The graph's nodes, in order.</summary>
     public static IReadOnlyList<Node> Nodes(byte[] model)
     {
         var graph = Graph(model);
-        var nodes = new List<Node>();
-        foreach (var f in Fields(graph).Where(f => f.Number == GraphNode && f.WireType == 2))
+        return Fields(graph).Where(f => f.Number == GraphNode && f.WireType == 2).Select(f => NodeOf(graph, f)).ToList();
+    }
+
+    private static Node NodeOf(byte[] graph, Field field)
+    {
+        var bytes = graph.AsSpan(field.ValueStart, field.ValueLength).ToArray();
+        var inputs = new List<string>();
+        var outputs = new List<string>();
+        string op = "";
+        foreach (var g in Fields(bytes))
         {
-            var bytes = graph.AsSpan(f.ValueStart, f.ValueLength).ToArray();
-            var inputs = new List<string>();
-            var outputs = new List<string>();
-            string op = "";
-            foreach (var g in Fields(bytes))
-            {
-                if (g.WireType != 2) continue;
-                var text = Encoding.UTF8.GetString(bytes, g.ValueStart, g.ValueLength);
-                if (g.Number == NodeInput) inputs.Add(text);
-                else if (g.Number == NodeOutput) outputs.Add(text);
-                else if (g.Number == NodeOpType) op = text;
-            }
-            nodes.Add(new Node(op, inputs, outputs));
+            if (g.WireType != 2) continue;
+            var text = Encoding.UTF8.GetString(bytes, g.ValueStart, g.ValueLength);
+            if (g.Number == NodeInput) inputs.Add(text);
+            else if (g.Number == NodeOutput) outputs.Add(text);
+            else if (g.Number == NodeOpType) op = text;
         }
-        return nodes;
+        return new Node(op, inputs, outputs);
     }
 
     /// <summary>A float32 initializer by name.</summary>

@@ -3,9 +3,9 @@ using Fiqa.Quality.Unified;
 namespace Fiqa.Quality.Measures;
 
 /// <summary>ISO/IEC 29794-5 UnifiedQualityScore. OFIQ uses the MagFace magnitude; Fiqa uses its <c>distilled</c>
-/// method — a quality head on the default FR model's embedding, trained by <c>fiqa train-quality</c> on perturbation
-/// robustness labels (see <see cref="DistilledQuality"/>). Other unified methods: <c>assess --unified</c>.</summary>
-public sealed class UnifiedQualityScore : IQualityMeasure
+/// method — a quality head on the default FR model's activation norms, trained by <c>fiqa train-quality</c> on
+/// perturbation robustness labels (see <see cref="DistilledQuality"/>). Other unified methods: <c>assess --unified</c>.</summary>
+public sealed class UnifiedQualityScore : IQualityMeasure, IDisposable
 {
     /// <summary>The descriptor.</summary>
     public static MeasureDescriptor Descriptor { get; } = new("UnifiedQualityScore", "utility",
@@ -19,4 +19,7 @@ public sealed class UnifiedQualityScore : IQualityMeasure
 
     /// <inheritdoc />
     public MeasureResult Assess(FaceContext face) => Descriptor.Result(_method.Score(face).Raw);
+
+    /// <inheritdoc />
+    public void Dispose() => _method.Dispose();
 }

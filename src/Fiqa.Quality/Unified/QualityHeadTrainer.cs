@@ -5,8 +5,9 @@ namespace Fiqa.Quality.Unified;
 /// <summary>Options of <see cref="QualityHeadTrainer"/> (defaults: eDifFIQA's head and optimiser).</summary>
 public sealed record QualityHeadTrainingOptions
 {
-    /// <summary>Hidden units (eDifFIQA: 1024).</summary>
-    public int Hidden { get; init; } = 1024;
+    /// <summary>Hidden units (eDifFIQA: 1024 on a 512-wide embedding). On the 95 activation norms of the default
+    /// embedder, measured held-out Spearman vs the teacher: 1024 → 0.85, 256 → 0.90, 64 → 0.91.</summary>
+    public int Hidden { get; init; } = 64;
     /// <summary>Passes over the training set.</summary>
     public int Epochs { get; init; } = 30;
     /// <summary>Samples per Adam step.</summary>
@@ -15,9 +16,6 @@ public sealed record QualityHeadTrainingOptions
     public double LearningRate { get; init; } = 1e-3;
     /// <summary>L2 weight decay added to the gradient (keeps a small data set from being memorised).</summary>
     public double WeightDecay { get; init; } = 1e-4;
-    /// <summary>Feed the head the embedding's sorted values (see <see cref="QualityHead.SortedInput"/>). Measured on the
-    /// installed data (63 identities, perturb teacher): held-out Spearman 0.58 sorted vs −0.17 raw.</summary>
-    public bool SortedInput { get; init; } = true;
     /// <summary>Seed of the initial weights and of the sample order.</summary>
     public int Seed { get; init; } = 1;
 }
@@ -60,20 +58,22 @@ public static class QualityHeadTrainer
         return optimised;
     }
 
-    /// <summary>Trains a head on raw embeddings and [0, 1] targets; <paramref name="progress"/> gets (epoch, mean L1).</summary>
-    public static QualityHead Train(IReadOnlyList<float[]> rawEmbeddings, IReadOnlyList<double> targets,
+    /// <summary>Trains a head on inputs (<see cref="QualityHead.Features"/> of <paramref name="observedTensors"/>) and
+    /// [0, 1] targets; <paramref name="progress"/> gets (epoch, mean L1).</summary>
+    public static QualityHead Train(IReadOnlyList<float[]> features, IReadOnlyList<double> targets, IReadOnlyList<string> observedTensors,
         QualityHeadTrainingOptions options, Action<int, double>? progress = null, string? embedderSha256 = null)
     {
-        ArgumentNullException.ThrowIfNull(rawEmbeddings);
+        ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(observedTensors);
         ArgumentNullException.ThrowIfNull(options);
-        int n = rawEmbeddings.Count;
+        int n = features.Count;
         if (n < 2 || targets.Count != n) throw new ArgumentException("need at least two samples and one target each");
-        int inputs = rawEmbeddings[0].Length, hidden = options.Hidden;
-        var head = new QualityHead(inputs, hidden) { EmbedderSha256 = embedderSha256, SortedInput = options.SortedInput };
+        int inputs = features[0].Length, hidden = options.Hidden;
+        var head = new QualityHead(inputs, hidden, observedTensors) { EmbedderSha256 = embedderSha256 };
 
         // Standardisation from the training set (double sums, fixed order).
-        var transformed = rawEmbeddings.Select(x => { var t = (float[])x.Clone(); if (options.SortedInput) Array.Sort(t); return t; }).ToArray();
+        var transformed = features.Select(x => (float[])x.Clone()).ToArray();
         for (int k = 0; k < inputs; k++)
         {
             double sum = 0, sq = 0;

@@ -26,8 +26,22 @@ public static class UnifiedCatalogue
     /// <summary>All methods.</summary>
     public static IReadOnlyList<UnifiedMethodDescriptor> All { get; } = [DistilledQuality.Info, EmbeddingNorm.Info, PerturbationRobustness.Info, SerFiq.Info, Froq.Info];
 
-    /// <summary>Creates a method by name; the error lists the known names.</summary>
-    public static IUnifiedQualityMethod Create(string name) => name.Trim().ToLowerInvariant() switch
+    /// <summary>Creates a method by name (<c>perturb:R</c>: <c>perturb</c> with R draws); the error lists the known names.</summary>
+    public static IUnifiedQualityMethod Create(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var key = name.Trim().ToLowerInvariant();
+        if (key.StartsWith("perturb:", StringComparison.Ordinal))
+        {
+            return int.TryParse(key["perturb:".Length..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int repeats)
+                && repeats is >= 1 and <= PerturbationRobustness.MaxRepeats
+                ? new PerturbationRobustness(repeats)
+                : throw new ArgumentException($"'{name}': perturb:R needs R in 1..{PerturbationRobustness.MaxRepeats}", nameof(name));
+        }
+        return CreateByName(key, name);
+    }
+
+    private static IUnifiedQualityMethod CreateByName(string key, string name) => key switch
     {
         "norm" => new EmbeddingNorm(),
         "perturb" => new PerturbationRobustness(),
