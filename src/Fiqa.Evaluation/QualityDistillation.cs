@@ -46,7 +46,8 @@ public sealed record DistillationReport(int Samples, int WithoutFace, int TrainS
 /// <summary>eDifFIQA-style distillation (Babnik et al., TBIOM 2024) with a frozen embedder: teacher scores on a
 /// labelled, degraded image set → labels min–max normalised to [0, 1] → class-centre label optimisation (optional,
 /// <see cref="DistillationOptions.Epsilon"/>) → an MLP on the embedder's activation norms trained with L1 (the
-/// embedding-consistency term of eDifFIQA's loss is zero when the backbone is frozen). Identities are split, not images, so the held-out Spearman measures generalisation to new people.</summary>
+/// embedding-consistency term of eDifFIQA's loss is zero when the backbone is frozen). Identities are split, not
+/// images, so the held-out Spearman measures generalisation to new people.</summary>
 public static class QualityDistillation
 {
     /// <summary>The held-out identities: the first ⌈fraction·n⌉ by a seeded hash order (1 ≤ count ≤ n − 1).</summary>

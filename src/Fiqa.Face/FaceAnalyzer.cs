@@ -194,15 +194,15 @@ public sealed class FaceAnalyzer : IDisposable
             .ToList();
     }
 
-    /// <summary>Computes the configured parts for one face box.</summary>
-    public FaceAnalysis AnalyzeFace(RgbImage image, FaceDetection detection, int index = 0)
+    /// <summary>Computes the configured parts (or <paramref name="parts"/>) for one face box.</summary>
+    public FaceAnalysis AnalyzeFace(RgbImage image, FaceDetection detection, int index = 0, FaceParts? parts = null)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var parts = Options.Parts;
-        FaceLandmarks? landmarks = parts.HasFlag(FaceParts.Landmarks) ? LandmarkDetector.Detect(image, detection.Box) : null;
+        var wanted = parts ?? Options.Parts;
+        FaceLandmarks? landmarks = wanted.HasFlag(FaceParts.Landmarks) ? LandmarkDetector.Detect(image, detection.Box) : null;
         AlignedFace? aligned = null;
         FaceEmbedding? embedding = null;
-        if (parts.HasFlag(FaceParts.Embedding) && landmarks is not null)
+        if (wanted.HasFlag(FaceParts.Embedding) && landmarks is not null)
         {
             aligned = Aligner.Align(image, landmarks.FivePoints());
             embedding = Embedder.Embed(aligned.Image);
@@ -214,10 +214,10 @@ public sealed class FaceAnalyzer : IDisposable
             Landmarks = landmarks,
             Aligned = aligned,
             Embedding = embedding,
-            Pose = parts.HasFlag(FaceParts.Pose) ? HeadPose.Estimate(image, detection.Box) : null,
-            Eyes = parts.HasFlag(FaceParts.Eyes) && landmarks is not null ? EyeState.Classify(image, landmarks) : null,
-            Liveness = parts.HasFlag(FaceParts.Liveness) ? Liveness.Score(image, detection.Box) : null,
-            Expression = parts.HasFlag(FaceParts.Expression) ? Expression.Classify(image, detection.Box) : null,
+            Pose = wanted.HasFlag(FaceParts.Pose) ? HeadPose.Estimate(image, detection.Box) : null,
+            Eyes = wanted.HasFlag(FaceParts.Eyes) && landmarks is not null ? EyeState.Classify(image, landmarks) : null,
+            Liveness = wanted.HasFlag(FaceParts.Liveness) ? Liveness.Score(image, detection.Box) : null,
+            Expression = wanted.HasFlag(FaceParts.Expression) ? Expression.Classify(image, detection.Box) : null,
         };
     }
 

@@ -21,7 +21,10 @@ public sealed class FaceContext
 
     private readonly Lazy<FaceLandmarks> _landmarks;
     private readonly Lazy<AlignedFace> _aligned;
-    private readonly Lazy<FaceEmbedding> _embedding;
+    private readonly FaceAnalysis? _known;
+    private readonly Lock _embeddingGate = new();
+    private readonly Dictionary<Face.Onnx.OnnxActivationObserver, double[]> _observations = [];
+    private FaceEmbedding? _embedding;
     private readonly Lazy<HeadPose> _pose;
     private readonly Lazy<EyeOpenness> _eyes;
     private readonly Lazy<float> _liveness;
@@ -48,7 +51,7 @@ public sealed class FaceContext
         var box = allFaces[index].Box;
         _landmarks = new(() => known?.Landmarks ?? analyzer.LandmarkDetector.Detect(image, box));
         _aligned = new(() => known?.Aligned ?? analyzer.Aligner.Align(image, Landmarks.FivePoints()));
-        _embedding = new(() => known?.Embedding ?? analyzer.Embedder.Embed(Aligned.Image));
+        _known = known;
         _pose = new(() => known?.Pose ?? analyzer.HeadPose.Estimate(image, box));
         _eyes = new(() => known?.Eyes ?? analyzer.EyeState.Classify(image, Landmarks));
         _liveness = new(() => known?.Liveness ?? analyzer.Liveness.Score(image, box));
@@ -73,8 +76,30 @@ public sealed class FaceContext
     public FaceLandmarks Landmarks => _landmarks.Value;
     /// <summary>The face aligned to the embedder's template (112×112 ArcFace by default).</summary>
     public AlignedFace Aligned => _aligned.Value;
-    /// <summary>Identity embedding.</summary>
-    public FaceEmbedding Embedding => _embedding.Value;
+    /// <summary>Identity embedding (from the face pipeline, or from the first embedder pass this context ran).</summary>
+    public FaceEmbedding Embedding
+    {
+        get
+        {
+            lock (_embeddingGate) return _embedding ??= _known?.Embedding ?? _analyzer.Embedder.Embed(Aligned.Image);
+        }
+    }
+
+    /// <summary>The observer's statistics for the aligned crop, computed once per observer. Its pass also yields the
+    /// embedding: when no embedding exists yet it becomes this face's <see cref="Embedding"/>, so a method that observes
+    /// the embedder (the distilled head) costs no second pass.</summary>
+    public IReadOnlyList<double> Observe(Face.Onnx.OnnxActivationObserver observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        lock (_embeddingGate)
+        {
+            if (_observations.TryGetValue(observer, out var cached)) return cached;
+            var (raw, values) = observer.Observe(Aligned.Image);
+            _embedding ??= _known?.Embedding ?? new FaceEmbedding(raw);
+            _observations[observer] = values;
+            return values;
+        }
+    }
     /// <summary>The embedder (for methods that embed perturbed copies of the aligned crop).</summary>
     public IFaceEmbedder Embedder => _analyzer.Embedder;
     /// <summary>The face pipeline's options (models, threading), for methods that open a model of their own.</summary>

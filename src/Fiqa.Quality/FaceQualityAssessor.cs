@@ -70,7 +70,12 @@ public sealed class FaceQualityAssessor : IDisposable
         if (needs.HasFlag(MeasureNeeds.Liveness)) parts |= FaceParts.Liveness;
         if (needs.HasFlag(MeasureNeeds.Expression)) parts |= FaceParts.Expression;
         _analyzer = new FaceAnalyzer(options.Face with { Parts = parts });
+        // The distilled head's embedder pass yields the embedding too: the pipeline then leaves the embedding to the context.
+        _embeddingFromContext = parts.HasFlag(FaceParts.Embedding)
+            && (_measures.Any(m => m is Measures.UnifiedQualityScore) || _unified.Any(u => u is DistilledQuality));
     }
+
+    private readonly bool _embeddingFromContext;
 
     /// <summary>Creates an assessor; throws <see cref="ArgumentException"/> for an unknown measure or profile.</summary>
     public static FaceQualityAssessor Create(AssessorOptions? options = null) => new(options ?? new AssessorOptions());
@@ -120,13 +125,18 @@ public sealed class FaceQualityAssessor : IDisposable
             int count = Options.Face.AllFaces ? all.Count : Math.Min(1, all.Count);
             for (int i = 0; i < count; i++)
             {
-                var analysis = _analyzer.AnalyzeFace(image, all[i], i);
-                analyses.Add(analysis);
+                var analysis = _embeddingFromContext
+                    ? _analyzer.AnalyzeFace(image, all[i], i, (_analyzer.Options.Parts & ~FaceParts.Embedding) | FaceParts.Landmarks)
+                    : _analyzer.AnalyzeFace(image, all[i], i);
                 var context = new FaceContext(_analyzer, image, all, i, analysis);
                 var quality = Measure(context);
+                // Methods that observe the embedder go first, so their pass provides the embedding the others read.
+                var scores = _unified.OrderBy(u => u is DistilledQuality ? 0 : 1).ToDictionary(u => u, u => u.Score(context));
+                if (_embeddingFromContext) analysis = analysis with { Aligned = context.Aligned, Embedding = context.Embedding };
+                analyses.Add(analysis);
                 faces.Add(new FaceQuality(analysis, quality, Profile?.Judge(quality))
                 {
-                    UnifiedMethods = _unified.ToDictionary(u => u.Descriptor.Name, u => u.Score(context), StringComparer.Ordinal),
+                    UnifiedMethods = _unified.ToDictionary(u => u.Descriptor.Name, u => scores[u], StringComparer.Ordinal),
                 });
             }
         }

@@ -89,6 +89,21 @@ public class UnifiedMethodTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Distilled_SharesItsEmbedderPass_AndTheRecordKeepsItsEmbedding()
+    {
+        var file = TestData.File("skimage/astronaut.png");
+        using var with = FaceQualityAssessor.Create(new AssessorOptions { Measures = [], UnifiedMethods = ["norm", "distilled"] });
+        using var without = FaceQualityAssessor.Create(new AssessorOptions { Measures = [], UnifiedMethods = ["norm"] });
+        var shared = with.Assess(file).Faces[0];
+        var plain = without.Assess(file).Faces[0];
+        Assert.NotNull(shared.Face.Aligned);
+        // The observing graph may round differently in the last bits; the embedding is the same.
+        Assert.Equal(1.0f, shared.Face.Embedding!.CosineSimilarity(plain.Face.Embedding!), 5);
+        Assert.Equal(plain.UnifiedMethods["norm"].Raw, shared.UnifiedMethods["norm"].Raw, 3);
+        Assert.Equal(["norm", "distilled"], shared.UnifiedMethods.Keys);
+    }
+
+    [Fact]
     public void SerFiq_RecomputedLastLayer_MatchesOnnxRuntime()
     {
         var manifest = Face.Models.ModelStore.Locate(TestData.ModelsRoot).Get("fr_feature");

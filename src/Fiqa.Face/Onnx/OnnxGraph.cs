@@ -3,8 +3,8 @@ using System.Text;
 namespace Fiqa.Face.Onnx;
 
 /// <summary>Just enough of the ONNX protobuf format (onnx.proto3) to expose an intermediate tensor as an extra graph
-/// output, append simple nodes, and to read a node's float initializers — what SER-FIQ-style methods need from an FR model. Everything else
-/// in the file is copied byte for byte.</summary>
+/// output, add simple nodes, and read a node's float initializers — what SER-FIQ-, FROQ- and eDifFIQA-style methods need
+/// from an FR model. Everything else in the file is copied byte for byte.</summary>
 public static class OnnxGraph
 {
     // Field numbers from onnx.proto: ModelProto.graph = 7; GraphProto.node = 1, initializer = 5, output = 12;
@@ -30,8 +30,8 @@ public static class OnnxGraph
     /// <summary>A one-input node to append: <c>Output = OpType(Input)</c> with the operator's default attributes.</summary>
     public sealed record AddedNode(string OpType, string Input, string Output);
 
-    /// <summary>The model with <paramref name="nodes"/> appended (after every existing node, so their inputs exist) and
-    /// their outputs added to the graph outputs. With reduction operators (ReduceL2, ReduceL1, …: by default over every
+    /// <summary>The model with <paramref name="nodes"/> added (each right after the node producing its input) and their
+    /// outputs added to the graph outputs. With reduction operators (ReduceL2, ReduceL1, …: by default over every
     /// axis) a statistic of a large activation leaves the runtime as one number instead of the whole tensor.</summary>
     public static byte[] WithAddedNodes(byte[] model, IReadOnlyList<AddedNode> nodes)
     {

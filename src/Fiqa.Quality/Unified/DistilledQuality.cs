@@ -29,7 +29,7 @@ public sealed class DistilledQuality(string? headPath = null) : IUnifiedQualityM
     {
         ArgumentNullException.ThrowIfNull(face);
         var (head, observer) = Load(face);
-        double q = head.Predict(QualityHead.Features(observer.Observe(face.Aligned.Image).Values));
+        double q = head.Predict(QualityHead.Features([.. face.Observe(observer)]));
         return new UnifiedScore(q, Info.Mapping.ToScalar(q));
     }
 
