@@ -17,7 +17,7 @@ internal static class AssessCommand
         var allFaces = new Option<bool>("--all-faces") { Description = "A record for every face, not only the primary (largest)" };
         var measures = new Option<string?>("--measures") { Description = "Comma-separated quality measures (default: all; see 'fiqa measures'); 'none' for none" };
         var profile = new Option<string?>("--profile") { Description = "Verdict profile: enrolment, verification, or a JSON file" };
-        var unified = new Option<string?>("--unified") { Description = "Comma-separated unified quality methods: distilled, norm, perturb, serfiq" };
+        var unified = new Option<string?>("--unified") { Description = "Comma-separated unified quality methods: distilled, norm, perturb (perturb:R: R draws), serfiq, froq" };
         var format = new Option<string>("--format") { Description = "jsonl or csv (OFIQ-compatible columns)", DefaultValueFactory = _ => "jsonl" };
         format.AcceptOnlyFromAmong("jsonl", "csv");
         var delimiter = new Option<string>("--delimiter") { Description = "CSV delimiter (';' for OFIQ parity)", DefaultValueFactory = _ => "," };

@@ -17,13 +17,27 @@ internal static class EvalCommand
     // Methods read from the embedding cache or the identity labels; the other unified methods run in the quality job.
     private static readonly string[] EmbeddingMethods = ["norm", "crfiqa"];
 
+    // A listed name, or a parameterised unified method such as perturb:4.
+    private static bool IsKnownMethod(string name)
+    {
+        if (KnownMethods.Contains(name)) return true;
+        try
+        {
+            return Fiqa.Quality.Unified.UnifiedCatalogue.Create(name) is not null;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     public static Command Create(CliOutput io)
     {
         var common = new CommonOptions();
         var data = new Option<string?>("--data") { Description = "Folder with one sub-folder per identity" };
         var comparisons = new Option<string?>("--comparisons") { Description = "comparisons.csv: sample_a,sample_b,similarity,mated" };
         var qualities = new Option<string?>("--qualities") { Description = "qualities.csv: sample,<method>,..." };
-        var methods = new Option<string>("--methods") { Description = "Quality methods for --data: the unified methods (distilled, norm, perturb, serfiq; see 'fiqa assess --unified') and crfiqa (certainty ratio from the identity labels: a reference, not a blind method)", DefaultValueFactory = _ => "norm" };
+        var methods = new Option<string>("--methods") { Description = "Quality methods for --data: the unified methods (distilled, norm, perturb[:R], serfiq, froq; see 'fiqa assess --unified') and crfiqa (certainty ratio from the identity labels: a reference, not a blind method)", DefaultValueFactory = _ => "norm" };
         var frModel = new Option<string>("--fr-model") { Description = "Embedder for the comparisons (name or manifest path)", DefaultValueFactory = _ => "fr_feature" };
         var qualityModel = new Option<string?>("--quality-model") { Description = "A second embedder: adds cross-model rows (quality from it, comparisons from --fr-model)" };
         var fmr = new Option<double>("--fmr") { Description = "Fix the threshold at this FMR on the non-mated comparisons", DefaultValueFactory = _ => 1e-3 };
@@ -60,8 +74,8 @@ internal static class EvalCommand
             {
                 if (p.GetValue(comparisons) is not null || p.GetValue(qualities) is not null)
                     throw new UsageException("give either --data or --comparisons with --qualities, not both");
-                var chosen = p.GetValue(methods)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                var unknown = chosen.Where(m => !KnownMethods.Contains(m)).ToList();
+                var chosen = p.GetValue(methods)!.ToLowerInvariant().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                var unknown = chosen.Where(m => !IsKnownMethod(m)).ToList();
                 if (unknown.Count > 0) throw new UsageException($"unknown quality method(s): {string.Join(", ", unknown)}; available: {string.Join(", ", KnownMethods)}");
                 var componentIds = p.GetValue(components) switch
                 {

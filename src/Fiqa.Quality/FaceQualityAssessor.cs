@@ -60,6 +60,8 @@ public sealed class FaceQualityAssessor : IDisposable
         // A verdict needs the profile's measures: they are added to an explicit selection.
         _measures = MeasureCatalogue.Create(options.Measures is null || Profile is null ? options.Measures : options.Measures.Concat(Profile.Minimum.Keys));
         _unified = options.UnifiedMethods.Select(UnifiedCatalogue.Create).ToList();
+        if (_unified.GroupBy(u => u.Descriptor.Name).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new ArgumentException($"unified method '{twice.Key}' is requested twice");
         var needs = _measures.Aggregate(_unified.Count > 0 ? MeasureNeeds.Embedding : MeasureNeeds.Image, (n, m) => n | m.Descriptor.Needs);
         // Load only what the measures need, plus what the face records were asked to carry.
         var parts = options.Face.Parts;

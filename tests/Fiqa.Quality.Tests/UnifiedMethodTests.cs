@@ -138,6 +138,8 @@ public class UnifiedMethodTests(ITestOutputHelper output)
         Assert.Equal(9, draws.Count);
         Assert.Equal(8, draws.Skip(1).Select(d => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(d.Pixels))).Distinct().Count());
         Assert.Equal(4, ((PerturbationRobustness)UnifiedCatalogue.Create("perturb:4")).Repeats);
+        Assert.Equal("perturb:4", UnifiedCatalogue.Create("perturb:4").Descriptor.Name);
+        Assert.Contains("twice", Assert.Throws<ArgumentException>(() => FaceQualityAssessor.Create(new AssessorOptions { UnifiedMethods = ["norm", " NORM"] })).Message);
         Assert.Contains("1..16", Assert.Throws<ArgumentException>(() => UnifiedCatalogue.Create("perturb:0")).Message);
         Assert.InRange(first["perturb"].Raw, 0, 1);
         Assert.Contains("known:", Assert.Throws<ArgumentException>(() => UnifiedCatalogue.Create("serfiq-x")).Message);

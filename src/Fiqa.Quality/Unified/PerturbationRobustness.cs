@@ -31,10 +31,11 @@ public sealed class PerturbationRobustness : IUnifiedQualityMethod
     {
         if (repeats is < 1 or > MaxRepeats) throw new ArgumentOutOfRangeException(nameof(repeats), repeats, $"perturb repeats must be 1..{MaxRepeats}");
         Repeats = repeats;
+        Descriptor = repeats == 1 ? Info : Info with { Name = $"{Info.Name}:{repeats}" };
     }
 
-    /// <inheritdoc />
-    public UnifiedMethodDescriptor Descriptor => Info;
+    /// <summary>The descriptor: named <c>perturb</c>, or <c>perturb:R</c> with R draws.</summary>
+    public UnifiedMethodDescriptor Descriptor { get; }
 
     /// <inheritdoc />
     public UnifiedScore Score(FaceContext face)
