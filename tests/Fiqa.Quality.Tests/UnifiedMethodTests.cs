@@ -59,8 +59,10 @@ public class UnifiedMethodTests(ITestOutputHelper output)
                 // Measured medians (per type): norm ≥ 0.9; perturb ≥ 0.7; serfiq ≥ 0.7 (this embedder was not trained with
                 // dropout at its last layer, which SER-FIQ assumes); distilled 1.0/0.9/1.0/1.0 (blur/noise/JPEG/dark; per identity ≥ 0.7 except one 0.0 under noise and one under darkening).
                 Assert.True(median >= (method == "norm" ? 0.8 : 0.7), $"{method} under {name}: median Spearman {median:F2}");
-                // FROQ meets the issue's bar on every image and type (measured: 1.0 throughout).
-                if (method == "froq") Assert.True(values.Min() >= 0.8, $"froq under {name}: {string.Join(", ", values)}");
+                // The issue's bar per image: FROQ meets it on every type (measured: 1.0 throughout); the distilled head under
+                // blur and JPEG (measured ≥ 0.9; one john at 0.0 under noise and one under darkening).
+                if (method == "froq" || (method == "distilled" && name is "blur" or "jpeg"))
+                    Assert.True(values.Min() >= 0.8, $"{method} under {name}: {string.Join(", ", values)}");
             }
         }
     }
