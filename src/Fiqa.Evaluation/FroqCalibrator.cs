@@ -50,7 +50,7 @@ public static class FroqCalibrator
                 {
                     var context = new FaceContext(analyzer, image, faces, 0);
                     labels[i] = labeller.Score(context).Raw;
-                    norms[i] = observer.Norms(context.Aligned.Image);
+                    norms[i] = [.. context.Observe(observer)];
                 }
             }
             catch (Imaging.ImageDecodeException)

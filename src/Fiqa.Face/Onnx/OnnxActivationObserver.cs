@@ -71,9 +71,6 @@ public sealed class OnnxActivationObserver : IDisposable
         return (outputs[0], values);
     }
 
-    /// <summary>The statistic of every observed tensor for an aligned face.</summary>
-    public double[] Norms(RgbImage alignedFace) => Observe(alignedFace).Values;
-
     /// <inheritdoc />
     public void Dispose() => _model.Dispose();
 }

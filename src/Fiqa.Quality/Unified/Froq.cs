@@ -100,7 +100,7 @@ public sealed class Froq(string? calibrationPath = null) : IUnifiedQualityMethod
     {
         ArgumentNullException.ThrowIfNull(face);
         var observer = Observer(face);
-        double raw = observer.Norms(face.Aligned.Image).Average() / _calibration!.MedianNorm;
+        double raw = face.Observe(observer).Average() / _calibration!.MedianNorm;
         return new UnifiedScore(raw, Info.Mapping.ToScalar(raw));
     }
 
