@@ -72,9 +72,7 @@ public sealed class FaceQualityAssessor : IDisposable
         if (needs.HasFlag(MeasureNeeds.Liveness)) parts |= FaceParts.Liveness;
         if (needs.HasFlag(MeasureNeeds.Expression)) parts |= FaceParts.Expression;
         _analyzer = new FaceAnalyzer(options.Face with { Parts = parts });
-        // The distilled head's embedder pass yields the embedding too: the pipeline then leaves the embedding to the context.
-        _embeddingFromContext = parts.HasFlag(FaceParts.Embedding)
-            && (_measures.Any(m => m is Measures.UnifiedQualityScore) || _unified.Any(u => u is DistilledQuality));
+        _embeddingFromContext = parts.HasFlag(FaceParts.Embedding) && (_measures.Any(m => m is IProvidesEmbedding) || _unified.Any(u => u is IProvidesEmbedding));
     }
 
     private readonly bool _embeddingFromContext;
@@ -132,8 +130,7 @@ public sealed class FaceQualityAssessor : IDisposable
                     : _analyzer.AnalyzeFace(image, all[i], i);
                 var context = new FaceContext(_analyzer, image, all, i, analysis);
                 var quality = Measure(context);
-                // Methods that observe the embedder go first, so their pass provides the embedding the others read.
-                var scores = _unified.OrderBy(u => u is DistilledQuality ? 0 : 1).ToDictionary(u => u, u => u.Score(context));
+                var scores = _unified.OrderBy(u => u is IProvidesEmbedding ? 0 : 1).ToDictionary(u => u, u => u.Score(context));
                 if (_embeddingFromContext) analysis = analysis with { Aligned = context.Aligned, Embedding = context.Embedding };
                 analyses.Add(analysis);
                 faces.Add(new FaceQuality(analysis, quality, Profile?.Judge(quality))

@@ -5,7 +5,7 @@ namespace Fiqa.Quality.Measures;
 /// <summary>ISO/IEC 29794-5 UnifiedQualityScore. OFIQ uses the MagFace magnitude; Fiqa uses its <c>distilled</c>
 /// method — a quality head on the default FR model's activation norms, trained by <c>fiqa train-quality</c> on
 /// perturbation robustness labels (see <see cref="DistilledQuality"/>). Other unified methods: <c>assess --unified</c>.</summary>
-public sealed class UnifiedQualityScore : IQualityMeasure, IDisposable
+public sealed class UnifiedQualityScore : IQualityMeasure, IProvidesEmbedding, IDisposable
 {
     /// <summary>The descriptor.</summary>
     public static MeasureDescriptor Descriptor { get; } = new("UnifiedQualityScore", "utility",

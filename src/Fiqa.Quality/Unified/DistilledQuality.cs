@@ -4,7 +4,7 @@ namespace Fiqa.Quality.Unified;
 /// one embedder pass (the observed tensors' L1 norms, reduced inside the graph), so it costs one embedding pass with
 /// extra reductions plus one small MLP. The head file comes from <c>fiqa train-quality</c>; provisioning trains the
 /// default one (<see cref="DefaultFileName"/> in the models folder).</summary>
-public sealed class DistilledQuality(string? headPath = null) : IUnifiedQualityMethod, IDisposable
+public sealed class DistilledQuality(string? headPath = null) : IUnifiedQualityMethod, IProvidesEmbedding, IDisposable
 {
     /// <summary>The default head's file name, in the models folder.</summary>
     public const string DefaultFileName = "fiqa_quality_head.json";

@@ -20,6 +20,10 @@ public interface IUnifiedQualityMethod
     UnifiedScore Score(FaceContext face);
 }
 
+/// <summary>A scorer whose embedder pass (through <see cref="FaceContext.Observe"/>) also provides the face's embedding:
+/// the assessor then leaves the embedding to the context and runs such scorers first, so the face costs one pass.</summary>
+public interface IProvidesEmbedding;
+
 /// <summary>The unified methods, created by name.</summary>
 public static class UnifiedCatalogue
 {
