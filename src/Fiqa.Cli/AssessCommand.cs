@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Fiqa.Face;
 using Fiqa.Quality;
+using Fiqa.Quality.Unified;
 
 namespace Fiqa.Cli;
 
@@ -11,14 +12,17 @@ internal static class AssessCommand
     public static Command Create(CliOutput io)
     {
         var common = new CommonOptions();
-        var inputs = new Argument<string[]>("inputs") { Description = "Image files, folders (recursive) or @list.txt files", Arity = ArgumentArity.OneOrMore };
-        var output = new Option<string?>("--out", "-o") { Description = "Write here instead of stdout" };
-        var embeddings = new Option<bool>("--embeddings") { Description = "Include the 512-D unit embedding (JSONL)" };
+        var inputs = new Argument<string[]>("inputs") { Description = "Image files, folders (recursive) or @list.txt files (one path per line, relative to the list)", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string?>("--out", "-o") { Description = "Write here instead of stdout (a file)" };
+        var embeddings = new Option<bool>("--embeddings") { Description = "Include the 512-D unit embedding (JSONL only)" };
         var allFaces = new Option<bool>("--all-faces") { Description = "A record for every face, not only the primary (largest)" };
         var measures = new Option<string?>("--measures") { Description = "Comma-separated quality measures (default: all; see 'fiqa measures'); 'none' for none" };
-        var profile = new Option<string?>("--profile") { Description = "Verdict profile: enrolment, verification, or a JSON file" };
-        var unified = new Option<string?>("--unified") { Description = "Comma-separated unified quality methods: distilled, norm, perturb (perturb:R: R draws), serfiq, froq" };
-        var format = new Option<string>("--format") { Description = "jsonl or csv (OFIQ-compatible columns)", DefaultValueFactory = _ => "jsonl" };
+        var profile = new Option<string?>("--profile") { Description = $"Verdict profile: {string.Join(", ", VerdictProfile.BuiltIn)}, or a JSON file" };
+        var unified = new Option<string?>("--unified")
+        {
+            Description = $"Comma-separated unified quality methods: {string.Join(", ", UnifiedCatalogue.Methods.Entries.Where(e => e.Descriptor.Kind == UnifiedMethodKind.Blind).Select(e => e.Parameter is null ? e.Name : $"{e.Name}[:{e.Parameter}]"))} (see 'fiqa methods')",
+        };
+        var format = new Option<string>("--format") { Description = "jsonl or csv (OFIQ-compatible columns, then the unified methods)", DefaultValueFactory = _ => "jsonl" };
         format.AcceptOnlyFromAmong("jsonl", "csv");
         var delimiter = new Option<string>("--delimiter") { Description = "CSV delimiter (';' for OFIQ parity)", DefaultValueFactory = _ => "," };
         var command = new Command("assess", "Detect faces and assess their quality; writes JSONL records or CSV rows")
@@ -28,41 +32,43 @@ internal static class AssessCommand
         common.AddTo(command);
         command.SetAction(p =>
         {
-            var files = InputFiles.Expand(p.GetRequiredValue(inputs));
-            if (files.Count == 0) throw new UsageException("no image files found in the given inputs");
+            bool csv = p.GetValue(format) == "csv";
             var delim = p.GetValue(delimiter)!;
-            if (delim.Length != 1) throw new UsageException("--delimiter must be one character");
+            if (delim.Length != 1) throw new UsageException($"--delimiter must be one character, got '{delim}'");
+            if (csv && p.GetValue(embeddings)) throw new UsageException("--embeddings needs --format jsonl: a CSV row has no room for 512 floats");
+            if (p.GetValue(allFaces) && p.GetValue(common.Aligned)) throw new UsageException("--all-faces cannot be combined with --aligned: an aligned crop is one face");
+            var list = InputFiles.Expand(p.GetRequiredValue(inputs));
+            if (list.SkippedSummary is { } skipped) io.Error.WriteLine($"fiqa assess: {skipped}");
+            var files = list.Files;
+            if (files.Count == 0) throw new UsageException("no image files found in the given inputs");
             int threads = common.ThreadCount(p);
             // One file: all threads go to ONNX Runtime; many files: one image per thread.
             int workers = files.Count == 1 ? 1 : threads;
             int intraOp = files.Count == 1 ? threads : 1;
-            var measureList = p.GetValue(measures) is { } m
-                ? (m.Trim().Equals("none", StringComparison.OrdinalIgnoreCase) ? [] : m.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                : null;
+            var options = new AssessorOptions
+            {
+                Face = common.Analyzer(p, FaceParts.All, p.GetValue(allFaces), intraOp),
+                Measures = ParseList(p.GetValue(measures)),
+                Profile = p.GetValue(profile),
+                UnifiedMethods = ParseList(p.GetValue(unified)) ?? [],
+                Decode = common.Decode(p),
+            };
+            var outPath = p.GetValue(output);
             FaceQualityAssessor assessor;
             try
             {
-                assessor = FaceQualityAssessor.Create(new AssessorOptions
-                {
-                    Face = common.Analyzer(p, FaceParts.All, p.GetValue(allFaces), intraOp),
-                    Measures = measureList,
-                    Profile = p.GetValue(profile),
-                    UnifiedMethods = p.GetValue(unified)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
-                    Decode = common.Decode(p),
-                });
+                assessor = FaceQualityAssessor.Create(options);
             }
             catch (ArgumentException e)
             {
-                throw new UsageException(e.Message, e);
+                throw UsageException.From(e);
             }
             using (assessor)
             {
+                using var writer = outPath is null ? null : OutputFile.Open(outPath);
                 assessor.Warm();
-                var outPath = p.GetValue(output);
-                using var writer = outPath is null ? null : OpenOutput(outPath);
                 var sink = writer ?? io.Out;
-                bool csv = p.GetValue(format) == "csv";
-                var csvWriter = csv ? new OfiqCsv(assessor.Measures, delim[0]) : null;
+                var csvWriter = csv ? new OfiqCsv(assessor.Measures, assessor.UnifiedMethods, delim[0]) : null;
                 if (csvWriter is not null) sink.WriteLine(csvWriter.Header);
                 bool withEmbedding = p.GetValue(embeddings);
                 int ok = 0, noFace = 0, errors = 0, passed = 0, failed = 0;
@@ -91,10 +97,11 @@ internal static class AssessCommand
         return command;
     }
 
-    private static StreamWriter OpenOutput(string path)
+    /// <summary>A comma-separated list; null when not given, empty for "none".</summary>
+    internal static string[]? ParseList(string? text) => text switch
     {
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (dir is not null) Directory.CreateDirectory(dir);
-        return new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false));
-    }
+        null => null,
+        var t when t.Trim().Equals("none", StringComparison.OrdinalIgnoreCase) => [],
+        var t => t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+    };
 }

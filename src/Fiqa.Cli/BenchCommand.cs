@@ -5,6 +5,7 @@ using Fiqa.Face;
 using Fiqa.Face.Onnx;
 using Fiqa.Imaging;
 using Fiqa.Quality;
+using Fiqa.Quality.Unified;
 
 namespace Fiqa.Cli;
 
@@ -14,7 +15,7 @@ internal static class BenchCommand
 {
     public static Command Create(CliOutput io)
     {
-        var models = new Option<string?>("--models") { Description = "Models directory" };
+        var models = new Option<string?>("--models") { Description = "Models folder" };
         var image = new Option<string?>("--image") { Description = "Photo to time (default: the installed ~2 MP face-api sample1.jpg)" };
         var iterations = new Option<int>("--iterations") { Description = "Timed repetitions per stage", DefaultValueFactory = _ => 60 };
         var threads = new Option<int[]>("--threads") { Description = "ONNX intra-op thread counts to compare", DefaultValueFactory = _ => [1, 2], AllowMultipleArgumentsPerToken = true };
@@ -23,13 +24,14 @@ internal static class BenchCommand
         {
             int n = p.GetValue(iterations);
             if (n < 5) throw new UsageException("--iterations must be at least 5");
-            var path = p.GetValue(image) ?? DataPaths.Require("face-api/sample1.jpg");
+            var paths = CliPaths.Resolve(p.GetValue(models));
+            var path = p.GetValue(image) ?? CliPaths.RequireData(paths, "face-api/sample1.jpg");
             var bytes = File.ReadAllBytes(path);
 
             // Cold start first, while nothing is loaded: create the pipeline, load every model, analyse one image.
             var cold = Stopwatch.StartNew();
             var photo = ImageDecoder.Decode(bytes);
-            using (var first = new FaceAnalyzer(new FaceAnalyzerOptions { ModelsDirectory = p.GetValue(models) }))
+            using (var first = new FaceAnalyzer(new FaceAnalyzerOptions { Paths = paths }))
             {
                 first.Warm();
                 _ = first.Analyze(photo);
@@ -48,13 +50,11 @@ internal static class BenchCommand
             var rows = new List<(string Stage, List<Stats> PerThread)>();
             foreach (var name in StageNames) rows.Add((name, []));
             var quality = new List<(Stats Analytic, Stats Expression, Stats AllComponents)>();
-            var unifiedPerturb = new List<Stats>();
-            var unifiedSerFiq = new List<Stats>();
-            var unifiedDistilled = new List<Stats>();
-            var unifiedFroq = new List<Stats>();
+            var blindMethods = UnifiedCatalogue.Methods.Entries.Where(e => e.Descriptor.Kind == UnifiedMethodKind.Blind).Select(e => e.Name).ToList();
+            var unifiedRows = blindMethods.ToDictionary(m => m, _ => new List<Stats>());
             foreach (var t in threadCounts)
             {
-                using var fa = new FaceAnalyzer(new FaceAnalyzerOptions { ModelsDirectory = p.GetValue(models), Session = new OnnxSessionOptions { IntraOpThreads = t } });
+                using var fa = new FaceAnalyzer(new FaceAnalyzerOptions { Paths = paths, Session = new OnnxSessionOptions { IntraOpThreads = t } });
                 fa.Warm();
                 var found = fa.FindFaces(photo);
                 if (found.Count == 0) throw new UsageException($"{path}: no face to time");
@@ -84,23 +84,23 @@ internal static class BenchCommand
                 // Quality components on top of the shared pipeline: the face's model outputs are computed once
                 // (known), each timed run builds a fresh context so the portrait and regions are paid every time.
                 var known = fa.AnalyzeFace(photo, face);
+                var measureSettings = new QualitySettings { Registry = fa.Registry, EmbedderModel = fa.Options.Embedder };
                 var analytic = MeasureCatalogue.Entries.Where(e => (e.Descriptor.Needs & ~(MeasureNeeds.Landmarks | MeasureNeeds.AllFaces)) == 0)
-                    .Select(e => e.Create()).ToList();
+                    .Select(e => e.Create(measureSettings)).ToList();
+                var every = MeasureCatalogue.Entries.Where(e => e.Descriptor.Id != "UnifiedQualityScore").Select(e => e.Create(measureSettings)).ToList();
                 var all = found;
-                var perturb = new Quality.Unified.PerturbationRobustness();
-                unifiedPerturb.Add(Measure(n, () => perturb.Score(new FaceContext(fa, photo, all, 0, known))));
-                using var serfiq = new Quality.Unified.SerFiq();
-                unifiedSerFiq.Add(Measure(n, () => serfiq.Score(new FaceContext(fa, photo, all, 0, known))));
-                // distilled runs the embedder itself (every activation's L1 norm reduced in the graph) on the shared aligned crop.
-                using var distilled = new Quality.Unified.DistilledQuality();
-                unifiedDistilled.Add(Measure(n, () => distilled.Score(new FaceContext(fa, photo, all, 0, known))));
-                // froq runs the embedder itself (with its observed tensors as extra outputs) on the shared aligned crop.
-                using var froq = new Quality.Unified.Froq();
-                unifiedFroq.Add(Measure(n, () => froq.Score(new FaceContext(fa, photo, all, 0, known))));
+                // Each unified method: the embedder pass with what it observes, then its score on the shared context.
+                var settings = new QualitySettings { Registry = fa.Registry, EmbedderModel = fa.Options.Embedder };
+                foreach (var name in blindMethods)
+                {
+                    var method = UnifiedCatalogue.CreateBlind(name, settings);
+                    var observing = new OnnxFaceEmbedder(fa.Registry, fa.Options.Embedder, [.. method.Observations]);
+                    unifiedRows[name].Add(Measure(n, () => method.Score(new FaceContext(fa, photo, all, 0, known with { Pass = observing.Pass(aligned) }))));
+                }
                 quality.Add((
                     Measure(n, () => { var ctx = new FaceContext(fa, photo, all, 0, known); foreach (var m in analytic) m.Assess(ctx); }),
                     Measure(n, () => fa.Expression.Classify(photo, face.Box)),
-                    Measure(n, () => { var ctx = new FaceContext(fa, photo, all, 0, fa.AnalyzeFace(photo, face)); foreach (var m in MeasureCatalogue.Create((IEnumerable<string>?)null)) m.Assess(ctx); })));
+                    Measure(n, () => { var ctx = new FaceContext(fa, photo, all, 0, fa.AnalyzeFace(photo, face)); foreach (var m in every) m.Assess(ctx); })));
             }
 
             var header = "| stage | " + string.Join(" | ", threadCounts.Select(t => Invariant($"{t} thread{(t > 1 ? "s" : "")}: median ms (× embedding)"))) + " |";
@@ -114,11 +114,9 @@ internal static class BenchCommand
             int analyticCount = MeasureCatalogue.Entries.Count(e => (e.Descriptor.Needs & ~(MeasureNeeds.Landmarks | MeasureNeeds.AllFaces)) == 0);
             Row($"quality: {analyticCount} analytic components (portrait, regions, statistics)", quality.Select(q => q.Analytic));
             Row("quality: expression model (face + mirror)", quality.Select(q => q.Expression));
-            Row("quality: all components incl. pose, eyes, liveness, expression, embedding (no detection)", quality.Select(q => q.AllComponents));
-            Row("unified: perturb (mirror, noise, grid: 3 embeddings)", unifiedPerturb);
-            Row("unified: distilled (1 embedder pass with its activation norms + the quality head)", unifiedDistilled);
-            Row("unified: serfiq (1 pass with the penultimate output + 100 dropout passes of the last layer)", unifiedSerFiq);
-            Row("unified: froq (1 embedder pass observing the calibrated layers)", unifiedFroq);
+            Row("quality: all components but UnifiedQualityScore, incl. pose, eyes, liveness, expression, embedding (no detection)", quality.Select(q => q.AllComponents));
+            foreach (var name in blindMethods)
+                Row($"unified: {name} (embedder pass with its observations + score: {UnifiedCatalogue.Describe(name).Description})", unifiedRows[name]);
             return ExitCodes.Success;
         });
         return command;

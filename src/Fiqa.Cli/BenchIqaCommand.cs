@@ -20,10 +20,11 @@ internal static class BenchIqaCommand
             int n = p.GetValue(iterations);
             if (n < 3) throw new UsageException("--iterations must be at least 3");
             var pairs = new List<(string Size, RgbImage Ref, RgbImage Dist)>();
-            var shared = Path.Combine(ProjectPaths.RepositoryRoot() ?? ".", "..", "shared", "calibration", "iqa");
+            var paths = CliPaths.Resolve();
+            var shared = Path.Combine(paths.Installation ?? ".", "..", "shared", "calibration", "iqa");
             if (Directory.Exists(shared))
                 pairs.Add(("512x384", ImageDecoder.Decode(Path.Combine(shared, "ref", "I04.bmp")), ImageDecoder.Decode(Path.Combine(shared, "dist", "I04.bmp"))));
-            var big = ImageDecoder.Decode(DataPaths.Require("face-api/sample1.jpg"));
+            var big = ImageDecoder.Decode(CliPaths.RequireData(paths, "face-api/sample1.jpg"));
             pairs.Add(($"{big.Width}x{big.Height}", big, ImageDecoder.Decode(ImageEncoder.Jpeg(big, 30))));
             if (!p.GetValue(json))
             {
@@ -32,9 +33,8 @@ internal static class BenchIqaCommand
             }
             foreach (var d in IqaCatalogue.All)
             {
-                Func<RgbImage, RgbImage, double> score = d.Kind == MetricKind.FullReference
-                    ? IqaCatalogue.CreateFullReference(d.Name).Score
-                    : IqaCatalogue.CreateNoReference(d.Name) is var nr ? (_, x) => nr.Score(x) : null!;
+                var metric = IqaCatalogue.Create(d.Name, IqaSettings.FromPaths(paths));
+                double score(RgbImage r, RgbImage x) => metric.Score(x, r);
                 var medians = new List<double>();
                 foreach (var (size, r, x) in pairs)
                 {

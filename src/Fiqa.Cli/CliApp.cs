@@ -3,7 +3,9 @@ using Fiqa.Face.Models;
 
 namespace Fiqa.Cli;
 
-/// <summary>The <c>fiqa</c> command line, runnable in-process (tests call <see cref="Run"/> with their own writers).</summary>
+/// <summary>The <c>fiqa</c> command line, runnable in-process (tests call <see cref="Run"/> with their own writers). Every
+/// failure is one line on stderr naming the path or value, never a stack trace: exit 2 for a command line that makes no
+/// sense, 3 when models are missing, 1 for anything else.</summary>
 public static class CliApp
 {
     /// <summary>Parses and runs one command line; returns the exit code (see <see cref="ExitCodes"/>).</summary>
@@ -20,15 +22,17 @@ public static class CliApp
             BenchCommand.Create(io),
             EvalCommand.Create(io),
             MeasuresCommand.Create(io),
+            MeasuresCommand.CreateMethods(io),
             IqaCommand.Create(io),
             IqaEvalCommand.Create(io),
             BenchIqaCommand.Create(io),
-            TrainQualityCommand.CreateDegrade(io),
-            TrainQualityCommand.CreateTrain(io),
-            TrainQualityCommand.CreateCalibrate(io),
-            CropCommand.Create(io),
+            TrainingCommands.CreateDegrade(io),
+            TrainingCommands.CreateTrain(io),
+            TrainingCommands.CreateCalibrate(io),
+            TrainingCommands.CreateCrop(io),
         };
-        var parse = root.Parse(args);
+        // '@list.txt' is Fiqa's own list syntax (paths relative to the list, one per line, # comments), not a response file.
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0)
         {
             foreach (var e in parse.Errors) stderr.WriteLine($"fiqa: {e.Message}");
@@ -49,18 +53,36 @@ public static class CliApp
             stderr.WriteLine($"fiqa: {e.Message}");
             return ExitCodes.Setup;
         }
-        catch (IOException e)
+        catch (ArgumentException e)
+        {
+            // Library validation that the command did not translate: still the user's input.
+            stderr.WriteLine($"fiqa: {Message(e)}");
+            return ExitCodes.Usage;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or InvalidDataException or CommandFailedException)
         {
             stderr.WriteLine($"fiqa: {e.Message}");
-            return ExitCodes.Setup;
+            return ExitCodes.Failure;
         }
+    }
+
+    /// <summary>An exception's message without .NET's "(Parameter 'name')" suffix.</summary>
+    public static string Message(Exception e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (e is ArgumentException { ParamName: { } name } a)
+        {
+            var suffix = $" (Parameter '{name}')";
+            return a.Message.EndsWith(suffix, StringComparison.Ordinal) ? a.Message[..^suffix.Length] : a.Message;
+        }
+        return e.Message;
     }
 }
 
 /// <summary>Where a command writes: results to <see cref="Out"/>, progress and diagnostics to <see cref="Error"/>.</summary>
 public sealed record CliOutput(TextWriter Out, TextWriter Error);
 
-/// <summary>A command line that parsed but makes no sense (e.g. a missing input).</summary>
+/// <summary>A command line that parsed but makes no sense (e.g. a missing input): exit 2.</summary>
 public sealed class UsageException : Exception
 {
     /// <summary>Creates the exception.</summary>
@@ -69,4 +91,18 @@ public sealed class UsageException : Exception
     public UsageException() { }
     /// <summary>Creates the exception.</summary>
     public UsageException(string message, Exception inner) : base(message, inner) { }
+
+    /// <summary>A usage error carrying a library exception's message (without "(Parameter …)").</summary>
+    public static UsageException From(Exception inner) => new(CliApp.Message(inner), inner);
+}
+
+/// <summary>A run that cannot go on for a reason outside the command line (an output that cannot be written): exit 1.</summary>
+public sealed class CommandFailedException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public CommandFailedException(string message) : base(message) { }
+    /// <summary>Creates the exception.</summary>
+    public CommandFailedException() { }
+    /// <summary>Creates the exception.</summary>
+    public CommandFailedException(string message, Exception inner) : base(message, inner) { }
 }

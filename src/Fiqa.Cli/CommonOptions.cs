@@ -5,10 +5,10 @@ using Fiqa.Imaging;
 
 namespace Fiqa.Cli;
 
-/// <summary>Options shared by the face commands: models, limits, threading.</summary>
+/// <summary>Options shared by the face commands: models, limits, threading — parsed and checked in one place.</summary>
 internal sealed class CommonOptions
 {
-    public Option<string?> Models { get; } = new("--models") { Description = "Models directory (default: $FIQA_MODELS, else the repository's models/)" };
+    public Option<string?> Models { get; } = new("--models") { Description = "Models folder (default: $FIQA_MODELS, else the installation's models/)" };
     public Option<int> Threads { get; } = new("--threads")
     {
         Description = "Worker threads: images in parallel for batches, ONNX intra-op threads for a single image",
@@ -32,19 +32,98 @@ internal sealed class CommonOptions
     public int ThreadCount(ParseResult p)
     {
         int t = p.GetValue(Threads);
-        if (t < 1) throw new UsageException("--threads must be at least 1");
+        if (t < 1) throw new UsageException($"--threads must be at least 1, got {t}");
         return t;
     }
 
-    public DecodeOptions Decode(ParseResult p) => new() { MaxBytes = p.GetValue(MaxBytes), MaxPixels = p.GetValue(MaxPixels) };
-
-    public FaceAnalyzerOptions Analyzer(ParseResult p, FaceParts parts, bool allFaces, int intraOpThreads) => new()
+    public DecodeOptions Decode(ParseResult p)
     {
-        ModelsDirectory = p.GetValue(Models),
-        AlignedInput = p.GetValue(Aligned),
-        AllFaces = allFaces,
-        Parts = parts,
-        Detection = new FaceDetectorOptions { ScoreThreshold = p.GetValue(MinScore) },
-        Session = new OnnxSessionOptions { IntraOpThreads = intraOpThreads },
-    };
+        long bytes = p.GetValue(MaxBytes), pixels = p.GetValue(MaxPixels);
+        if (bytes < 1) throw new UsageException($"--max-bytes must be positive, got {bytes}");
+        if (pixels < 1) throw new UsageException($"--max-pixels must be positive, got {pixels}");
+        return new DecodeOptions { MaxBytes = bytes, MaxPixels = pixels };
+    }
+
+    /// <summary>Every path the run uses, resolved once: --models, else $FIQA_MODELS, else the installation this program
+    /// was built in — so <c>/path/to/fiqa</c> works from any folder.</summary>
+    public FiqaPaths Paths(ParseResult p) => CliPaths.Resolve(p.GetValue(Models));
+
+    public FaceAnalyzerOptions Analyzer(ParseResult p, FaceParts parts, bool allFaces, int intraOpThreads)
+    {
+        bool aligned = p.GetValue(Aligned);
+        if (p.GetValue(MinScore) is { } score && score is < 0 or > 1)
+            throw new UsageException($"--min-score must be in 0..1 (a detector probability), got {score.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        return new FaceAnalyzerOptions
+        {
+            Paths = Paths(p),
+            AlignedInput = aligned,
+            AllFaces = allFaces,
+            Parts = parts,
+            Detection = new FaceDetectorOptions { ScoreThreshold = p.GetValue(MinScore) },
+            Session = new OnnxSessionOptions { IntraOpThreads = intraOpThreads },
+        };
+    }
+}
+
+/// <summary>The CLI's paths: resolved from the program's own folder, so the installation's models and data are found
+/// wherever the command is started.</summary>
+internal static class CliPaths
+{
+    public static FiqaPaths Resolve(string? models = null) =>
+        FiqaPaths.Resolve(new FiqaPathOverrides { Models = models }, AppContext.BaseDirectory);
+
+    /// <summary>A path under the installed data that must exist, else an error naming the install command.</summary>
+    public static string RequireData(FiqaPaths paths, string relative)
+    {
+        var path = System.IO.Path.Combine(paths.Data, relative);
+        if (!File.Exists(path) && !Directory.Exists(path))
+            throw new CommandFailedException($"sample data not found: {path}. Install it with: {System.IO.Path.Combine(paths.Installation ?? ".", "scripts/provision-data.sh")}");
+        return path;
+    }
+}
+
+/// <summary>Output files and folders named on the command line, opened with checks whose messages name them.</summary>
+internal static class OutputFile
+{
+    /// <summary>Opens a file for writing (its folder is created): a folder is a usage error, an unwritable path a failure.</summary>
+    public static StreamWriter Open(string path, string option = "--out")
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (Directory.Exists(path)) throw new UsageException($"{option} {path} is a folder; give a file path (e.g. {System.IO.Path.Combine(path, "results.jsonl")})");
+        try
+        {
+            var dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+            if (dir is not null) Directory.CreateDirectory(dir);
+            return new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CommandFailedException($"cannot write {option} {path}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Creates an output folder: an existing file there is a usage error, an unwritable path a failure.</summary>
+    public static string Folder(string path, string option = "--out")
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (File.Exists(path)) throw new UsageException($"{option} {path} is a file; give a folder");
+        try
+        {
+            Directory.CreateDirectory(path);
+            return path;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CommandFailedException($"cannot create {option} folder {path}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>An input file that must exist.</summary>
+    public static string Existing(string path, string what)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (Directory.Exists(path)) throw new UsageException($"{what} {path} is a folder; give a file");
+        if (!File.Exists(path)) throw new UsageException($"{what} not found: {path}");
+        return path;
+    }
 }

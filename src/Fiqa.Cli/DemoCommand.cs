@@ -31,7 +31,8 @@ internal static class DemoCommand
         common.AddTo(command);
         command.SetAction(p =>
         {
-            var files = Samples.Select(DataPaths.Require).ToList();
+            var paths = common.Paths(p);
+            var files = Samples.Select(s => CliPaths.RequireData(paths, s)).ToList();
             var load = Stopwatch.StartNew();
             using var analyzer = new FaceAnalyzer(common.Analyzer(p, FaceParts.All, allFaces: true, common.ThreadCount(p)));
             analyzer.Warm();
@@ -46,7 +47,7 @@ internal static class DemoCommand
                 var sw = Stopwatch.StartNew();
                 var r = FileAnalysis.Run(analyzer, file);
                 sw.Stop();
-                var name = Path.GetRelativePath(DataPaths.Root, file);
+                var name = Path.GetRelativePath(paths.Data, file);
                 if (r.Status != FileStatus.Ok)
                 {
                     table.AddRow(Markup.Escape(name), "-", r.Status == FileStatus.NoFace ? "no face" : Markup.Escape(r.Error ?? ""), "", "", "", "", "", Ms(sw));
@@ -70,7 +71,7 @@ internal static class DemoCommand
                 if (r.Faces.Count > 4) table.AddRow("", Invariant($"+{r.Faces.Count - 4} more"), "", "", "", "", "", "", "");
             }
             console.Write(table);
-            console.MarkupLine(Invariant($"Models loaded in {load.Elapsed.TotalMilliseconds:F0} ms from {Markup.Escape(analyzer.Options.ModelsDirectory ?? "the default models directory")}."));
+            console.MarkupLine(Invariant($"Models loaded in {load.Elapsed.TotalMilliseconds:F0} ms from {Markup.Escape(analyzer.Paths.Models)}."));
 
             var johns = primary.Where(x => x.File.Contains("johns", StringComparison.Ordinal)).ToList();
             if (johns.Count >= 3)

@@ -5,24 +5,24 @@ using Fiqa.Iqa;
 
 namespace Fiqa.Cli;
 
-/// <summary><c>fiqa iqa</c>: classic image quality metrics, full-reference and no-reference.</summary>
+/// <summary><c>fiqa iqa</c>: image quality metrics, full-reference and no-reference, on one image (pair) or two folders.</summary>
 internal static class IqaCommand
 {
     public static Command Create(CliOutput io)
     {
         var list = new Option<bool>("--list") { Description = "List the metrics" };
-        var metric = new Option<string?>("--metric") { Description = "Comma-separated metric names (pyiqa's; see --list)" };
+        var metric = new Option<string?>("--metric") { Description = $"Comma-separated metric names (pyiqa's): {string.Join(", ", IqaCatalogue.Metrics.Syntax)}" };
         var reference = new Option<string?>("--ref") { Description = "Reference image (full-reference metrics)" };
         var refDir = new Option<string?>("--ref-dir") { Description = "Folder of reference images, matched to --dist-dir by file name" };
         var distDir = new Option<string?>("--dist-dir") { Description = "Folder of images to score" };
         var output = new Option<string?>("--out", "-o") { Description = "Write JSONL here instead of stdout" };
-        var niqe = new Option<string?>("--niqe-params") { Description = "NIQE pristine parameters JSON (default $FIQA_NIQE_PARAMS or data/iqa/)" };
+        var niqe = new Option<string?>("--niqe-params") { Description = "NIQE pristine parameters JSON (default $FIQA_NIQE_PARAMS, else the installed data/iqa/)" };
         var brisqueModel = new Option<string?>("--brisque-model") { Description = "BRISQUE model (OpenCV YAML or libsvm); default: OpenCV's LIVE model" };
         var brisqueRange = new Option<string?>("--brisque-range") { Description = "BRISQUE range file for --brisque-model" };
         var brisqueMatlab = new Option<bool>("--brisque-matlab-features") { Description = "The BRISQUE model was trained on MATLAB-release features (e.g. the original LIVE allmodel)" };
         var madLuminance = new Option<bool>("--mad-luminance") { Description = "MAD on luminance only (pyiqa's test_y_channel) instead of R, G, B averaged" };
         var images = new Argument<string[]>("images") { Description = "Image(s) to score", Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("iqa", "Image quality metrics: one pair or image, or two folders")
+        var command = new Command("iqa", "Image quality metrics: one image or pair, or two folders")
         {
             list, metric, reference, refDir, distDir, output, niqe, brisqueModel, brisqueRange, brisqueMatlab, madLuminance, images,
         };
@@ -43,85 +43,117 @@ internal static class IqaCommand
             }
             catch (ArgumentException e)
             {
-                throw new UsageException(e.Message, e);
+                throw UsageException.From(e);
             }
-            var files = new IqaSettings
+            bool needsRef = descriptors.Any(d => d.Kind == MetricKind.FullReference);
+            var imgs = p.GetValue(images) ?? [];
+            var dd = p.GetValue(distDir);
+            if (dd is null && imgs.Length == 0) throw new UsageException("give an image to score, or --dist-dir");
+            if (dd is not null && imgs.Length > 0) throw new UsageException("give images or --dist-dir, not both");
+            var single = p.GetValue(reference);
+            var rd = p.GetValue(refDir);
+            if (dd is null && needsRef && single is null) throw new UsageException($"{string.Join(", ", descriptors.Where(d => d.Kind == MetricKind.FullReference).Select(d => d.Name))}: full-reference, give --ref REF");
+            if (dd is not null && needsRef && rd is null) throw new UsageException("full-reference metrics need --ref-dir with --dist-dir");
+            if (dd is not null && !Directory.Exists(dd)) throw new UsageException($"--dist-dir not found: {dd}");
+            if (rd is not null && !Directory.Exists(rd)) throw new UsageException($"--ref-dir not found: {rd}");
+
+            var defaults = IqaSettings.FromPaths(CliPaths.Resolve());
+            var settings = defaults with
             {
-                NiqeParameters = p.GetValue(niqe),
-                BrisqueModel = p.GetValue(brisqueModel),
-                BrisqueRange = p.GetValue(brisqueRange),
+                NiqeParameters = p.GetValue(niqe) ?? defaults.NiqeParameters,
+                BrisqueModel = p.GetValue(brisqueModel) ?? defaults.BrisqueModel,
+                BrisqueRange = p.GetValue(brisqueRange) ?? defaults.BrisqueRange,
                 BrisqueConvention = p.GetValue(brisqueMatlab) ? Iqa.Metrics.BrisqueConvention.Matlab : Iqa.Metrics.BrisqueConvention.OpenCv,
                 MadChannels = p.GetValue(madLuminance) ? Iqa.Metrics.MadChannels.Luminance : Iqa.Metrics.MadChannels.Rgb,
             };
-            var scorers = descriptors.Select(d => (d, Scorer(d, files))).ToList();
-            bool needsRef = descriptors.Any(d => d.Kind == MetricKind.FullReference);
-
-            if (p.GetValue(distDir) is { } dd)
+            IIqaMetric[] metrics;
+            try
             {
-                var rd = p.GetValue(refDir);
-                if (needsRef && rd is null) throw new UsageException("full-reference metrics need --ref-dir with --dist-dir");
-                var outPath = p.GetValue(output);
-                using var writer = outPath is null ? null : new StreamWriter(outPath);
-                var sink = writer ?? io.Out;
+                metrics = descriptors.Select(d => IqaCatalogue.Create(d.Name, settings)).ToArray();
+            }
+            catch (FileNotFoundException e)
+            {
+                throw new CommandFailedException(e.Message, e);
+            }
+            var outPath = p.GetValue(output);
+            using var writer = outPath is null ? null : OutputFile.Open(outPath);
+            var sink = writer ?? io.Out;
+
+            if (dd is not null)
+            {
                 foreach (var dist in Directory.EnumerateFiles(dd).Where(f => InputFiles.ImageExtensions.Contains(Path.GetExtension(f))).Order(StringComparer.Ordinal))
                 {
                     var refPath = rd is null ? null : Path.Combine(rd, Path.GetFileName(dist));
-                    sink.WriteLine(Record(dist, refPath, scorers, io));
+                    sink.WriteLine(FolderRecord(dist, refPath, metrics, io));
                     sink.Flush();
                 }
                 return ExitCodes.Success;
             }
 
-            var imgs = p.GetValue(images) ?? [];
-            if (imgs.Length == 0) throw new UsageException("give an image to score, or --dist-dir");
-            var single = p.GetValue(reference);
-            if (needsRef && single is null) throw new UsageException("full-reference metrics need --ref REF");
+            // Single image or pair: an unreadable file or a metric that cannot score the pair ends the run with its reason.
+            RgbImage? refImage = single is null ? null : Decode(single, "reference");
+            int code = ExitCodes.Success;
             foreach (var path in imgs)
             {
-                RgbImage? refImage = null, image;
+                RgbImage image;
                 try
                 {
-                    image = ImageDecoder.Decode(path);
-                    if (single is not null) refImage = ImageDecoder.Decode(single);
+                    image = Decode(path, "image");
                 }
-                catch (ImageDecodeException e)
+                catch (CommandFailedException e)
                 {
                     io.Error.WriteLine($"fiqa iqa: {e.Message}");
-                    return ExitCodes.Failure;
+                    code = ExitCodes.Failure;
+                    continue;
                 }
-                foreach (var (d, score) in scorers)
-                    io.Out.WriteLine(FaceJson.Write(w =>
+                foreach (var m in metrics)
+                {
+                    double score;
+                    try
                     {
-                        w.WriteString("metric", d.Name);
+                        score = m.Score(image, refImage);
+                    }
+                    catch (ArgumentException e)
+                    {
+                        io.Error.WriteLine($"fiqa iqa: {path} against {single}: {CliApp.Message(e)}");
+                        code = ExitCodes.Failure;
+                        continue;
+                    }
+                    sink.WriteLine(FaceJson.Write(w =>
+                    {
+                        w.WriteString("metric", m.Descriptor.Name);
                         if (imgs.Length > 1) w.WriteString("file", path);
-                        WriteNumber(w, "score", score(refImage, image));
-                        w.WriteBoolean("lower_better", d.LowerIsBetter);
+                        WriteNumber(w, "score", score);
+                        w.WriteBoolean("lower_better", m.Descriptor.LowerIsBetter);
                     }));
+                    sink.Flush();
+                }
             }
-            return ExitCodes.Success;
+            return code;
         });
         return command;
     }
 
-    private static Func<RgbImage?, RgbImage, double> Scorer(MetricDescriptor d, IqaSettings files)
+    private static RgbImage Decode(string path, string what)
     {
-        if (d.Kind == MetricKind.FullReference)
+        try
         {
-            var m = IqaCatalogue.CreateFullReference(d.Name, files);
-            return (r, x) => m.Score(r ?? throw new ArgumentException($"{d.Name} needs a reference image"), x);
+            return ImageDecoder.Decode(path);
         }
-        var nr = IqaCatalogue.CreateNoReference(d.Name, files); // FileNotFoundException → setup error with the install hint
-        return (_, x) => nr.Score(x);
+        catch (ImageDecodeException e)
+        {
+            throw new CommandFailedException($"{what} {path}: {e.Message}", e);
+        }
     }
 
-    private static string Record(string dist, string? refPath, List<(MetricDescriptor D, Func<RgbImage?, RgbImage, double> Score)> scorers, CliOutput io)
+    private static string FolderRecord(string dist, string? refPath, IIqaMetric[] metrics, CliOutput io)
     {
         RgbImage image;
         RgbImage? reference = null;
         try
         {
             image = ImageDecoder.Decode(dist);
-            if (refPath is not null && scorers.Any(s => s.D.Kind == MetricKind.FullReference))
+            if (refPath is not null && metrics.Any(m => m.Descriptor.Kind == MetricKind.FullReference))
             {
                 if (!File.Exists(refPath)) throw new ImageDecodeException($"no reference {refPath}");
                 reference = ImageDecoder.Decode(refPath);
@@ -136,16 +168,16 @@ internal static class IqaCommand
         {
             w.WriteString("file", dist);
             w.WriteString("status", "ok");
-            foreach (var (d, score) in scorers)
+            foreach (var m in metrics)
             {
                 try
                 {
-                    WriteNumber(w, d.Name, score(reference, image));
+                    WriteNumber(w, m.Descriptor.Name, m.Score(image, reference));
                 }
                 catch (ArgumentException e)
                 {
-                    w.WriteNull(d.Name);
-                    w.WriteString(d.Name + "_error", e.Message);
+                    w.WriteNull(m.Descriptor.Name);
+                    w.WriteString(m.Descriptor.Name + "_error", CliApp.Message(e));
                 }
             }
         });

@@ -1,45 +1,45 @@
 using System.Globalization;
-using System.Text;
 using Fiqa.Face;
 using Fiqa.Quality;
+using Fiqa.Quality.Unified;
 
 namespace Fiqa.Cli;
 
 /// <summary>CSV in OFIQ's layout: <c>Filename</c>, one column per measure with the native value, one <c>.scalar</c>
-/// column per measure (−1 on failure, as OFIQ), then Fiqa's own columns <c>Face</c>, <c>Status</c>, <c>Pass</c>,
-/// <c>Reasons</c>. Natives use '.' decimals; fields with the delimiter or quotes are quoted.</summary>
-internal sealed class OfiqCsv(IReadOnlyList<MeasureDescriptor> measures, char delimiter)
+/// column per measure (−1 on failure, as OFIQ), then Fiqa's own columns: <c>&lt;method&gt;.native</c> and
+/// <c>&lt;method&gt;.scalar</c> per unified method, <c>Face</c>, <c>Status</c>, <c>Pass</c>, <c>Reasons</c>. Natives use
+/// '.' decimals; RFC 4180 quoting.</summary>
+internal sealed class OfiqCsv(IReadOnlyList<MeasureDescriptor> measures, IReadOnlyList<UnifiedMethodDescriptor> unified, char delimiter)
 {
     private static readonly string[] TrailingColumns = ["Face", "Status", "Pass", "Reasons"];
+    private static readonly string[] Unassessed = ["", "-1"];
 
-    public string Header => Join(
+    public string Header => Csv.Line(
         measures.Select(m => m.Id + ".native").Prepend("Filename")
             .Concat(measures.Select(m => m.Id + ".scalar"))
-            .Concat(TrailingColumns));
+            .Concat(unified.SelectMany(u => new[] { u.Name + ".native", u.Name + ".scalar" }))
+            .Concat(TrailingColumns), delimiter);
 
     public IEnumerable<string> Rows(FaceAssessment a)
     {
         if (a.Status != FileStatus.Ok)
         {
-            var empty = measures.Select(_ => "").Concat(measures.Select(_ => "-1"));
-            yield return Join(new[] { a.File }.Concat(empty).Concat(["", a.Status == FileStatus.NoFace ? "no_face" : "error", "", a.Analysis.Error ?? ""]));
+            var empty = measures.Select(_ => "").Concat(measures.Select(_ => "-1")).Concat(unified.SelectMany(_ => Unassessed));
+            yield return Csv.Line(new[] { a.File }.Concat(empty).Concat(["", a.Status == FileStatus.NoFace ? "no_face" : "error", "", a.Analysis.Error ?? ""]), delimiter);
             yield break;
         }
         foreach (var f in a.Faces)
         {
-            var natives = measures.Select(m => f.Quality.TryGetValue(m.Id, out var r) && r.Raw is double v ? v.ToString("G9", CultureInfo.InvariantCulture) : "");
+            var natives = measures.Select(m => f.Quality.TryGetValue(m.Id, out var r) && r.Raw is double v ? Number(v) : "");
             var scalars = measures.Select(m => f.Quality.TryGetValue(m.Id, out var r) ? r.Scalar.ToString(CultureInfo.InvariantCulture) : "-1");
+            var methods = unified.SelectMany(u => f.UnifiedMethods.TryGetValue(u.Name, out var s)
+                ? new[] { Number(s.Raw), s.Scalar.ToString(CultureInfo.InvariantCulture) }
+                : Unassessed);
             var pass = f.Verdict is null ? "" : f.Verdict.Pass ? "1" : "0";
-            yield return Join(new[] { a.File }.Concat(natives).Concat(scalars)
-                .Concat([f.Face.Index.ToString(CultureInfo.InvariantCulture), "ok", pass, string.Join(" | ", f.Verdict?.Reasons ?? [])]));
+            yield return Csv.Line(new[] { a.File }.Concat(natives).Concat(scalars).Concat(methods)
+                .Concat([f.Face.Index.ToString(CultureInfo.InvariantCulture), "ok", pass, string.Join(" | ", f.Verdict?.Reasons ?? [])]), delimiter);
         }
     }
 
-    private string Join(IEnumerable<string> fields) => string.Join(delimiter, fields.Select(Quote));
-
-    private string Quote(string field)
-    {
-        if (field.IndexOfAny([delimiter, '"', '\n', '\r']) < 0) return field;
-        return "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-    }
+    private static string Number(double v) => v.ToString("G9", CultureInfo.InvariantCulture);
 }

@@ -6,27 +6,25 @@ namespace Fiqa.Evaluation;
 /// machines without system fonts.</summary>
 public static class EdcPlot
 {
-    /// <summary>Environment variable naming the TrueType font used for labels.</summary>
-    public const string FontVariable = "FIQA_FONT";
-
     private const string FontName = "Fiqa Report Sans";
     private static readonly Lock FontLock = new();
     private static string? _registeredFont;
 
-    /// <summary>The label font: <paramref name="explicitPath"/>, else <c>$FIQA_FONT</c>, else the repository's
-    /// <c>data/fonts/DejaVuSans.ttf</c> (installed by scripts/provision-data.sh).</summary>
-    public static string LocateFont(string? explicitPath = null)
+    /// <summary>Curves named in the legend (best first, plus the oracle); the rest are drawn grey without a label, so a
+    /// run over every component stays readable.</summary>
+    public const int LabelledCurves = 10;
+
+    /// <summary>The label font file, checked: a missing one is an error that says how to install it.</summary>
+    public static string RequireFont(string path)
     {
-        var env = Environment.GetEnvironmentVariable(FontVariable);
-        var path = explicitPath
-            ?? (string.IsNullOrWhiteSpace(env) ? Path.Combine(ProjectPaths.DataDirectory(), "fonts", "DejaVuSans.ttf") : env);
+        ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path))
-            throw new FileNotFoundException($"plot font not found: {path}. Install it with scripts/provision-data.sh or set ${FontVariable} to a .ttf file", path);
+            throw new FileNotFoundException($"plot font not found: {path}. Install it with scripts/provision-data.sh or set ${FiqaPaths.FontVariable} to a .ttf file", path);
         return path;
     }
 
     /// <summary>Writes the plot as PNG and SVG (width×height pixels).</summary>
-    public static void Save(EvaluationResult result, string pngPath, string svgPath, string fontPath, int width = 900, int height = 600)
+    public static void Save(EvaluationResult result, string pngPath, string svgPath, string fontPath, int width = 1200, int height = 600)
     {
         ArgumentNullException.ThrowIfNull(result);
         lock (FontLock)
@@ -41,18 +39,33 @@ public static class EdcPlot
         plot.Font.Set(FontName);
         double xMax = Math.Min(1, Math.Max(0.05, result.DiscardLimits.DefaultIfEmpty(0.3).Max() * 1.5));
         var palette = new ScottPlot.Palettes.Category10();
-        int colour = 0;
+        int colour = 0, rank = 0, unlabelled = 0;
+        double yMax = 0;
         foreach (var m in EvaluationReport.Ranked(result))
         {
+            bool oracle = m.Method == QualityEvaluation.OracleName;
+            bool labelled = oracle || rank++ < LabelledCurves;
             var line = plot.Add.Scatter(m.Curve.DiscardFractions.ToArray(), m.Curve.ErrorFractions.ToArray());
             line.ConnectStyle = ConnectStyle.StepHorizontal;
             line.MarkerSize = 0;
-            line.LineWidth = 2;
-            line.Color = palette.GetColor(colour++);
-            if (m.Method == QualityEvaluation.OracleName) line.LinePattern = LinePattern.Dashed;
-            line.LegendText = m.PartialAreas.Count > 0
-                ? FormattableString.Invariant($"{m.Method} (pAUC@{result.DiscardLimits[0]:0.##} {m.PartialAreas[0]:F4})")
-                : m.Method;
+            line.LineWidth = labelled ? 2 : 1;
+            line.Color = labelled ? palette.GetColor(colour++) : Colors.LightGray;
+            if (oracle) line.LinePattern = LinePattern.Dashed;
+            if (labelled)
+                line.LegendText = m.PartialAreas.Count > 0 && double.IsFinite(m.PartialAreas[0])
+                    ? FormattableString.Invariant($"{m.Method} (pAUC@{result.DiscardLimits[0]:0.##} {m.PartialAreas[0]:F4})")
+                    : m.Method;
+            else unlabelled++;
+            // The y range covers every point inside the x range, not only the starting error (EDCs can rise).
+            for (int k = 0; k < m.Curve.DiscardFractions.Count; k++)
+                if (m.Curve.DiscardFractions[k] <= xMax) yMax = Math.Max(yMax, m.Curve.ErrorFractions[k]);
+        }
+        if (unlabelled > 0)
+        {
+            var note = plot.Add.Scatter(new double[] { double.NaN }, new double[] { double.NaN });
+            note.Color = Colors.LightGray;
+            note.MarkerSize = 0;
+            note.LegendText = FormattableString.Invariant($"{unlabelled} more (grey; see report.md)");
         }
         foreach (var d in result.DiscardLimits)
         {
@@ -64,9 +77,9 @@ public static class EdcPlot
         plot.Title(FormattableString.Invariant($"{result.ErrorName}-EDC at threshold {result.Threshold:F3} ({result.ThresholdRule})"), size: 14);
         plot.XLabel("Fraction of comparisons discarded (lowest pair quality first)");
         plot.YLabel($"{result.ErrorName} of the remaining comparisons");
-        double yMax = result.Methods.Max(m => m.Curve.StartingError) * 1.1;
-        plot.Axes.SetLimits(0, xMax, 0, yMax > 0 ? yMax : 1);
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.Axes.SetLimits(0, xMax, 0, yMax > 0 ? yMax * 1.05 : 1);
+        // Outside the data area: the legend never covers a curve.
+        plot.ShowLegend(Edge.Right);
         plot.SavePng(pngPath, width, height);
         plot.SaveSvg(svgPath, width, height);
     }

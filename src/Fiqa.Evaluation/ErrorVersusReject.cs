@@ -8,6 +8,10 @@ namespace Fiqa.Evaluation;
 /// <param name="Fnmr">FNMR of the remaining mated comparisons at each step.</param>
 public sealed record ErcCurve(double TargetFmr, IReadOnlyList<double> RejectFractions, IReadOnlyList<double> Fnmr)
 {
+    /// <summary>True when the curve says something: FNMR is above 0 before any rejection (else its area is 0 for every
+    /// method).</summary>
+    public bool IsInformative => Fnmr.Count > 0 && Fnmr[0] > 0;
+
     /// <summary>Trapezoidal area under the curve over the whole grid (as CR-FIQA reports it).</summary>
     public double Area
     {
@@ -24,8 +28,9 @@ public sealed record ErcCurve(double TargetFmr, IReadOnlyList<double> RejectFrac
 /// <summary>Computes <see cref="ErcCurve"/>s.</summary>
 public static class ErrorVersusReject
 {
-    /// <summary>The ERC of comparisons with their pair qualities, up to the last step that still has mated and
-    /// non-mated comparisons; null when fewer than two steps do.</summary>
+    /// <summary>The ERC of comparisons with their pair qualities, up to the last step that still has mated and non-mated
+    /// comparisons (as CR-FIQA computes it); null when fewer than two steps do, or when the whole set has fewer than
+    /// 1/FMR non-mated comparisons — the FMR threshold cannot be estimated on such a set.</summary>
     public static ErcCurve? Compute(IReadOnlyList<Comparison> comparisons, IReadOnlyList<double> pairQualities, double targetFmr,
         double step = 0.05, double maxReject = 0.95)
     {
@@ -50,6 +55,8 @@ public static class ErrorVersusReject
                 var c = comparisons[order[i]];
                 (c.Mated ? mated : nonMated).Add(c.Similarity);
             }
+            // Below 1/FMR non-mated scores on the whole set the threshold is just their maximum: not an FMR estimate.
+            if (k == 0 && nonMated.Count * targetFmr < 1) return null;
             if (mated.Count == 0 || nonMated.Count == 0) break; // ties split by position can exhaust one side: stop there
             double threshold = Face.Verification.ThresholdAtFalseMatchRate(nonMated, targetFmr);
             rates.Add(rate);

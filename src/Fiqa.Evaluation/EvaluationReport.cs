@@ -12,8 +12,8 @@ public static class EvaluationReport
     /// order results.json, report.md, report.html, edc.png, edc.svg.</summary>
     /// <param name="result">The evaluation.</param>
     /// <param name="directory">Output folder.</param>
-    /// <param name="fontPath">Label font for the plots (default: <see cref="EdcPlot.LocateFont"/>).</param>
-    public static IReadOnlyList<string> Write(EvaluationResult result, string directory, string? fontPath = null)
+    /// <param name="fontPath">Label font for the plots (<see cref="FiqaPaths.Font"/>).</param>
+    public static IReadOnlyList<string> Write(EvaluationResult result, string directory, string fontPath)
     {
         ArgumentNullException.ThrowIfNull(result);
         Directory.CreateDirectory(directory);
@@ -23,7 +23,7 @@ public static class EvaluationReport
         File.WriteAllText(md, Markdown(result));
         var png = Path.Combine(directory, "edc.png");
         var svg = Path.Combine(directory, "edc.svg");
-        EdcPlot.Save(result, png, svg, EdcPlot.LocateFont(fontPath));
+        EdcPlot.Save(result, png, svg, EdcPlot.RequireFont(fontPath));
         var html = Path.Combine(directory, "report.html");
         File.WriteAllText(html, Html(result, File.ReadAllText(svg)));
         return [json, md, html, png, svg];
@@ -42,6 +42,7 @@ public static class EvaluationReport
         sb.AppendLine(inv, $"<h1>{result.ErrorName}-EDC evaluation</h1>");
         sb.AppendLine(inv, $"<p>Threshold {result.Threshold:F4} ({System.Net.WebUtility.HtmlEncode(result.ThresholdRule)}); {result.MatedCount} mated, {result.NonMatedCount} non-mated comparisons; " +
             $"{result.ErrorName} at 0 % discard {result.Methods[0].Curve.StartingError:P2}. Lower pAUC is better.</p>");
+        foreach (var w in result.Warnings) sb.AppendLine(inv, $"<p class=\"warning\"><strong>Warning:</strong> {System.Net.WebUtility.HtmlEncode(w)}.</p>");
         sb.AppendLine(svg[svg.IndexOf("<svg", StringComparison.Ordinal)..]);
         sb.AppendLine("<table id=\"pauc\"><thead><tr><th>rank</th><th>method</th>");
         foreach (var d in result.DiscardLimits)
@@ -52,20 +53,25 @@ public static class EvaluationReport
         {
             sb.Append(inv, $"<tr{(m.Method == QualityEvaluation.OracleName ? " class=\"oracle\"" : "")}><td>{rank++}</td><td>{System.Net.WebUtility.HtmlEncode(m.Method)}</td>");
             for (int i = 0; i < result.DiscardLimits.Count; i++)
-                sb.Append(inv, $"<td>{m.PartialAreas[i]:F5}</td><td>{m.NormalizedPartialAreas[i]:F4}</td><td>{m.PartialAreasMinusBest[i]:F5}</td>");
+                sb.Append(inv, $"<td>{Figure(m.PartialAreas[i], "F5")}</td><td>{Figure(m.NormalizedPartialAreas[i], "F4")}</td><td>{Figure(m.PartialAreasMinusBest[i], "F5")}</td>");
             sb.AppendLine(inv, $"<td>{Erc(m)}</td><td>{m.UnassessedPairs}</td></tr>");
         }
         sb.AppendLine("</tbody></table></body></html>");
         return sb.ToString();
     }
 
-    private static string Erc(MethodResult m) => m.Erc is { } e ? e.Area.ToString("F5", CultureInfo.InvariantCulture) : "–";
+    private static string Erc(MethodResult m) => m.Erc is { IsInformative: true } e ? e.Area.ToString("F5", CultureInfo.InvariantCulture) : "n/a";
 
-    /// <summary>Methods best first: by pAUC at the first discard limit, then by name.</summary>
+    // Undefined figures (a normalised pAUC at zero starting error) read "n/a", never "NaN".
+    private static string Figure(double value, string format) => double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "n/a";
+
+    /// <summary>Methods best first: by pAUC at the first discard limit (undefined last), then by name.</summary>
     public static IEnumerable<MethodResult> Ranked(EvaluationResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        return result.Methods.OrderBy(m => m.PartialAreas.Count > 0 ? m.PartialAreas[0] : 0).ThenBy(m => m.Method, StringComparer.Ordinal);
+        return result.Methods
+            .OrderBy(m => m.PartialAreas.Count > 0 && double.IsFinite(m.PartialAreas[0]) ? m.PartialAreas[0] : double.PositiveInfinity)
+            .ThenBy(m => m.Method, StringComparer.Ordinal);
     }
 
     private static string Key(double d) => d.ToString("0.###", CultureInfo.InvariantCulture);
@@ -84,6 +90,9 @@ public static class EvaluationReport
             w.WriteString("threshold_rule", result.ThresholdRule);
             w.WriteNumber("mated_comparisons", result.MatedCount);
             w.WriteNumber("non_mated_comparisons", result.NonMatedCount);
+            w.WriteStartArray("warnings");
+            foreach (var warning in result.Warnings) w.WriteStringValue(warning);
+            w.WriteEndArray();
             w.WriteStartObject("methods");
             foreach (var m in result.Methods)
             {
@@ -147,6 +156,7 @@ public static class EvaluationReport
         sb.AppendLine(inv, $"# {result.ErrorName}-EDC evaluation");
         sb.AppendLine();
         sb.AppendLine(string.Create(inv, $"Threshold {result.Threshold:F4} ({result.ThresholdRule}); {result.MatedCount} mated, {result.NonMatedCount} non-mated comparisons; {result.ErrorName} at 0 % discard {result.Methods[0].Curve.StartingError:P2}."));
+        foreach (var w in result.Warnings) sb.AppendLine(inv, $"**Warning:** {w}.").AppendLine();
         sb.AppendLine("Pair quality = min of the two samples' qualities; samples a method could not assess are discarded first.");
         sb.AppendLine("pAUC: stepwise area under the EDC up to the discard limit (lower is better); normalised: ÷ (error₀ · limit), 1 = no better than not discarding;");
         sb.AppendLine("minus best: pAUC − area under the theoretical best curve max(0, error₀ − x). The oracle discards by the comparison score itself.");
@@ -164,7 +174,7 @@ public static class EvaluationReport
         {
             sb.Append(inv, $"| {rank++} | {m.Method} |");
             for (int i = 0; i < limits.Count; i++)
-                sb.Append(inv, $" {m.PartialAreas[i]:F5} | {m.NormalizedPartialAreas[i]:F4} | {m.PartialAreasMinusBest[i]:F5} |");
+                sb.Append(inv, $" {Figure(m.PartialAreas[i], "F5")} | {Figure(m.NormalizedPartialAreas[i], "F4")} | {Figure(m.PartialAreasMinusBest[i], "F5")} |");
             sb.AppendLine(inv, $" {Erc(m)} | {m.UnassessedPairs} |");
         }
         return sb.ToString();

@@ -3,9 +3,9 @@ using System.Security.Cryptography;
 
 namespace Fiqa.Evaluation;
 
-/// <summary>Per-image results cached on disk, keyed by the model's identity and the SHA-256 of the image bytes, so a
-/// re-run (another method, another discard limit) skips the face pipeline. One tab-separated line per image:
-/// content hash, then the values (round-trip precision); NaN marks "no face".</summary>
+/// <summary>Per-image results cached on disk, keyed by everything that changes them (model checksums, options) and the
+/// SHA-256 of the image bytes, so a re-run (another method, another discard limit) skips the face pipeline. One
+/// tab-separated record per image: content hash, then the values (round-trip precision); NaN marks "no face".</summary>
 public sealed class FeatureCache
 {
     private readonly string _file;
@@ -20,11 +20,13 @@ public sealed class FeatureCache
         Directory.CreateDirectory(directory);
         _file = Path.Combine(directory, Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(modelKey)))[..16] + ".tsv");
         if (!File.Exists(_file)) return;
-        foreach (var line in File.ReadLines(_file))
+        using var reader = new StreamReader(_file);
+        foreach (var record in Csv.Records(reader, '\t', _file))
         {
-            var parts = line.Split('\t');
-            if (parts.Length < 2) continue; // a line cut short by an interrupted run
-            _entries[parts[0]] = parts.Skip(1).Select(p => float.Parse(p, CultureInfo.InvariantCulture)).ToArray();
+            var f = record.Fields;
+            // A record cut short by an interrupted run is skipped, and recomputed.
+            if (f.Count < 2 || f.Skip(1).Any(v => !float.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out _))) continue;
+            _entries[f[0]] = f.Skip(1).Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
         }
     }
 
@@ -51,7 +53,7 @@ public sealed class FeatureCache
         lock (_lock)
         {
             if (!_entries.TryAdd(contentHash, values)) return;
-            File.AppendAllText(_file, contentHash + "\t" + string.Join('\t', values.Select(v => v.ToString("R", CultureInfo.InvariantCulture))) + "\n");
+            File.AppendAllText(_file, Csv.Line([contentHash, .. values.Select(v => v.ToString("R", CultureInfo.InvariantCulture))], '\t') + "\n");
         }
     }
 }

@@ -32,7 +32,8 @@ public sealed class IdentityDataset
                              .Where(f => imageExtensions.Contains(System.IO.Path.GetExtension(f))).Order(StringComparer.Ordinal))
                     samples.Add(new DatasetSample(identity + "/" + System.IO.Path.GetRelativePath(dir, file).Replace('\\', '/'), identity, file));
             }
-            if (samples.Count == before) throw new InvalidDataException($"{root}: no images in identity sub-folders");
+            if (samples.Count == before)
+                throw new InvalidDataException($"{root}: no images in identity sub-folders (expected one sub-folder per identity, e.g. {System.IO.Path.Combine(root, "alice", "1.jpg")})");
         }
         return new IdentityDataset(samples.OrderBy(s => s.Identity, StringComparer.Ordinal).ThenBy(s => s.Id, StringComparer.Ordinal).ToList());
     }

@@ -41,6 +41,9 @@ public sealed record EvaluationResult(double Threshold, string ThresholdRule, in
 
     /// <summary>"FNMR" or "FMR".</summary>
     public string ErrorName => ErrorType == EdcErrorType.Fnmr ? "FNMR" : "FMR";
+
+    /// <summary>What makes the figures unreliable or undefined, in words a user can act on (empty when nothing does).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }
 
 /// <summary>Evaluates quality methods by FNMR-EDC or FMR-EDC (Schlett et al., TBIOM 2023): the threshold is fixed once on the
@@ -79,6 +82,10 @@ public static class QualityEvaluation
             rule = $"FMR {options.TargetFmr} on {nonMated.Count} non-mated comparisons";
         }
 
+        var warnings = new List<string>();
+        if (options.StartingError is null && nonMated.Count * options.TargetFmr < 1)
+            warnings.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"FMR {options.TargetFmr:G} needs at least {Math.Ceiling(1 / options.TargetFmr):F0} non-mated comparisons to allow one false match; there are {nonMated.Count}, so the threshold is the highest non-mated score. Give --starting-error E (e.g. 0.05) to fix the threshold by the mated scores instead"));
         var results = new List<MethodResult>();
         for (int m = 0; m < qualities.Methods.Count; m++)
         {
@@ -103,7 +110,15 @@ public static class QualityEvaluation
         // The oracle discards the comparisons most likely to be errors first: low mated / high non-mated similarity.
         var oracleQuality = fnmr ? errorScores : errorScores.Select(v => -v).ToList();
         results.Add(new MethodResult(OracleName, ErrorVersusDiscard.Compute(options.ErrorType, errorScores, oracleQuality, threshold), 0, options.DiscardLimits));
-        return new EvaluationResult(threshold, rule, matedCount, nonMated.Count, results, options.DiscardLimits) { ErrorType = options.ErrorType };
+        if (fnmr && results.Count > 1 && results.Take(results.Count - 1).All(r => r.Erc is not { IsInformative: true }))
+            warnings.Add(results[0].Erc is null
+                ? FormattableString.Invariant($"the ERC at FMR {options.TargetFmr:G} needs at least {Math.Ceiling(1 / options.TargetFmr):F0} non-mated comparisons (there are {nonMated.Count}): ERC AUC is n/a")
+                : FormattableString.Invariant($"FNMR at FMR {options.TargetFmr:G} is 0 before any rejection: the ERC area is 0 for every method and shown as n/a"));
+        double startingError = results[^1].Curve.StartingError;
+        if (startingError == 0)
+            warnings.Add($"{(fnmr ? "FNMR" : "FMR")} is 0 at the threshold ({rule}): there are no errors to discard, so every normalised pAUC is undefined (n/a)" +
+                (options.StartingError is null ? ". Give --starting-error E (e.g. 0.05) to evaluate at a threshold with errors" : ""));
+        return new EvaluationResult(threshold, rule, matedCount, nonMated.Count, results, options.DiscardLimits) { ErrorType = options.ErrorType, Warnings = warnings };
     }
 
     private static double Assessed(double q) => double.IsNaN(q) ? double.NegativeInfinity : q;

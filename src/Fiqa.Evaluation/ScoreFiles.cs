@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Fiqa.Evaluation;
 
 /// <summary>One biometric comparison.</summary>
@@ -33,90 +31,64 @@ public sealed class QualityTable
 
 /// <summary>Reads and writes the CSV exchange formats, so scores from other tools can be evaluated:
 /// <c>comparisons.csv</c> (<c>sample_a,sample_b,similarity,mated</c>, mated 0/1) and <c>qualities.csv</c>
-/// (<c>sample,&lt;method1&gt;,&lt;method2&gt;,…</c>). Numbers use '.' as decimal separator; empty cells are NaN.</summary>
+/// (<c>sample,&lt;method1&gt;,&lt;method2&gt;,…</c>). RFC 4180 quoting; numbers use '.' as decimal separator; empty
+/// cells are NaN. Errors name the file and line.</summary>
 public static class ScoreFiles
 {
-    private static readonly string[] ComparisonColumns = ["sample_a", "sample_b", "similarity", "mated"];
-
-    /// <summary>Reads comparisons; errors name the file and line.</summary>
+    /// <summary>Reads comparisons.</summary>
     public static IReadOnlyList<Comparison> ReadComparisons(string path)
     {
-        var rows = new List<Comparison>();
-        int lineNo = 0;
-        int[]? columns = null;
-        foreach (var line in File.ReadLines(path))
+        var csv = CsvFile.Read(path);
+        int a = csv.Column("sample_a"), b = csv.Column("sample_b"), similarity = csv.Column("similarity"), matedColumn = csv.Column("mated");
+        var rows = new List<Comparison>(csv.Rows.Count);
+        foreach (var row in csv.Rows)
         {
-            lineNo++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            var cells = line.Split(',');
-            if (columns is null)
-            {
-                var header = cells.Select(c => c.Trim()).ToList();
-                columns = ComparisonColumns.Select(h => header.IndexOf(h)).ToArray();
-                if (columns.Contains(-1)) throw new FormatException($"{path}:1: header must name sample_a,sample_b,similarity,mated (found: {line})");
-                continue;
-            }
-            if (cells.Length < columns.Max() + 1) throw new FormatException($"{path}:{lineNo}: expected {columns.Max() + 1} fields, found {cells.Length}");
-            var mated = cells[columns[3]].Trim() switch
+            var mated = csv.Field(row, matedColumn) switch
             {
                 "1" or "true" or "True" => true,
                 "0" or "false" or "False" => false,
-                var v => throw new FormatException($"{path}:{lineNo}: mated must be 0 or 1, found '{v}'"),
+                var v => throw csv.Error(row, $"mated must be 0 or 1, found '{v}'"),
             };
-            rows.Add(new Comparison(cells[columns[0]].Trim(), cells[columns[1]].Trim(), ParseNumber(cells[columns[2]], path, lineNo), mated));
+            rows.Add(new Comparison(csv.Field(row, a), csv.Field(row, b), csv.Number(row, similarity), mated));
         }
         if (rows.Count == 0) throw new FormatException($"{path}: no comparisons");
         return rows;
     }
 
-    /// <summary>Reads a quality table; errors name the file and line.</summary>
+    /// <summary>Reads a quality table.</summary>
     public static QualityTable ReadQualities(string path)
     {
-        string[]? methods = null;
+        var csv = CsvFile.Read(path);
+        if (csv.Header.Count < 2 || csv.Header[0] != "sample") throw new FormatException($"{path}:1: header must be sample,<method>,… (found: {string.Join(",", csv.Header)})");
+        var methods = csv.Header.Skip(1).ToArray();
         var rows = new Dictionary<string, double[]>(StringComparer.Ordinal);
-        int lineNo = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var row in csv.Rows)
         {
-            lineNo++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            var cells = line.Split(',');
-            if (methods is null)
-            {
-                if (cells.Length < 2 || cells[0].Trim() != "sample") throw new FormatException($"{path}:1: header must be sample,<method>,… (found: {line})");
-                methods = cells.Skip(1).Select(c => c.Trim()).ToArray();
-                continue;
-            }
-            if (cells.Length != methods.Length + 1) throw new FormatException($"{path}:{lineNo}: expected {methods.Length + 1} fields, found {cells.Length}");
-            var sample = cells[0].Trim();
-            if (!rows.TryAdd(sample, cells.Skip(1).Select(c => string.IsNullOrWhiteSpace(c) ? double.NaN : ParseNumber(c, path, lineNo)).ToArray()))
-                throw new FormatException($"{path}:{lineNo}: sample '{sample}' appears twice");
+            if (row.Fields.Count != methods.Length + 1) throw csv.Error(row, $"expected {methods.Length + 1} fields, found {row.Fields.Count}");
+            var sample = csv.Field(row, 0);
+            if (!rows.TryAdd(sample, Enumerable.Range(1, methods.Length).Select(k => csv.Number(row, k, emptyIsNaN: true)).ToArray()))
+                throw csv.Error(row, $"sample '{sample}' appears twice");
         }
-        if (methods is null) throw new FormatException($"{path}: empty file");
         return new QualityTable(methods, rows);
     }
 
     /// <summary>Writes comparisons in the exchange format (round-trip precision).</summary>
     public static void WriteComparisons(string path, IEnumerable<Comparison> comparisons)
     {
-        using var w = new StreamWriter(path);
-        w.WriteLine("sample_a,sample_b,similarity,mated");
-        foreach (var c in comparisons)
-            w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{c.SampleA},{c.SampleB},{c.Similarity:R},{(c.Mated ? 1 : 0)}"));
+        ArgumentNullException.ThrowIfNull(comparisons);
+        using var w = CsvWriter.Create(path);
+        w.Write("sample_a", "sample_b", "similarity", "mated");
+        foreach (var c in comparisons) w.Write(c.SampleA, c.SampleB, Csv.Number(c.Similarity), c.Mated ? "1" : "0");
     }
 
     /// <summary>Writes a quality table in the exchange format (round-trip precision), samples in ordinal order.</summary>
     public static void WriteQualities(string path, QualityTable table, IEnumerable<string> samples)
     {
         ArgumentNullException.ThrowIfNull(table);
-        using var w = new StreamWriter(path);
-        w.WriteLine("sample," + string.Join(',', table.Methods));
+        ArgumentNullException.ThrowIfNull(samples);
+        using var w = CsvWriter.Create(path);
+        w.Write(table.Methods.Prepend("sample"));
         foreach (var s in samples.Order(StringComparer.Ordinal))
-            w.WriteLine(s + "," + string.Join(',', Enumerable.Range(0, table.Methods.Count).Select(m =>
-                double.IsNaN(table.Quality(s, m)) ? "" : table.Quality(s, m).ToString("R", CultureInfo.InvariantCulture))));
+            w.Write(Enumerable.Range(0, table.Methods.Count).Select(m => Csv.Number(table.Quality(s, m))).Prepend(s));
     }
-
-    private static double ParseNumber(string cell, string path, int line) =>
-        double.TryParse(cell.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
-            ? v
-            : throw new FormatException($"{path}:{line}: '{cell.Trim()}' is not a number");
 }

@@ -27,12 +27,12 @@ public enum FaceParts
     Expression = 32,
 }
 
-/// <summary>Options of <see cref="FaceAnalyzer"/>. Model names resolve through <see cref="ModelStore"/>; a value
+/// <summary>Options of <see cref="FaceAnalyzer"/>. Model names resolve in the models folder of <see cref="Paths"/>; a value
 /// ending in .json is a path to a user's own manifest.</summary>
 public sealed record FaceAnalyzerOptions
 {
-    /// <summary>Models directory (else <c>$FIQA_MODELS</c>, else the repository's <c>models/</c>).</summary>
-    public string? ModelsDirectory { get; init; }
+    /// <summary>Where the models are (null: <see cref="FiqaPaths.Resolve"/> from the environment).</summary>
+    public FiqaPaths? Paths { get; init; }
     /// <summary>Detector model.</summary>
     public string Detector { get; init; } = "fr_detect";
     /// <summary>68-point landmark model.</summary>
@@ -55,6 +55,9 @@ public sealed record FaceAnalyzerOptions
     public bool AlignedInput { get; init; }
     /// <summary>What to compute per face; only the models these need are loaded.</summary>
     public FaceParts Parts { get; init; } = FaceParts.All;
+    /// <summary>What the embedder pass observes besides the embedding (the assessor sets the union of what its methods
+    /// read, so every face costs one pass).</summary>
+    public IReadOnlyCollection<TensorObservation> EmbedderObservations { get; init; } = [];
     /// <summary>ONNX Runtime threading, per session.</summary>
     public OnnxSessionOptions Session { get; init; } = OnnxSessionOptions.Default;
     /// <summary>Check each model file's SHA-256 against its manifest when it is loaded.</summary>
@@ -72,8 +75,10 @@ public sealed record FaceAnalysis
     public FaceLandmarks? Landmarks { get; init; }
     /// <summary>The face aligned to the embedder's template, when an embedding was requested.</summary>
     public AlignedFace? Aligned { get; init; }
+    /// <summary>The embedder pass (embedding and observations), when an embedding was requested.</summary>
+    public EmbedderPass? Pass { get; init; }
     /// <summary>Identity embedding, when requested.</summary>
-    public FaceEmbedding? Embedding { get; init; }
+    public FaceEmbedding? Embedding => Pass?.Embedding;
     /// <summary>Head pose, when requested.</summary>
     public HeadPose? Pose { get; init; }
     /// <summary>Eye open probabilities, when requested.</summary>
@@ -84,44 +89,54 @@ public sealed record FaceAnalysis
     public IReadOnlyDictionary<string, float>? Expression { get; init; }
 }
 
-/// <summary>The face pipeline: detect → landmarks → 5-point alignment → embedding, plus pose, eyes and liveness.
-/// Create once and share: every model session is loaded on first use and is safe to use from several threads.</summary>
+/// <summary>The face pipeline: detect → landmarks → 5-point alignment → the embedder pass, plus pose, eyes, liveness and
+/// expression. Create once and share: its <see cref="SessionRegistry"/> opens each model session on first use and
+/// shares it across threads.</summary>
 public sealed class FaceAnalyzer : IDisposable
 {
-    private readonly ModelStore _store;
+    private readonly bool _ownsRegistry;
     private readonly Lazy<OnnxFaceDetector> _detector;
     private readonly Lazy<OnnxLandmarkDetector> _landmarks;
     private readonly Lazy<OnnxFaceEmbedder> _embedder;
+    private readonly Lazy<OnnxFaceEmbedder> _pass;
     private readonly Lazy<SimilarityAligner> _aligner;
     private readonly Lazy<OnnxHeadPoseEstimator> _pose;
     private readonly Lazy<OnnxEyeStateClassifier> _eyes;
     private readonly Lazy<OnnxLivenessDetector> _liveness;
     private readonly Lazy<OnnxExpressionClassifier> _expression;
 
-    /// <summary>Creates the pipeline; models are located now and loaded when first needed.</summary>
-    public FaceAnalyzer(FaceAnalyzerOptions? options = null)
+    /// <summary>Creates the pipeline; models are loaded when first needed. With <paramref name="registry"/> the sessions
+    /// are that registry's (which the caller owns); without, the pipeline opens and owns its own.</summary>
+    public FaceAnalyzer(FaceAnalyzerOptions? options = null, SessionRegistry? registry = null)
     {
         Options = options ?? new FaceAnalyzerOptions();
-        _store = ModelStore.Locate(Options.ModelsDirectory);
-        var session = Options.Session;
-        _detector = new(() => new OnnxFaceDetector(Manifest(Options.Detector), Options.Detection, session));
-        _landmarks = new(() => new OnnxLandmarkDetector(Manifest(Options.Landmarks), session));
-        _embedder = new(() => new OnnxFaceEmbedder(Manifest(Options.Embedder), session));
+        Paths = Options.Paths ?? FiqaPaths.Resolve();
+        _ownsRegistry = registry is null;
+        Registry = registry ?? new SessionRegistry(ModelStore.For(Paths), Options.Session, Options.VerifyModelChecksums);
+        var r = Registry;
+        _detector = new(() => new OnnxFaceDetector(r, Options.Detector, Options.Detection));
+        _landmarks = new(() => new OnnxLandmarkDetector(r, Options.Landmarks));
+        _embedder = new(() => new OnnxFaceEmbedder(r, Options.Embedder));
+        _pass = new(() => Options.EmbedderObservations.Count == 0 ? _embedder.Value : new OnnxFaceEmbedder(r, Options.Embedder, Options.EmbedderObservations));
         _aligner = new(() => new SimilarityAligner(Embedder.Alignment));
-        _pose = new(() => new OnnxHeadPoseEstimator(Manifest(Options.HeadPose), session));
-        _eyes = new(() => new OnnxEyeStateClassifier(Manifest(Options.EyeState), session));
-        _liveness = new(() => new OnnxLivenessDetector(Manifest(Options.Liveness), session));
-        _expression = new(() => new OnnxExpressionClassifier(Manifest(Options.Expression), session));
+        _pose = new(() => new OnnxHeadPoseEstimator(r, Options.HeadPose));
+        _eyes = new(() => new OnnxEyeStateClassifier(r, Options.EyeState));
+        _liveness = new(() => new OnnxLivenessDetector(r, Options.Liveness));
+        _expression = new(() => new OnnxExpressionClassifier(r, Options.Expression));
     }
 
     /// <summary>The options in force.</summary>
     public FaceAnalyzerOptions Options { get; }
+    /// <summary>The paths in force.</summary>
+    public FiqaPaths Paths { get; }
+    /// <summary>The sessions of every model this pipeline uses.</summary>
+    public SessionRegistry Registry { get; }
 
     /// <summary>The detector.</summary>
     public IFaceDetector Detector => _detector.Value;
     /// <summary>The landmark model.</summary>
     public ILandmarkDetector LandmarkDetector => _landmarks.Value;
-    /// <summary>The embedder.</summary>
+    /// <summary>The plain embedder (embeddings of other images, such as perturbed copies of a face).</summary>
     public IFaceEmbedder Embedder => _embedder.Value;
     /// <summary>The aligner matching the embedder's template.</summary>
     public IFaceAligner Aligner => _aligner.Value;
@@ -135,21 +150,10 @@ public sealed class FaceAnalyzer : IDisposable
     public IExpressionClassifier Expression => _expression.Value;
 
     /// <summary>Names of the models loaded so far (a model is loaded on first use).</summary>
-    public IReadOnlyList<string> LoadedModels
-    {
-        get
-        {
-            var loaded = new List<string>();
-            if (_detector.IsValueCreated) loaded.Add(Options.Detector);
-            if (_landmarks.IsValueCreated) loaded.Add(Options.Landmarks);
-            if (_embedder.IsValueCreated) loaded.Add(Options.Embedder);
-            if (_pose.IsValueCreated) loaded.Add(Options.HeadPose);
-            if (_eyes.IsValueCreated) loaded.Add(Options.EyeState);
-            if (_liveness.IsValueCreated) loaded.Add(Options.Liveness);
-            if (_expression.IsValueCreated) loaded.Add(Options.Expression);
-            return loaded;
-        }
-    }
+    public IReadOnlyList<string> LoadedModels => Registry.Loaded;
+
+    /// <summary>The face's embedder pass: one run observing <see cref="FaceAnalyzerOptions.EmbedderObservations"/>.</summary>
+    public EmbedderPass EmbedderPass(RgbImage alignedFace) => _pass.Value.Pass(alignedFace);
 
     /// <summary>Loads every model the configured parts need now, so the first image does not pay for it.</summary>
     public void Warm()
@@ -157,7 +161,7 @@ public sealed class FaceAnalyzer : IDisposable
         if (!Options.AlignedInput) _ = Detector;
         var parts = Options.Parts;
         if (parts.HasFlag(FaceParts.Landmarks)) _ = LandmarkDetector;
-        if (parts.HasFlag(FaceParts.Embedding)) _ = Aligner;
+        if (parts.HasFlag(FaceParts.Embedding)) { _ = Aligner; _ = _pass.Value; }
         if (parts.HasFlag(FaceParts.Pose)) _ = HeadPose;
         if (parts.HasFlag(FaceParts.Eyes)) _ = EyeState;
         if (parts.HasFlag(FaceParts.Liveness)) _ = Liveness;
@@ -201,11 +205,11 @@ public sealed class FaceAnalyzer : IDisposable
         var wanted = parts ?? Options.Parts;
         FaceLandmarks? landmarks = wanted.HasFlag(FaceParts.Landmarks) ? LandmarkDetector.Detect(image, detection.Box) : null;
         AlignedFace? aligned = null;
-        FaceEmbedding? embedding = null;
+        EmbedderPass? pass = null;
         if (wanted.HasFlag(FaceParts.Embedding) && landmarks is not null)
         {
             aligned = Aligner.Align(image, landmarks.FivePoints());
-            embedding = Embedder.Embed(aligned.Image);
+            pass = EmbedderPass(aligned.Image);
         }
         return new FaceAnalysis
         {
@@ -213,7 +217,7 @@ public sealed class FaceAnalyzer : IDisposable
             Detection = detection,
             Landmarks = landmarks,
             Aligned = aligned,
-            Embedding = embedding,
+            Pass = pass,
             Pose = wanted.HasFlag(FaceParts.Pose) ? HeadPose.Estimate(image, detection.Box) : null,
             Eyes = wanted.HasFlag(FaceParts.Eyes) && landmarks is not null ? EyeState.Classify(image, landmarks) : null,
             Liveness = wanted.HasFlag(FaceParts.Liveness) ? Liveness.Score(image, detection.Box) : null,
@@ -221,17 +225,9 @@ public sealed class FaceAnalyzer : IDisposable
         };
     }
 
-    private ModelManifest Manifest(string name) => _store.Get(name, Options.VerifyModelChecksums);
-
     /// <inheritdoc />
     public void Dispose()
     {
-        if (_detector.IsValueCreated) _detector.Value.Dispose();
-        if (_landmarks.IsValueCreated) _landmarks.Value.Dispose();
-        if (_embedder.IsValueCreated) _embedder.Value.Dispose();
-        if (_pose.IsValueCreated) _pose.Value.Dispose();
-        if (_eyes.IsValueCreated) _eyes.Value.Dispose();
-        if (_liveness.IsValueCreated) _liveness.Value.Dispose();
-        if (_expression.IsValueCreated) _expression.Value.Dispose();
+        if (_ownsRegistry) Registry.Dispose();
     }
 }

@@ -6,7 +6,7 @@ public static class Verification
     /// <summary>Cosine threshold of the default embedder (fr_feature) at FMR ≈ 1e-3, calibrated on the installed
     /// data: every non-mated pair among the dlib johns (5 identities × 11) and between the johns and every face
     /// detected in the dlib VOC and face-api photos. Reproduced by the test
-    /// <c>DefaultThreshold_MatchesCalibrationOnInstalledData</c>; see docs/verification.md.</summary>
+    /// <c>DefaultThreshold_MatchesCalibrationOnInstalledData</c>; README, <c>fiqa compare</c>.</summary>
     public const float DefaultThreshold = 0.31f;
 
     /// <summary>The smallest threshold t with FMR(t) = #{non-mated ≥ t} / n ≤ <paramref name="targetFmr"/>, placed halfway

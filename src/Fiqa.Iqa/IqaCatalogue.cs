@@ -2,65 +2,76 @@ using Fiqa.Iqa.Metrics;
 
 namespace Fiqa.Iqa;
 
-/// <summary>Model files and conventions of the metrics that have them; the defaults reproduce the calibration values.</summary>
+/// <summary>Model files and conventions of the metrics that have them; <see cref="FromPaths"/> gives the installed
+/// defaults, which reproduce the calibration values.</summary>
 public sealed record IqaSettings
 {
-    /// <summary>NIQE pristine parameters (JSON); default <c>$FIQA_NIQE_PARAMS</c>, else data/iqa/niqe_pristine_params.json.</summary>
-    public string? NiqeParameters { get; init; }
-    /// <summary>BRISQUE SVR model (OpenCV YAML or libsvm); default data/iqa/brisque_model_live.yml.</summary>
-    public string? BrisqueModel { get; init; }
-    /// <summary>BRISQUE feature ranges matching the model; default data/iqa/brisque_range_live.yml.</summary>
-    public string? BrisqueRange { get; init; }
+    /// <summary>NIQE pristine parameters (JSON).</summary>
+    public required string NiqeParameters { get; init; }
+    /// <summary>BRISQUE SVR model (OpenCV YAML or libsvm).</summary>
+    public required string BrisqueModel { get; init; }
+    /// <summary>BRISQUE feature ranges matching the model.</summary>
+    public required string BrisqueRange { get; init; }
     /// <summary>Feature convention the BRISQUE model was trained with (OpenCV for the default model, MATLAB for the
     /// original LIVE release).</summary>
     public BrisqueConvention BrisqueConvention { get; init; } = BrisqueConvention.OpenCv;
     /// <summary>Planes MAD runs on (R, G, B averaged as pyiqa does, or luminance only).</summary>
     public MadChannels MadChannels { get; init; } = MadChannels.Rgb;
 
-    internal static string DataFile(string name) => Path.Combine(ProjectPaths.DataDirectory(), "iqa", name);
+    /// <summary>The installed files: NIQE's parameters and OpenCV's LIVE BRISQUE model under the data folder.</summary>
+    public static IqaSettings FromPaths(FiqaPaths paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        return new IqaSettings
+        {
+            NiqeParameters = paths.NiqeParameters,
+            BrisqueModel = paths.IqaFile("brisque_model_live.yml"),
+            BrisqueRange = paths.IqaFile("brisque_range_live.yml"),
+        };
+    }
 }
 
-/// <summary>Every IQA metric, by pyiqa's name.</summary>
+/// <summary>A metric catalogue entry: the descriptor and the factory.</summary>
+public sealed record MetricEntry(MetricDescriptor Descriptor, Func<IqaSettings, IIqaMetric> Create) : ICatalogueEntry
+{
+    /// <inheritdoc />
+    public string Name => Descriptor.Name;
+    /// <inheritdoc />
+    public string? Parameter => null;
+}
+
+/// <summary>Every IQA metric, by pyiqa's name: one line per metric.</summary>
 public static class IqaCatalogue
 {
-    /// <summary>The metrics implemented, as data.</summary>
-    public static IReadOnlyList<MetricDescriptor> All { get; } =
-        [Psnr.Info, Ssim.Info, MsSsim.Info, CwSsim.Info, Gmsd.Info, Vif.Info, Fsim.Info, Vsi.Info, Nlpd.Info, Mad.Info, Niqe.Info, Brisque.Info, Piqe.Info];
+    /// <summary>The catalogue.</summary>
+    public static Catalogue<MetricEntry> Metrics { get; } = new("IQA metric",
+    [
+        new(Psnr.Info, _ => new Psnr()),
+        new(Ssim.Info, _ => new Ssim()),
+        new(MsSsim.Info, _ => new MsSsim()),
+        new(CwSsim.Info, _ => new CwSsim()),
+        new(Gmsd.Info, _ => new Gmsd()),
+        new(Vif.Info, _ => new Vif()),
+        new(Fsim.Info, _ => new Fsim()),
+        new(Vsi.Info, _ => new Vsi()),
+        new(Nlpd.Info, _ => new Nlpd()),
+        new(Mad.Info, s => new Mad(new MadOptions { Channels = s.MadChannels })),
+        new(Niqe.Info, s => new Niqe(NiqeParameters.Load(s.NiqeParameters))),
+        new(Brisque.Info, s => new Brisque(BrisqueModel.Load(s.BrisqueModel, s.BrisqueRange), s.BrisqueConvention)),
+        new(Piqe.Info, _ => new Piqe()),
+    ]);
 
-    /// <summary>The descriptor of a metric name (case-insensitive); the error lists the known names.</summary>
-    public static MetricDescriptor Find(string name) =>
-        All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase))
-        ?? throw new ArgumentException($"unknown metric '{name}'; known: {string.Join(", ", All.Select(d => d.Name))}", nameof(name));
+    /// <summary>Every descriptor, in catalogue order.</summary>
+    public static IReadOnlyList<MetricDescriptor> All { get; } = Metrics.Entries.Select(e => e.Descriptor).ToList();
 
-    /// <summary>Creates a full-reference metric.</summary>
-    public static IFullReferenceMetric CreateFullReference(string name, IqaSettings? settings = null) => Find(name).Name switch
+    /// <summary>The descriptor of a metric name (case-insensitive); the error lists the valid names and the closest one.</summary>
+    public static MetricDescriptor Find(string name) => Metrics.Find(name).Descriptor;
+
+    /// <summary>Creates a metric by name, loading its model files (a missing file is a <see cref="FileNotFoundException"/>
+    /// naming it).</summary>
+    public static IIqaMetric Create(string name, IqaSettings settings)
     {
-        "psnr" => new Psnr(),
-        "ssim" => new Ssim(),
-        "ms_ssim" => new MsSsim(),
-        "cw_ssim" => new CwSsim(),
-        "gmsd" => new Gmsd(),
-        "vif" => new Vif(),
-        "fsim" => new Fsim(),
-        "vsi" => new Vsi(),
-        "nlpd" => new Nlpd(),
-        "mad" => new Mad(new MadOptions { Channels = (settings ?? new IqaSettings()).MadChannels }),
-        var n => throw new ArgumentException($"{n} is a no-reference metric"),
-    };
-
-    /// <summary>Creates a no-reference metric, loading its model files.</summary>
-    public static INoReferenceMetric CreateNoReference(string name, IqaSettings? settings = null)
-    {
-        var files = settings ?? new IqaSettings();
-        return Find(name).Name switch
-        {
-            "niqe" => new Niqe(NiqeParameters.Load(files.NiqeParameters
-                ?? (Environment.GetEnvironmentVariable(NiqeParameters.EnvironmentVariable) is { Length: > 0 } env ? env : IqaSettings.DataFile("niqe_pristine_params.json")))),
-            "piqe" => new Piqe(),
-            "brisque" => new Brisque(Metrics.BrisqueModel.Load(
-                files.BrisqueModel ?? IqaSettings.DataFile("brisque_model_live.yml"),
-                files.BrisqueRange ?? IqaSettings.DataFile("brisque_range_live.yml")), files.BrisqueConvention),
-            var n => throw new ArgumentException($"{n} is a full-reference metric"),
-        };
+        ArgumentNullException.ThrowIfNull(settings);
+        return Metrics.Find(name).Create(settings);
     }
 }

@@ -19,33 +19,28 @@ public enum MetricKind
 /// <param name="Reference">The publication and official code the implementation follows.</param>
 public sealed record MetricDescriptor(string Name, MetricKind Kind, bool LowerIsBetter, string Range, string Reference);
 
-/// <summary>A full-reference metric.</summary>
-public interface IFullReferenceMetric
+/// <summary>An image quality metric: scores an image, against a reference for full-reference metrics (no-reference
+/// metrics ignore one). Implementations are created once and are safe to share across threads.</summary>
+public interface IIqaMetric
 {
     /// <summary>What the metric is.</summary>
     MetricDescriptor Descriptor { get; }
 
-    /// <summary>Score of <paramref name="distorted"/> against <paramref name="reference"/> (same size).</summary>
-    double Score(RgbImage reference, RgbImage distorted);
+    /// <summary>Score of <paramref name="image"/>; full-reference metrics compare it with <paramref name="reference"/>
+    /// (same size; an error says when it is missing or differs).</summary>
+    double Score(RgbImage image, RgbImage? reference = null);
 }
 
-/// <summary>A no-reference metric.</summary>
-public interface INoReferenceMetric
+/// <summary>The input checks every full-reference metric makes.</summary>
+internal static class IqaInput
 {
-    /// <summary>What the metric is.</summary>
-    MetricDescriptor Descriptor { get; }
-
-    /// <summary>Score of the image alone.</summary>
-    double Score(RgbImage image);
-}
-
-internal static class SizeCheck
-{
-    public static void Same(RgbImage a, RgbImage b)
+    /// <summary>The reference, after checking it is there and the same size as the image.</summary>
+    public static RgbImage Pair(MetricDescriptor metric, RgbImage image, RgbImage? reference)
     {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
-        if (a.Width != b.Width || a.Height != b.Height)
-            throw new ArgumentException($"reference is {a.Width}x{a.Height} but the distorted image is {b.Width}x{b.Height}");
+        ArgumentNullException.ThrowIfNull(image);
+        if (reference is null) throw new ArgumentException($"{metric.Name} is a full-reference metric: it needs a reference image");
+        if (reference.Width != image.Width || reference.Height != image.Height)
+            throw new ArgumentException($"the reference is {reference.Width}x{reference.Height} but the image is {image.Width}x{image.Height}; {metric.Name} compares images of the same size");
+        return reference;
     }
 }

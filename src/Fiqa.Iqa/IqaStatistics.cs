@@ -56,40 +56,13 @@ public static class IqaStatistics
     }
 
     /// <summary>Pearson linear correlation.</summary>
-    public static double Pearson(IReadOnlyList<double> x, IReadOnlyList<double> y)
-    {
-        Check(x, y);
-        double mx = x.Average(), my = y.Average(), sxy = 0, sxx = 0, syy = 0;
-        for (int i = 0; i < x.Count; i++)
-        {
-            sxy += (x[i] - mx) * (y[i] - my);
-            sxx += (x[i] - mx) * (x[i] - mx);
-            syy += (y[i] - my) * (y[i] - my);
-        }
-        return sxy / Math.Sqrt(sxx * syy);
-    }
+    public static double Pearson(IReadOnlyList<double> x, IReadOnlyList<double> y) => RankStatistics.Pearson(x, y);
 
-    /// <summary>Spearman rank correlation (Pearson of average ranks, so ties are handled).</summary>
-    public static double Spearman(IReadOnlyList<double> x, IReadOnlyList<double> y) => Pearson(Ranks(x), Ranks(y));
+    /// <summary>Spearman rank correlation.</summary>
+    public static double Spearman(IReadOnlyList<double> x, IReadOnlyList<double> y) => RankStatistics.Spearman(x, y);
 
-    /// <summary>Kendall's τ-b (tie-corrected).</summary>
-    public static double Kendall(IReadOnlyList<double> x, IReadOnlyList<double> y)
-    {
-        Check(x, y);
-        long concordant = 0, discordant = 0, tiesX = 0, tiesY = 0;
-        for (int i = 0; i < x.Count; i++)
-            for (int j = i + 1; j < x.Count; j++)
-            {
-                int sx = Math.Sign(x[i] - x[j]), sy = Math.Sign(y[i] - y[j]);
-                if (sx == 0 && sy == 0) continue;
-                if (sx == 0) tiesX++;
-                else if (sy == 0) tiesY++;
-                else if (sx == sy) concordant++;
-                else discordant++;
-            }
-        double n1 = concordant + discordant + tiesX, n2 = concordant + discordant + tiesY;
-        return (concordant - discordant) / Math.Sqrt(n1 * n2);
-    }
+    /// <summary>Kendall's τ-b.</summary>
+    public static double Kendall(IReadOnlyList<double> x, IReadOnlyList<double> y) => RankStatistics.Kendall(x, y);
 
     /// <summary>The scores mapped to the MOS scale by the fitted logistic.</summary>
     public static double[] Fit(IReadOnlyList<double> scores, IReadOnlyList<double> mos, Logistic logistic)
@@ -99,7 +72,10 @@ public static class IqaStatistics
         var x = Vector<double>.Build.DenseOfEnumerable(scores);
         var y = Vector<double>.Build.DenseOfEnumerable(mos);
         double sx = MathNet.Numerics.Statistics.Statistics.StandardDeviation(scores), mx = scores.Average();
-        double sign = Math.Sign(Pearson(scores, mos)) is var s && s != 0 ? s : 1;
+        double r = Pearson(scores, mos);
+        // Constant scores or MOS (a degenerate bootstrap resample) leave nothing to fit: no mapping.
+        if (!double.IsFinite(r)) return scores.ToArray();
+        double sign = Math.Sign(r) is var s && s != 0 ? s : 1;
         Func<Vector<double>, double, double> f;
         Vector<double> start;
         if (logistic == Logistic.FiveParameter)
@@ -119,27 +95,14 @@ public static class IqaStatistics
         {
             var result = new LevenbergMarquardtMinimizer(maximumIterations: 2000).FindMinimum(model, start);
             var b = result.MinimizingPoint;
-            return scores.Select(v => f(b, v)).ToArray();
+            var fitted = scores.Select(v => f(b, v)).ToArray();
+            // A degenerate resample (e.g. all scores alike) can drive the parameters to infinity: fall back to no mapping.
+            return fitted.All(double.IsFinite) ? fitted : scores.ToArray();
         }
-        catch (MaximumIterationsException)
+        catch (Exception e) when (e is MaximumIterationsException or ArithmeticException or ArgumentException or InvalidOperationException)
         {
             return scores.ToArray();
         }
-    }
-
-    private static double[] Ranks(IReadOnlyList<double> v)
-    {
-        var order = Enumerable.Range(0, v.Count).OrderBy(i => v[i]).ToArray();
-        var ranks = new double[v.Count];
-        for (int i = 0; i < order.Length;)
-        {
-            int j = i;
-            while (j + 1 < order.Length && v[order[j + 1]] == v[order[i]]) j++;
-            double rank = (i + j) / 2.0 + 1;
-            for (int k = i; k <= j; k++) ranks[order[k]] = rank;
-            i = j + 1;
-        }
-        return ranks;
     }
 
     private static void Check(IReadOnlyList<double> x, IReadOnlyList<double> y)

@@ -8,9 +8,10 @@ namespace Fiqa.Quality;
 /// which of its pixels came from inside the original image.</summary>
 public sealed record CanonicalPortrait(RgbImage Image, AffineTransform FromOriginal, IReadOnlyList<Vector2> Landmarks, bool[] Inside);
 
-/// <summary>Everything the measures read about one face, each piece computed once, on first use, and shared:
-/// landmarks, aligned crops, embedding, pose, eye states, liveness, expression, the canonical portrait, its luminance
-/// plane and the face region. Models are touched only when a measure needs them.</summary>
+/// <summary>Everything the measures and methods read about one face, each piece computed once, on first use, and shared:
+/// landmarks, the aligned crop, the embedder pass (one run: embedding plus every observation the requested methods
+/// declared), pose, eye states, liveness, expression, the canonical portrait, its luminance plane and the face region.
+/// Models are touched only when something needs them.</summary>
 public sealed class FaceContext
 {
     /// <summary>Side of OFIQ's canonical aligned portrait, pixels.</summary>
@@ -21,10 +22,7 @@ public sealed class FaceContext
 
     private readonly Lazy<FaceLandmarks> _landmarks;
     private readonly Lazy<AlignedFace> _aligned;
-    private readonly FaceAnalysis? _known;
-    private readonly Lock _embeddingGate = new();
-    private readonly Dictionary<Face.Onnx.OnnxActivationObserver, double[]> _observations = [];
-    private FaceEmbedding? _embedding;
+    private readonly Lazy<EmbedderPass> _pass;
     private readonly Lazy<HeadPose> _pose;
     private readonly Lazy<EyeOpenness> _eyes;
     private readonly Lazy<float> _liveness;
@@ -51,7 +49,7 @@ public sealed class FaceContext
         var box = allFaces[index].Box;
         _landmarks = new(() => known?.Landmarks ?? analyzer.LandmarkDetector.Detect(image, box));
         _aligned = new(() => known?.Aligned ?? analyzer.Aligner.Align(image, Landmarks.FivePoints()));
-        _known = known;
+        _pass = new(() => known?.Pass ?? analyzer.EmbedderPass(Aligned.Image));
         _pose = new(() => known?.Pose ?? analyzer.HeadPose.Estimate(image, box));
         _eyes = new(() => known?.Eyes ?? analyzer.EyeState.Classify(image, Landmarks));
         _liveness = new(() => known?.Liveness ?? analyzer.Liveness.Score(image, box));
@@ -76,34 +74,15 @@ public sealed class FaceContext
     public FaceLandmarks Landmarks => _landmarks.Value;
     /// <summary>The face aligned to the embedder's template (112×112 ArcFace by default).</summary>
     public AlignedFace Aligned => _aligned.Value;
-    /// <summary>Identity embedding (from the face pipeline, or from the first embedder pass this context ran).</summary>
-    public FaceEmbedding Embedding
-    {
-        get
-        {
-            lock (_embeddingGate) return _embedding ??= _known?.Embedding ?? _analyzer.Embedder.Embed(Aligned.Image);
-        }
-    }
+    /// <summary>The face's embedder pass: the embedding and the observations the pipeline was built to make.</summary>
+    public EmbedderPass Pass => _pass.Value;
+    /// <summary>Identity embedding (from the embedder pass).</summary>
+    public FaceEmbedding Embedding => Pass.Embedding;
 
-    /// <summary>The observer's statistics for the aligned crop, computed once per observer. Its pass also yields the
-    /// embedding: when no embedding exists yet it becomes this face's <see cref="Embedding"/>, so a method that observes
-    /// the embedder (the distilled head) costs no second pass.</summary>
-    public IReadOnlyList<double> Observe(Face.Onnx.OnnxActivationObserver observer)
-    {
-        ArgumentNullException.ThrowIfNull(observer);
-        lock (_embeddingGate)
-        {
-            if (_observations.TryGetValue(observer, out var cached)) return cached;
-            var (raw, values) = observer.Observe(Aligned.Image);
-            _embedding ??= _known?.Embedding ?? new FaceEmbedding(raw);
-            _observations[observer] = values;
-            return values;
-        }
-    }
-    /// <summary>The embedder (for methods that embed perturbed copies of the aligned crop).</summary>
-    public IFaceEmbedder Embedder => _analyzer.Embedder;
-    /// <summary>The face pipeline's options (models, threading), for methods that open a model of their own.</summary>
-    public FaceAnalyzerOptions AnalyzerOptions => _analyzer.Options;
+    /// <summary>The embedding of another image of the same size as the aligned crop (e.g. a perturbed copy of it), from
+    /// the plain embedder.</summary>
+    public FaceEmbedding EmbedOther(RgbImage alignedImage) => _analyzer.Embedder.Embed(alignedImage);
+
     /// <summary>Head pose, degrees.</summary>
     public HeadPose Pose => _pose.Value;
     /// <summary>Eye open probabilities.</summary>

@@ -1,4 +1,6 @@
 using Fiqa.Face;
+using Fiqa.Face.Models;
+using Fiqa.Face.Onnx;
 using Fiqa.Imaging;
 using Fiqa.Quality.Unified;
 
@@ -15,8 +17,10 @@ public sealed record AssessorOptions
     public IReadOnlyList<string>? Measures { get; init; }
     /// <summary>Verdict profile: a built-in name (enrolment, verification) or a JSON file; null = no verdict.</summary>
     public string? Profile { get; init; }
-    /// <summary>Unified quality methods to run besides the components (e.g. "norm", "perturb"); none by default.</summary>
+    /// <summary>Unified quality methods to run besides the components (e.g. "norm", "perturb:4"); none by default.</summary>
     public IReadOnlyList<string> UnifiedMethods { get; init; } = [];
+    /// <summary>Files and settings of the unified methods (and of UnifiedQualityScore).</summary>
+    public QualityMethodOptions Methods { get; init; } = new();
     /// <summary>Decoding limits.</summary>
     public DecodeOptions Decode { get; init; } = DecodeOptions.Default;
 }
@@ -44,40 +48,59 @@ public sealed record FaceAssessment(FileAnalysis Analysis, IReadOnlyList<FaceQua
     public MeasureResult? Unified => Quality.TryGetValue("UnifiedQualityScore", out var r) ? r : null;
 }
 
-/// <summary>Assesses face images: the face pipeline, then every selected ISO/IEC 29794-5 component on a shared,
-/// lazily computed <see cref="FaceContext"/>, then the verdict. One failing measure never stops the others, and a
-/// bad file becomes an error result, never an exception. Create once, share across threads.</summary>
+/// <summary>Assesses face images: the face pipeline, then every selected ISO/IEC 29794-5 component and unified method on a
+/// shared, lazily computed <see cref="FaceContext"/>, then the verdict. Measures and methods are built once, here, and
+/// declare what they read from the embedder pass; the pipeline observes the union, so a face costs one embedder pass
+/// whatever is requested. One failing measure never stops the others, and a bad file becomes an error result, never an
+/// exception. Create once, share across threads.</summary>
 public sealed class FaceQualityAssessor : IDisposable
 {
+    private readonly SessionRegistry _registry;
     private readonly FaceAnalyzer _analyzer;
     private readonly IReadOnlyList<IQualityMeasure> _measures;
-    private readonly List<IUnifiedQualityMethod> _unified;
+    private readonly IReadOnlyList<IUnifiedQualityMethod> _unified;
 
     private FaceQualityAssessor(AssessorOptions options)
     {
+        var paths = options.Face.Paths ?? FiqaPaths.Resolve();
+        _registry = new SessionRegistry(ModelStore.For(paths), options.Face.Session, options.Face.VerifyModelChecksums);
+        try
+        {
+            Profile = options.Profile is null ? null : VerdictProfile.Load(options.Profile);
+            var settings = new QualitySettings { Registry = _registry, EmbedderModel = options.Face.Embedder, Methods = options.Methods };
+            // A verdict needs the profile's measures: they are added to an explicit selection.
+            var ids = options.Measures is null || Profile is null ? options.Measures : options.Measures.Concat(Profile.Minimum.Keys);
+            var entries = MeasureCatalogue.Select(ids);
+            var names = options.UnifiedMethods.Select(UnifiedCatalogue.Normalise).ToList();
+            if (names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1) is { } twice)
+                throw new ArgumentException($"unified method '{twice.Key}' is requested twice");
+            var needs = entries.Aggregate(names.Count > 0 ? MeasureNeeds.Embedding : MeasureNeeds.Image, (n, e) => n | e.Descriptor.Needs);
+            _measures = entries.Select(e => e.Create(settings)).ToList();
+            _unified = options.UnifiedMethods.Select(n => UnifiedCatalogue.CreateBlind(n, settings)).ToList();
+            // Load only what the measures need, plus what the face records were asked to carry.
+            var parts = options.Face.Parts;
+            if (needs.HasFlag(MeasureNeeds.Landmarks)) parts |= FaceParts.Landmarks;
+            if (needs.HasFlag(MeasureNeeds.Embedding)) parts |= FaceParts.Embedding;
+            if (needs.HasFlag(MeasureNeeds.Pose)) parts |= FaceParts.Pose;
+            if (needs.HasFlag(MeasureNeeds.Eyes)) parts |= FaceParts.Eyes;
+            if (needs.HasFlag(MeasureNeeds.Liveness)) parts |= FaceParts.Liveness;
+            if (needs.HasFlag(MeasureNeeds.Expression)) parts |= FaceParts.Expression;
+            var observed = options.Face.EmbedderObservations
+                .Concat(_measures.SelectMany(m => m.Observations))
+                .Concat(_unified.SelectMany(u => u.Observations))
+                .Distinct().ToList();
+            _analyzer = new FaceAnalyzer(options.Face with { Parts = parts, Paths = paths, EmbedderObservations = observed }, _registry);
+        }
+        catch
+        {
+            _registry.Dispose();
+            throw;
+        }
         Options = options;
-        Profile = options.Profile is null ? null : VerdictProfile.Load(options.Profile);
-        // A verdict needs the profile's measures: they are added to an explicit selection.
-        _measures = MeasureCatalogue.Create(options.Measures is null || Profile is null ? options.Measures : options.Measures.Concat(Profile.Minimum.Keys));
-        _unified = options.UnifiedMethods.Select(UnifiedCatalogue.Create).ToList();
-        if (_unified.GroupBy(u => u.Descriptor.Name).FirstOrDefault(g => g.Count() > 1) is { } twice)
-            throw new ArgumentException($"unified method '{twice.Key}' is requested twice");
-        var needs = _measures.Aggregate(_unified.Count > 0 ? MeasureNeeds.Embedding : MeasureNeeds.Image, (n, m) => n | m.Descriptor.Needs);
-        // Load only what the measures need, plus what the face records were asked to carry.
-        var parts = options.Face.Parts;
-        if (needs.HasFlag(MeasureNeeds.Landmarks)) parts |= FaceParts.Landmarks;
-        if (needs.HasFlag(MeasureNeeds.Embedding)) parts |= FaceParts.Embedding;
-        if (needs.HasFlag(MeasureNeeds.Pose)) parts |= FaceParts.Pose;
-        if (needs.HasFlag(MeasureNeeds.Eyes)) parts |= FaceParts.Eyes;
-        if (needs.HasFlag(MeasureNeeds.Liveness)) parts |= FaceParts.Liveness;
-        if (needs.HasFlag(MeasureNeeds.Expression)) parts |= FaceParts.Expression;
-        _analyzer = new FaceAnalyzer(options.Face with { Parts = parts });
-        _embeddingFromContext = parts.HasFlag(FaceParts.Embedding) && (_measures.Any(m => m is IProvidesEmbedding) || _unified.Any(u => u is IProvidesEmbedding));
     }
 
-    private readonly bool _embeddingFromContext;
-
-    /// <summary>Creates an assessor; throws <see cref="ArgumentException"/> for an unknown measure or profile.</summary>
+    /// <summary>Creates an assessor; throws <see cref="ArgumentException"/> for an unknown measure, method or profile, and
+    /// <see cref="Face.Models.ModelConfigurationException"/> when a model or method file is missing.</summary>
     public static FaceQualityAssessor Create(AssessorOptions? options = null) => new(options ?? new AssessorOptions());
 
     /// <summary>The options in force.</summary>
@@ -86,8 +109,12 @@ public sealed class FaceQualityAssessor : IDisposable
     public VerdictProfile? Profile { get; }
     /// <summary>The measures computed, in catalogue order.</summary>
     public IReadOnlyList<MeasureDescriptor> Measures => _measures.Select(m => m.Descriptor).ToList();
+    /// <summary>The unified methods computed, in the order requested.</summary>
+    public IReadOnlyList<UnifiedMethodDescriptor> UnifiedMethods => _unified.Select(u => u.Descriptor).ToList();
     /// <summary>The underlying face pipeline.</summary>
     public FaceAnalyzer Analyzer => _analyzer;
+    /// <summary>The sessions of every model the assessor uses (for run counts and the embedder's manifest).</summary>
+    public SessionRegistry Registry => _registry;
 
     /// <summary>Loads every model the configuration needs now.</summary>
     public void Warm() => _analyzer.Warm();
@@ -116,27 +143,20 @@ public sealed class FaceQualityAssessor : IDisposable
     public FaceAssessment Assess(RgbImage image, string label = "(image)")
     {
         ArgumentNullException.ThrowIfNull(image);
-        IReadOnlyList<FaceDetection> all;
         var analyses = new List<FaceAnalysis>();
         var faces = new List<FaceQuality>();
         try
         {
-            all = _analyzer.DetectAll(image);
-            int count = Options.Face.AllFaces ? all.Count : Math.Min(1, all.Count);
+            var all = _analyzer.DetectAll(image);
+            int count = _analyzer.Options.AllFaces ? all.Count : Math.Min(1, all.Count);
             for (int i = 0; i < count; i++)
             {
-                var analysis = _embeddingFromContext
-                    ? _analyzer.AnalyzeFace(image, all[i], i, (_analyzer.Options.Parts & ~FaceParts.Embedding) | FaceParts.Landmarks)
-                    : _analyzer.AnalyzeFace(image, all[i], i);
+                var analysis = _analyzer.AnalyzeFace(image, all[i], i);
                 var context = new FaceContext(_analyzer, image, all, i, analysis);
                 var quality = Measure(context);
-                var scores = _unified.OrderBy(u => u is IProvidesEmbedding ? 0 : 1).ToDictionary(u => u, u => u.Score(context));
-                if (_embeddingFromContext) analysis = analysis with { Aligned = context.Aligned, Embedding = context.Embedding };
+                var scores = _unified.ToDictionary(u => u.Descriptor.Name, u => u.Score(context), StringComparer.Ordinal);
                 analyses.Add(analysis);
-                faces.Add(new FaceQuality(analysis, quality, Profile?.Judge(quality))
-                {
-                    UnifiedMethods = _unified.ToDictionary(u => u.Descriptor.Name, u => scores[u], StringComparer.Ordinal),
-                });
+                faces.Add(new FaceQuality(analysis, quality, Profile?.Judge(quality)) { UnifiedMethods = scores });
             }
         }
         catch (Exception e) when (e is not Face.Models.ModelConfigurationException and not OutOfMemoryException)
@@ -167,8 +187,7 @@ public sealed class FaceQualityAssessor : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var u in _unified.OfType<IDisposable>()) u.Dispose();
-        foreach (var m in _measures.OfType<IDisposable>()) m.Dispose();
         _analyzer.Dispose();
+        _registry.Dispose();
     }
 }

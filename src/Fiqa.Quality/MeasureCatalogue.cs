@@ -2,16 +2,26 @@ using Fiqa.Quality.Measures;
 
 namespace Fiqa.Quality;
 
-/// <summary>A catalogue entry: the descriptor, what a low scalar means in words, and how to create the measure.</summary>
-public sealed record CatalogueEntry(MeasureDescriptor Descriptor, string LowMeans, Func<IQualityMeasure> Create);
+/// <summary>A catalogue entry: the descriptor, what a low scalar means in words, and how to create the measure from the
+/// assessor's settings.</summary>
+public sealed record MeasureEntry(MeasureDescriptor Descriptor, string LowMeans, Func<QualitySettings, IQualityMeasure> Create) : ICatalogueEntry
+{
+    /// <summary>Creates an entry for a measure that needs no settings.</summary>
+    public MeasureEntry(MeasureDescriptor descriptor, string lowMeans, Func<IQualityMeasure> create) : this(descriptor, lowMeans, _ => create()) { }
+
+    /// <inheritdoc />
+    public string Name => Descriptor.Id;
+    /// <inheritdoc />
+    public string? Parameter => null;
+}
 
 /// <summary>Every quality measure, in OFIQ's order, created by name.</summary>
 public static class MeasureCatalogue
 {
-    /// <summary>All entries.</summary>
-    public static IReadOnlyList<CatalogueEntry> Entries { get; } =
+    /// <summary>The catalogue.</summary>
+    public static Catalogue<MeasureEntry> Measures { get; } = new("quality measure",
     [
-        new(UnifiedQualityScore.Descriptor, "low recognition utility", () => new UnifiedQualityScore()),
+        new(UnifiedQualityScore.Descriptor, "low recognition utility", s => new UnifiedQualityScore(s)),
         new(BackgroundUniformity.Descriptor, "busy background", () => new BackgroundUniformity()),
         new(IlluminationUniformity.Descriptor, "uneven lighting across the face", () => new IlluminationUniformity()),
         new(LuminanceMean.Descriptor, "face too dark or too bright", () => new LuminanceMean()),
@@ -40,24 +50,22 @@ public static class MeasureCatalogue
         new(ExpressionNeutrality.Descriptor, "expression not neutral", () => new ExpressionNeutrality()),
         new(NoHeadCoverings.Descriptor, "head covering or hair over the forehead", () => new NoHeadCoverings()),
         new(Liveness.Descriptor, "possible presentation attack (print or screen)", () => new Liveness()),
-    ];
+    ]);
+
+    /// <summary>All entries, in catalogue order.</summary>
+    public static IReadOnlyList<MeasureEntry> Entries => Measures.Entries;
 
     /// <summary>Every descriptor, in catalogue order.</summary>
-    public static IReadOnlyList<MeasureDescriptor> All { get; } = Entries.Select(e => e.Descriptor).ToList();
+    public static IReadOnlyList<MeasureDescriptor> All { get; } = Measures.Entries.Select(e => e.Descriptor).ToList();
 
-    /// <summary>The entry for an id (case-insensitive); the error lists the valid ids.</summary>
-    public static CatalogueEntry Find(string id) =>
-        Entries.FirstOrDefault(e => string.Equals(e.Descriptor.Id, id, StringComparison.OrdinalIgnoreCase))
-        ?? throw new ArgumentException($"unknown quality measure '{id}'; known: {string.Join(", ", All.Select(d => d.Id))}", nameof(id));
+    /// <summary>The entry for an id (case-insensitive); the error lists the valid ids and the closest one.</summary>
+    public static MeasureEntry Find(string id) => Measures.Find(id);
 
-    /// <summary>Creates one measure by id.</summary>
-    public static IQualityMeasure Create(string id) => Find(id).Create();
-
-    /// <summary>Creates the measures named (catalogue order, duplicates removed), or all of them when null.</summary>
-    public static IReadOnlyList<IQualityMeasure> Create(IEnumerable<string>? ids)
+    /// <summary>The entries named (catalogue order, duplicates removed), or all of them when null.</summary>
+    public static IReadOnlyList<MeasureEntry> Select(IEnumerable<string>? ids)
     {
-        if (ids is null) return Entries.Select(e => e.Create()).ToList();
-        var wanted = ids.Select(Find).Distinct().ToHashSet();
-        return Entries.Where(wanted.Contains).Select(e => e.Create()).ToList();
+        if (ids is null) return Entries;
+        var wanted = ids.Select(Find).ToHashSet();
+        return Entries.Where(wanted.Contains).ToList();
     }
 }

@@ -19,6 +19,9 @@ public interface IQualityMeasure
     /// <summary>What the measure is.</summary>
     MeasureDescriptor Descriptor { get; }
 
+    /// <summary>What the measure reads from the face's embedder pass besides the embedding (most read nothing).</summary>
+    IReadOnlyList<Face.TensorObservation> Observations => [];
+
     /// <summary>Computes the component for one face. Throws only on programming errors; the assessor turns any
     /// exception into a failure-to-assess result so the other measures still run.</summary>
     MeasureResult Assess(FaceContext face);

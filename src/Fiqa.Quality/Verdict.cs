@@ -56,10 +56,12 @@ public sealed record VerdictProfile
         {
             throw new ArgumentException($"{origin}: invalid profile JSON: {e.Message}", e);
         }
-        if (profile is null || profile.Minimum.Count == 0) throw new ArgumentException($"{origin}: the profile sets no minimum");
+        // "minimum": null deserialises to null despite the initializer.
+        if (profile?.Minimum is not { Count: > 0 })
+            throw new ArgumentException($"{origin}: the profile sets no minimum (expected {{\"name\": \"…\", \"minimum\": {{\"EyesOpen\": 60, …}}}})");
         foreach (var (id, min) in profile.Minimum)
         {
-            _ = MeasureCatalogue.Find(id);
+            if (!MeasureCatalogue.Measures.Contains(id)) throw new ArgumentException($"{origin}: {MeasureCatalogue.Measures.Unknown(id).Message}");
             if (min is < 0 or > 100) throw new ArgumentException($"{origin}: minimum for {id} must be 0..100, got {min}");
         }
         return profile;

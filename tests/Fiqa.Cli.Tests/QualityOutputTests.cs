@@ -54,4 +54,16 @@ public class QualityOutputTests
         Assert.Equal(1 + 29, rows.Count);
         Assert.Contains(rows, r => r.StartsWith("| EyesOpen |", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void DocsMeasuresTable_IsTheCatalogue()
+    {
+        // docs/measures.md holds the table `fiqa measures --markdown` prints; a descriptor changed without the docs fails here.
+        var generated = CliRunner.Run("measures", "--markdown").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var docs = File.ReadAllLines(Path.Combine(TestData.RepoRoot, "docs", "measures.md"));
+        int start = Array.FindIndex(docs, l => l == generated[0]);
+        Assert.True(start >= 0, "docs/measures.md has no catalogue table; paste the output of ./fiqa measures --markdown");
+        var table = docs.Skip(start).TakeWhile(l => l.StartsWith('|')).ToArray();
+        Assert.Equal(generated, table);
+    }
 }

@@ -88,7 +88,7 @@ public class QualityEvaluationTests
         Assert.Equal(0.9, q2.Quality("a1", 0));
 
         var r = QualityEvaluation.Evaluate(c2, q2, new EvaluationOptions { StartingError = 0.3, DiscardLimits = [0.2, 0.5] });
-        var files = EvaluationReport.Write(r, Path.Combine(dir, "out"));
+        var files = EvaluationReport.Write(r, Path.Combine(dir, "out"), TestData.Paths.Font);
         var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(files[0])).RootElement;
         var good = json.GetProperty("methods").GetProperty("good");
         Assert.Equal(2 / 6.0 * 2 / 6.0, good.GetProperty("pauc").GetProperty("0.5").GetDouble(), 12);

@@ -40,7 +40,7 @@ public class AlignmentAndModelTests
     public void ModelStore_MissingModels_ErrorNamesTheInstallCommand()
     {
         var empty = TestData.TempDirectory();
-        using var analyzer = new FaceAnalyzer(new FaceAnalyzerOptions { ModelsDirectory = empty });
+        using var analyzer = new FaceAnalyzer(new FaceAnalyzerOptions { Paths = TestData.Paths.WithModels(empty) });
         var e = Assert.Throws<ModelConfigurationException>(() => analyzer.Analyze(new RgbImage(64, 64)));
         Assert.Contains("scripts/provision-models.sh", e.Message);
         Assert.Contains(empty, e.Message);
@@ -52,14 +52,14 @@ public class AlignmentAndModelTests
         var dir = TestData.TempDirectory();
         File.Copy(Path.Combine(TestData.ModelsRoot, "fr_eye.json"), Path.Combine(dir, "fr_eye.json"));
         File.WriteAllBytes(Path.Combine(dir, "fr_eye.onnx"), [1, 2, 3]);
-        var e = Assert.Throws<ModelConfigurationException>(() => ModelStore.Locate(dir).Get("fr_eye", verifyChecksum: true));
+        var e = Assert.Throws<ModelConfigurationException>(() => new ModelStore(dir).Get("fr_eye", verifyChecksum: true));
         Assert.Contains("SHA-256", e.Message);
     }
 
     [Fact]
     public void UserManifest_WrongInputName_ClearError()
     {
-        var manifest = ModelStore.Locate(TestData.ModelsRoot).Get("fr_eye");
+        var manifest = new ModelStore(TestData.ModelsRoot).Get("fr_eye");
         var e = Assert.Throws<ModelConfigurationException>(() => new OnnxModel(manifest with { Input = manifest.Input with { Name = "pixels" } }));
         Assert.Contains("no input named 'pixels'", e.Message);
         Assert.Contains("input", e.Message);
@@ -68,7 +68,7 @@ public class AlignmentAndModelTests
     [Fact]
     public void UserManifest_WrongInputSize_ClearError()
     {
-        var manifest = ModelStore.Locate(TestData.ModelsRoot).Get("fr_feature");
+        var manifest = new ModelStore(TestData.ModelsRoot).Get("fr_feature");
         var e = Assert.Throws<ModelConfigurationException>(() => new OnnxModel(manifest with { Input = manifest.Input with { Width = 96 } }));
         Assert.Contains("[1,3,112,96]", e.Message);
     }

@@ -84,10 +84,10 @@ public class StatisticsAndInvarianceTests
     {
         // 256×192 crop keeps the metrics' pyramids meaningful and the test quick.
         var image = Resize.Bilinear(ImageDecoder.Decode(TestData.Shared("calibration/iqa/ref/I19.bmp")), new PixelRect(0, 0, 512, 384), 256, 192);
-        IFullReferenceMetric[] metrics = [new CwSsim(), new Vif(), new Fsim(), new Vsi(), new Nlpd(), new Mad(), new Mad(new MadOptions { Channels = MadChannels.Luminance })];
+        IIqaMetric[] metrics = [new CwSsim(), new Vif(), new Fsim(), new Vsi(), new Nlpd(), new Mad(), new Mad(new MadOptions { Channels = MadChannels.Luminance })];
         foreach (var metric in metrics)
         {
-            var scores = Enumerable.Range(1, 4).Select(level => metric.Score(image, Degradation.Apply(image, DegradationKind.Blur, level, seed: 1))).ToArray();
+            var scores = Enumerable.Range(1, 4).Select(level => metric.Score(Degradation.Apply(image, DegradationKind.Blur, level, seed: 1), image)).ToArray();
             for (int i = 1; i < scores.Length; i++)
             {
                 // Worse with every blur level, in the metric's own direction.
@@ -109,8 +109,9 @@ public class StatisticsAndInvarianceTests
         // TID2013 I04 shifts R by −26 and G, B by +10, +18: luma is unchanged to within rounding.
         var reference = ImageDecoder.Decode(TestData.Shared("calibration/iqa/ref/I04.bmp"));
         var distorted = ImageDecoder.Decode(TestData.Shared("calibration/iqa/dist/I04.bmp"));
-        double rgb = IqaCatalogue.CreateFullReference("mad").Score(reference, distorted);
-        double luma = IqaCatalogue.CreateFullReference("mad", new IqaSettings { MadChannels = MadChannels.Luminance }).Score(reference, distorted);
+        var settings = IqaSettings.FromPaths(TestData.Paths);
+        double rgb = IqaCatalogue.Create("mad", settings).Score(distorted, reference);
+        double luma = IqaCatalogue.Create("mad", settings with { MadChannels = MadChannels.Luminance }).Score(distorted, reference);
         Assert.InRange(rgb, 75, 85);
         Assert.InRange(luma, 0, 1);
     }
@@ -146,10 +147,18 @@ public class StatisticsAndInvarianceTests
     [Fact]
     public void Catalogue_CreatesByPyiqaName_AndExplainsMissingModelFiles()
     {
-        Assert.Equal("ssim", IqaCatalogue.CreateFullReference("SSIM").Descriptor.Name);
-        Assert.Contains("known:", Assert.Throws<ArgumentException>(() => IqaCatalogue.Find("lpips")).Message);
-        var e = Assert.Throws<FileNotFoundException>(() => IqaCatalogue.CreateNoReference("niqe", new IqaSettings { NiqeParameters = "/nonexistent.json" }));
+        var settings = IqaSettings.FromPaths(TestData.Paths);
+        Assert.Equal("ssim", IqaCatalogue.Create("SSIM", settings).Descriptor.Name);
+        var unknown = Assert.Throws<UnknownNameException>(() => IqaCatalogue.Find("ssin")).Message;
+        Assert.Contains("did you mean 'ssim'?", unknown);
+        Assert.Contains("Valid: psnr, ssim", unknown);
+        Assert.DoesNotContain("Parameter", unknown);
+        var e = Assert.Throws<FileNotFoundException>(() => IqaCatalogue.Create("niqe", settings with { NiqeParameters = "/nonexistent.json" }));
         Assert.Contains("FIQA_NIQE_PARAMS", e.Message);
+        // A full-reference metric says what it needs; a size mismatch names both sizes.
+        var small = new RgbImage(32, 32);
+        Assert.Contains("needs a reference", Assert.Throws<ArgumentException>(() => new Ssim().Score(small)).Message);
+        Assert.Contains("32x32", Assert.Throws<ArgumentException>(() => new Ssim().Score(small, new RgbImage(40, 32))).Message);
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public class UnifiedMethodTests(ITestOutputHelper output)
                 var image = ImageDecoder.Decode(file);
                 var scores = Enumerable.Range(0, 5).Select(k => a.Assess(apply(image, k), file).Faces[0].UnifiedMethods).ToList();
                 foreach (var method in rho.Keys)
-                    rho[method].Add(Fiqa.Iqa.IqaStatistics.Spearman(scores.Select(s => s[method].Raw).ToArray(), severity));
+                    rho[method].Add(RankStatistics.Spearman(scores.Select(s => s[method].Raw).ToArray(), severity));
             }
             foreach (var (method, values) in rho)
             {
@@ -75,14 +75,13 @@ public class UnifiedMethodTests(ITestOutputHelper output)
         (installed with { EmbedderSha256 = new string('0', 64) }).Save(path);
         try
         {
-            using var analyzer = new FaceAnalyzer(new FaceAnalyzerOptions { Parts = FaceParts.Embedding });
-            var image = ImageDecoder.Decode(TestData.File("skimage/astronaut.png"));
-            var context = new FaceContext(analyzer, image, analyzer.DetectAll(image), 0);
-            using var froq = new Froq(path);
-            var e = Assert.Throws<Face.Models.ModelConfigurationException>(() => froq.Score(context));
+            using var registry = new Face.Onnx.SessionRegistry(Face.Models.ModelStore.For(TestData.Paths));
+            var settings = new QualitySettings { Registry = registry, EmbedderModel = "fr_feature" };
+            // Checked when the method is built, before any image.
+            var e = Assert.Throws<Face.Models.ModelConfigurationException>(() => new Froq(settings with { Methods = new QualityMethodOptions { FroqCalibration = path } }));
             Assert.Contains("calibrated on embedder 000000000000", e.Message);
-            using var installedFroq = new Froq();
-            Assert.InRange(installedFroq.Score(context).Raw, 0.3, 3); // relative to the calibration median
+            using var a = FaceQualityAssessor.Create(new AssessorOptions { Measures = [], UnifiedMethods = ["froq"] });
+            Assert.InRange(a.Assess(TestData.File("skimage/astronaut.png")).Faces[0].UnifiedMethods["froq"].Raw, 0.3, 3); // relative to the calibration median
         }
         finally
         {
@@ -91,35 +90,54 @@ public class UnifiedMethodTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Distilled_SharesItsEmbedderPass_AndTheRecordKeepsItsEmbedding()
+    public void AnyCombinationOfMethods_CostsOneEmbedderPassPerFace()
     {
+        // Every subset of the methods that read the embedder pass, with and without UnifiedQualityScore (which reads the
+        // same pass as 'distilled'): the face's crop is embedded once; perturb adds its three perturbed copies.
+        string[] pass = ["norm", "serfiq", "froq", "distilled"];
         var file = TestData.File("skimage/astronaut.png");
-        using var with = FaceQualityAssessor.Create(new AssessorOptions { Measures = [], UnifiedMethods = ["norm", "distilled"] });
-        using var without = FaceQualityAssessor.Create(new AssessorOptions { Measures = [], UnifiedMethods = ["norm"] });
-        var shared = with.Assess(file).Faces[0];
-        var plain = without.Assess(file).Faces[0];
-        Assert.NotNull(shared.Face.Aligned);
-        // The observing graph may round differently in the last bits; the embedding is the same.
-        Assert.Equal(1.0f, shared.Face.Embedding!.CosineSimilarity(plain.Face.Embedding!), 5);
-        Assert.Equal(plain.UnifiedMethods["norm"].Raw, shared.UnifiedMethods["norm"].Raw, 3);
-        Assert.Equal(["norm", "distilled"], shared.UnifiedMethods.Keys);
+        var image = ImageDecoder.Decode(file);
+        float[]? reference = null;
+        for (int mask = 0; mask < 1 << pass.Length; mask++)
+        {
+            var methods = pass.Where((_, k) => (mask & (1 << k)) != 0).ToList();
+            foreach (bool uqs in new[] { false, true })
+            {
+                if (methods.Count == 0 && !uqs) continue;
+                using var a = FaceQualityAssessor.Create(new AssessorOptions { Measures = uqs ? ["UnifiedQualityScore"] : [], UnifiedMethods = methods });
+                var face = a.Assess(image, file).Faces[0];
+                Assert.True(a.Registry.Runs("fr_feature") == 1, $"{string.Join(",", methods)} uqs={uqs}: {a.Registry.Runs("fr_feature")} embedder runs");
+                Assert.Equal(methods, face.UnifiedMethods.Keys);
+                if (uqs && methods.Contains("distilled")) Assert.Equal(face.UnifiedMethods["distilled"].Raw, face.Quality["UnifiedQualityScore"].Raw!.Value, 12);
+                // The embedding does not depend on what else the pass observes (beyond float rounding).
+                reference ??= face.Face.Embedding!.Vector.ToArray();
+                Assert.True(System.Numerics.Tensors.TensorPrimitives.Dot(reference, face.Face.Embedding!.Vector) > 1 - 1e-5);
+            }
+        }
+        using var withPerturb = FaceQualityAssessor.Create(new AssessorOptions { Measures = ["UnifiedQualityScore"], UnifiedMethods = [.. pass, "perturb:2"] });
+        withPerturb.Assess(image, file);
+        Assert.Equal(1 + 5, withPerturb.Registry.Runs("fr_feature"));
     }
 
     [Fact]
     public void SerFiq_RecomputedLastLayer_MatchesOnnxRuntime()
     {
-        var manifest = Face.Models.ModelStore.Locate(TestData.ModelsRoot).Get("fr_feature");
-        using var model = new Face.Onnx.OnnxPenultimateEmbedder(manifest);
-        Assert.Equal((512, 512), (model.InputSize, model.OutputSize));
+        using var registry = new Face.Onnx.SessionRegistry(Face.Models.ModelStore.For(TestData.Paths));
+        var layer = Face.Onnx.PenultimateLayer.Read(registry.Manifest("fr_feature"));
+        Assert.Equal((512, 512), (layer.InputSize, layer.OutputSize));
+        var observing = new Face.Onnx.OnnxFaceEmbedder(registry, "fr_feature", [layer.Input]);
         using var analyzer = new FaceAnalyzer(new FaceAnalyzerOptions { Parts = FaceParts.Embedding });
         var aligned = analyzer.Analyze(ImageDecoder.Decode(TestData.File("skimage/astronaut.png")))[0].Aligned!.Image;
-        var (embedding, penultimate) = model.Run(aligned);
+        var passed = observing.Pass(aligned);
         var recomputed = new float[512];
-        model.LastLayer(penultimate, recomputed);
+        layer.Apply(passed.Values(layer.Input), recomputed);
+        var embedding = passed.RawEmbedding;
         for (int i = 0; i < 512; i++) Assert.True(Math.Abs(recomputed[i] - embedding[i]) <= 1e-5 * Math.Max(1, Math.Abs(embedding[i])), $"component {i}");
         // The extra output leaves the embedding itself unchanged.
-        var plain = analyzer.Embedder.Embed(aligned);
-        Assert.Equal(1.0f, new FaceEmbedding(embedding).CosineSimilarity(plain), 5);
+        Assert.Equal(1.0f, passed.Embedding.CosineSimilarity(analyzer.Embedder.Embed(aligned)), 5);
+        Assert.Contains("does not observe", Assert.Throws<InvalidOperationException>(() => passed.Values(new TensorObservation("x", TensorStatistic.L1)).Length).Message);
+        var unknown = Assert.Throws<Face.Models.ModelConfigurationException>(() => new Face.Onnx.OnnxFaceEmbedder(registry, "fr_feature", [new TensorObservation("no_such_tensor", TensorStatistic.L2)]));
+        Assert.Contains("'no_such_tensor'", unknown.Message);
     }
 
     [Fact]
@@ -139,12 +157,18 @@ public class UnifiedMethodTests(ITestOutputHelper output)
         var draws = PerturbationRobustness.Perturbations(ImageDecoder.Decode(TestData.File("skimage/astronaut.png")), 4).ToList();
         Assert.Equal(9, draws.Count);
         Assert.Equal(8, draws.Skip(1).Select(d => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(d.Pixels))).Distinct().Count());
-        Assert.Equal(4, ((PerturbationRobustness)UnifiedCatalogue.Create("perturb:4")).Repeats);
-        Assert.Equal("perturb:4", UnifiedCatalogue.Create("perturb:4").Descriptor.Name);
+        using var registry = new Face.Onnx.SessionRegistry(Face.Models.ModelStore.For(TestData.Paths));
+        var settings = new QualitySettings { Registry = registry, EmbedderModel = "fr_feature" };
+        Assert.Equal(4, ((PerturbationRobustness)UnifiedCatalogue.Create("perturb:4", settings)).Repeats);
+        Assert.Equal("perturb:4", UnifiedCatalogue.Create("PERTURB:4", settings).Descriptor.Name);
         Assert.Contains("twice", Assert.Throws<ArgumentException>(() => FaceQualityAssessor.Create(new AssessorOptions { UnifiedMethods = ["norm", " NORM"] })).Message);
-        Assert.Contains("1..16", Assert.Throws<ArgumentException>(() => UnifiedCatalogue.Create("perturb:0")).Message);
+        Assert.Contains("1..16", Assert.Throws<UnknownNameException>(() => UnifiedCatalogue.Create("perturb:0", settings)).Message);
+        Assert.Contains("takes no parameter", Assert.Throws<UnknownNameException>(() => UnifiedCatalogue.Create("norm:2", settings)).Message);
         Assert.InRange(first["perturb"].Raw, 0, 1);
-        Assert.Contains("known:", Assert.Throws<ArgumentException>(() => UnifiedCatalogue.Create("serfiq-x")).Message);
+        var unknown = Assert.Throws<UnknownNameException>(() => UnifiedCatalogue.Create("serfiq-x", settings)).Message;
+        Assert.Contains("did you mean 'serfiq'?", unknown);
+        Assert.Contains("perturb[:R]", unknown);
+        Assert.Contains("identity labels", Assert.Throws<UnknownNameException>(() => FaceQualityAssessor.Create(new AssessorOptions { UnifiedMethods = ["crfiqa"] })).Message);
     }
 }
 
@@ -156,12 +180,12 @@ public class CertaintyRatioTests
         // Two identities on orthogonal axes; sample 2 lies between them.
         float[][] e = [[1, 0], [1, 0], [0, 1], [MathF.Sqrt(0.5f), MathF.Sqrt(0.5f)]];
         string[] id = ["a", "a", "b", "b"];
-        var cr = Fiqa.Quality.Unified.CertaintyRatio.Compute(e, id);
+        var cr = CertaintyRatio.Compute(e, id);
         // Centre a = (1, 0); centre b = normalise((0,1) + (√½, √½)).
         double bx = Math.Sqrt(0.5), by = 1 + Math.Sqrt(0.5), bn = Math.Sqrt(bx * bx + by * by);
         Assert.Equal(1 / (bx / bn + 1), cr[0], 6);
         Assert.Equal((by / bn) / (0 + 1), cr[2], 6);
         Assert.True(cr[3] < cr[2], "the ambiguous sample is less certain");
-        Assert.Throws<ArgumentException>(() => Fiqa.Quality.Unified.CertaintyRatio.Compute(e, ["a", "a", "a", "a"]));
+        Assert.Throws<ArgumentException>(() => CertaintyRatio.Compute(e, ["a", "a", "a", "a"]));
     }
 }

@@ -4,20 +4,15 @@ namespace Fiqa.Tests;
 /// the test command provisions them first.</summary>
 internal static class TestData
 {
-    public static string RepoRoot { get; } = FindRepoRoot();
+    /// <summary>The paths the library resolves for the test run (the checkout the tests were built in).</summary>
+    public static FiqaPaths Paths { get; } = FiqaPaths.Resolve(programDirectory: AppContext.BaseDirectory);
 
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (System.IO.File.Exists(Path.Combine(dir.FullName, "Fiqa.slnx"))) return dir.FullName;
-        throw new InvalidOperationException("tests must run inside the Fiqa checkout (no Fiqa.slnx found upwards)");
-    }
+    public static string RepoRoot { get; } = Paths.Installation
+        ?? throw new InvalidOperationException("tests must run inside the Fiqa checkout (no Fiqa.slnx found upwards)");
 
-    public static string DataRoot =>
-        Environment.GetEnvironmentVariable("FIQA_DATA") is { Length: > 0 } d ? d : Path.Combine(RepoRoot, "data");
+    public static string DataRoot => Paths.Data;
 
-    public static string ModelsRoot =>
-        Environment.GetEnvironmentVariable("FIQA_MODELS") is { Length: > 0 } m ? m : Path.Combine(RepoRoot, "models");
+    public static string ModelsRoot => Paths.Models;
 
     /// <summary>The read-only ../shared folder beside the checkout (calibration data; present in CI).</summary>
     public static string Shared(string relative)

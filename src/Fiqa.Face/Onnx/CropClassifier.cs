@@ -5,18 +5,19 @@ namespace Fiqa.Face.Onnx;
 
 /// <summary>A classifier fed a crop around a box (grown by the manifest's crop scale) that reports softmax
 /// probabilities — the shared core of the eye-state, liveness and expression models.</summary>
-internal sealed class CropClassifier : IDisposable
+internal sealed class CropClassifier
 {
     private readonly OnnxModel _model;
     private readonly float _cropScale;
     private readonly int _classIndex;
 
-    public CropClassifier(ModelManifest manifest, OnnxSessionOptions? session, string className, float defaultCropScale)
+    public CropClassifier(SessionRegistry registry, string model, string className, float defaultCropScale)
     {
-        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(registry);
+        var manifest = registry.Manifest(model);
         _classIndex = Array.IndexOf(manifest.Classes ?? [], className);
         if (_classIndex < 0) throw new ModelConfigurationException($"{manifest.Name}: manifest classes must name the \"{className}\" class");
-        _model = new OnnxModel(manifest, session);
+        _model = registry.Open(model);
         _cropScale = manifest.Crop?.Scale ?? defaultCropScale;
     }
 
@@ -34,6 +35,4 @@ internal sealed class CropClassifier : IDisposable
         if (mirrored) crop = Orientation.FlipHorizontal(crop);
         return Softmax.Of(_model.Run(InputTensor.FromImage(crop, spec))[0]);
     }
-
-    public void Dispose() => _model.Dispose();
 }

@@ -4,15 +4,15 @@ using Fiqa.Imaging;
 namespace Fiqa.Face.Onnx;
 
 /// <summary>Facial-expression classifier on the face box; its manifest must name a "neutral" class. Probabilities are
-/// averaged over the face and its mirror image: the network alone is far from mirror-symmetric (P(neutral) 0.85 vs
-/// 0.09 for franck_01829 and its mirror), and a face's expression does not change when mirrored.</summary>
-public sealed class OnnxExpressionClassifier : IExpressionClassifier, IDisposable
+/// averaged over the face and its mirror image: the network alone is far from mirror-symmetric (docs/models.md), and a
+/// face's expression does not change when mirrored.</summary>
+public sealed class OnnxExpressionClassifier : IExpressionClassifier
 {
     private readonly CropClassifier _classifier;
 
-    /// <summary>Opens the expression model a manifest describes.</summary>
-    public OnnxExpressionClassifier(ModelManifest manifest, OnnxSessionOptions? session = null) =>
-        _classifier = new CropClassifier(manifest, session, "neutral", defaultCropScale: 1f);
+    /// <summary>The expression model of a registry.</summary>
+    public OnnxExpressionClassifier(SessionRegistry registry, string model) =>
+        _classifier = new CropClassifier(registry, model, "neutral", defaultCropScale: 1f);
 
     /// <inheritdoc />
     public IReadOnlyDictionary<string, float> Classify(RgbImage image, FaceBox box)
@@ -26,7 +26,4 @@ public sealed class OnnxExpressionClassifier : IExpressionClassifier, IDisposabl
         for (int i = 0; i < p.Length && i < classes.Count; i++) result[classes[i]] = (float)p[i];
         return result;
     }
-
-    /// <inheritdoc />
-    public void Dispose() => _classifier.Dispose();
 }

@@ -5,13 +5,13 @@ using Fiqa.Imaging;
 namespace Fiqa.Face.Onnx;
 
 /// <summary>Per-eye open/closed classifier on a square crop centred on the eyelid points, side = crop scale × eye width.</summary>
-public sealed class OnnxEyeStateClassifier : IEyeStateClassifier, IDisposable
+public sealed class OnnxEyeStateClassifier : IEyeStateClassifier
 {
     private readonly CropClassifier _classifier;
 
-    /// <summary>Opens the eye model a manifest describes; its classes must include "open".</summary>
-    public OnnxEyeStateClassifier(ModelManifest manifest, OnnxSessionOptions? session = null) =>
-        _classifier = new CropClassifier(manifest, session, "open", defaultCropScale: 1.6f);
+    /// <summary>The eye model of a registry; its classes must include "open".</summary>
+    public OnnxEyeStateClassifier(SessionRegistry registry, string model) =>
+        _classifier = new CropClassifier(registry, model, "open", defaultCropScale: 1.6f);
 
     /// <inheritdoc />
     public EyeOpenness Classify(RgbImage image, FaceLandmarks landmarks)
@@ -30,7 +30,4 @@ public sealed class OnnxEyeStateClassifier : IEyeStateClassifier, IDisposable
         float width = Vector2.Distance(p[first], p[first + 3]);
         return _classifier.Probability(image, new FaceBox(center.X - width / 2, center.Y - width / 2, width, width));
     }
-
-    /// <inheritdoc />
-    public void Dispose() => _classifier.Dispose();
 }

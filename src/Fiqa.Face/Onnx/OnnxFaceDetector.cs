@@ -18,23 +18,24 @@ public sealed record FaceDetectorOptions
 
 /// <summary>Single-shot detector whose ONNX graph outputs per-prior scores [1,N,2] and decoded corner boxes [1,N,4]
 /// normalised to 0..1 (Ultra-Light RFB-320 style). Post-processing: score threshold, then greedy IoU NMS.</summary>
-public sealed class OnnxFaceDetector : IFaceDetector, IDisposable
+public sealed class OnnxFaceDetector : IFaceDetector
 {
     private readonly OnnxModel _model;
     private readonly float _threshold, _nmsIou;
     private readonly FaceDetectorOptions _options;
 
-    /// <summary>Opens the detector a manifest describes.</summary>
-    public OnnxFaceDetector(ModelManifest manifest, FaceDetectorOptions? options = null, OnnxSessionOptions? session = null)
+    /// <summary>The detector <paramref name="model"/> of a registry.</summary>
+    public OnnxFaceDetector(SessionRegistry registry, string model, FaceDetectorOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(registry);
+        var manifest = registry.Manifest(model);
         _options = options ?? new FaceDetectorOptions();
         var spec = manifest.Detector ?? new DetectorSpec();
         _threshold = _options.ScoreThreshold ?? spec.ScoreThreshold;
         _nmsIou = _options.NmsIou ?? spec.NmsIou;
         if (manifest.Outputs.Length != 2)
             throw new ModelConfigurationException($"{manifest.Name}: a detector needs two outputs (scores, boxes)");
-        _model = new OnnxModel(manifest, session);
+        _model = registry.Open(model);
     }
 
     /// <inheritdoc />
@@ -86,7 +87,4 @@ public sealed class OnnxFaceDetector : IFaceDetector, IDisposable
         }
         return kept;
     }
-
-    /// <inheritdoc />
-    public void Dispose() => _model.Dispose();
 }

@@ -25,7 +25,7 @@ public static class OnnxGraph
 
     /// <summary>The model with <paramref name="tensorNames"/> appended to the graph outputs (name only; the runtime
     /// infers type and shape).</summary>
-    public static byte[] WithExtraOutputs(byte[] model, IReadOnlyList<string> tensorNames) => Extend(model, [], tensorNames);
+    public static byte[] WithExtraOutputs(byte[] model, IReadOnlyList<string> tensorNames) => WithAdditions(model, [], tensorNames);
 
     /// <summary>A one-input node to append: <c>Output = OpType(Input)</c> with the operator's default attributes.</summary>
     public sealed record AddedNode(string OpType, string Input, string Output);
@@ -36,11 +36,14 @@ public static class OnnxGraph
     public static byte[] WithAddedNodes(byte[] model, IReadOnlyList<AddedNode> nodes)
     {
         ArgumentNullException.ThrowIfNull(nodes);
-        return Extend(model, nodes, nodes.Select(n => n.Output).ToList());
+        return WithAdditions(model, nodes, nodes.Select(n => n.Output).ToList());
     }
 
-    private static byte[] Extend(byte[] model, IReadOnlyList<AddedNode> nodes, IReadOnlyList<string> tensorNames)
+    /// <summary>The model with <paramref name="nodes"/> added (each right after the node producing its input) and
+    /// <paramref name="tensorNames"/> appended to the graph outputs.</summary>
+    public static byte[] WithAdditions(byte[] model, IReadOnlyList<AddedNode> nodes, IReadOnlyList<string> tensorNames)
     {
+        ArgumentNullException.ThrowIfNull(nodes);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(tensorNames);
         var output = new MemoryStream();

@@ -7,7 +7,7 @@ namespace Fiqa.Face.Onnx;
 /// softmax expectation over bins. Signs (checked on the installed photos against landmark geometry and mirror images):
 /// yaw &gt; 0 when the subject turns to their right (nose towards the image's left), pitch &gt; 0 when looking up,
 /// roll &gt; 0 when the head tilts clockwise in the image (the image-right eye lower).</summary>
-public sealed class OnnxHeadPoseEstimator : IHeadPoseEstimator, IDisposable
+public sealed class OnnxHeadPoseEstimator : IHeadPoseEstimator
 {
     // HopeNet bins: 66 × 3° starting at −99° (natanielruiz/deep-head-pose, code/test_hopenet.py).
     private const double BinWidth = 3, FirstBin = -99;
@@ -15,12 +15,13 @@ public sealed class OnnxHeadPoseEstimator : IHeadPoseEstimator, IDisposable
     private readonly float _cropScale;
     private readonly HeadPoseSigns _signs;
 
-    /// <summary>Opens the pose model a manifest describes.</summary>
-    public OnnxHeadPoseEstimator(ModelManifest manifest, OnnxSessionOptions? session = null, HeadPoseSigns? signs = null)
+    /// <summary>The pose <paramref name="model"/> of a registry.</summary>
+    public OnnxHeadPoseEstimator(SessionRegistry registry, string model, HeadPoseSigns? signs = null)
     {
-        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(registry);
+        var manifest = registry.Manifest(model);
         if (manifest.Outputs.Length != 3) throw new ModelConfigurationException($"{manifest.Name}: a pose model needs three outputs (yaw, pitch, roll)");
-        _model = new OnnxModel(manifest, session);
+        _model = registry.Open(model);
         _cropScale = manifest.Crop?.Scale ?? 1.5f;
         _signs = signs ?? HeadPoseSigns.HopeNet;
     }
@@ -44,9 +45,6 @@ public sealed class OnnxHeadPoseEstimator : IHeadPoseEstimator, IDisposable
         for (int i = 0; i < p.Length; i++) e += p[i] * i;
         return (float)(e * BinWidth + FirstBin);
     }
-
-    /// <inheritdoc />
-    public void Dispose() => _model.Dispose();
 }
 
 /// <summary>Sign of each angle relative to the model's raw output, so every pose model reports Fiqa's convention.</summary>

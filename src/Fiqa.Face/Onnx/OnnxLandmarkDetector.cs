@@ -5,17 +5,17 @@ using Fiqa.Imaging;
 namespace Fiqa.Face.Onnx;
 
 /// <summary>68-point regressor on a face-box crop; its outputs are (x, y) fractions of the crop.</summary>
-public sealed class OnnxLandmarkDetector : ILandmarkDetector, IDisposable
+public sealed class OnnxLandmarkDetector : ILandmarkDetector
 {
     private readonly OnnxModel _model;
     private readonly float _cropScale;
 
-    /// <summary>Opens the landmark model a manifest describes.</summary>
-    public OnnxLandmarkDetector(ModelManifest manifest, OnnxSessionOptions? session = null)
+    /// <summary>The landmark <paramref name="model"/> of a registry.</summary>
+    public OnnxLandmarkDetector(SessionRegistry registry, string model)
     {
-        ArgumentNullException.ThrowIfNull(manifest);
-        _model = new OnnxModel(manifest, session);
-        _cropScale = manifest.Crop?.Scale ?? 1f;
+        ArgumentNullException.ThrowIfNull(registry);
+        _model = registry.Open(model);
+        _cropScale = _model.Manifest.Crop?.Scale ?? 1f;
     }
 
     /// <inheritdoc />
@@ -31,7 +31,4 @@ public sealed class OnnxLandmarkDetector : ILandmarkDetector, IDisposable
             points[i] = new Vector2(region.X + xy[2 * i] * region.Width, region.Y + xy[2 * i + 1] * region.Height);
         return new FaceLandmarks(points);
     }
-
-    /// <inheritdoc />
-    public void Dispose() => _model.Dispose();
 }

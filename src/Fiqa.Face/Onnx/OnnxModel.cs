@@ -3,14 +3,16 @@ using Microsoft.ML.OnnxRuntime;
 
 namespace Fiqa.Face.Onnx;
 
-/// <summary>One ONNX Runtime session, created once and shared across threads (<c>Run</c> is thread-safe).
-/// The <see cref="RunOptions"/> lives as long as the session: creating one per call crashed intermittently.</summary>
+/// <summary>One ONNX Runtime session, created once (by the <see cref="SessionRegistry"/> that owns it) and shared across
+/// threads (<c>Run</c> is thread-safe). The <see cref="RunOptions"/> lives as long as the session: creating one per call
+/// crashed intermittently.</summary>
 public sealed class OnnxModel : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions = new();
     private readonly string[] _inputNames;
     private readonly long[] _inputShape;
+    private long _runs;
 
     /// <summary>Opens the model a manifest describes.</summary>
     /// <param name="manifest">The model's manifest.</param>
@@ -73,6 +75,9 @@ public sealed class OnnxModel : IDisposable
     /// <summary>Outputs returned by <see cref="Run"/>, in order.</summary>
     public IReadOnlyList<string> OutputNames { get; }
 
+    /// <summary>How many times <see cref="Run"/> has run (for tests that count passes, not time).</summary>
+    public long Runs => Interlocked.Read(ref _runs);
+
     /// <summary>Number of floats the input tensor holds.</summary>
     public int InputLength => (int)(_inputShape[1] * _inputShape[2] * _inputShape[3]);
 
@@ -81,6 +86,7 @@ public sealed class OnnxModel : IDisposable
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.Length != InputLength) throw new ArgumentException($"input has {input.Length} floats, model needs {InputLength}");
+        Interlocked.Increment(ref _runs);
         using var value = OrtValue.CreateTensorValueFromMemory(input, _inputShape);
         using var results = _session.Run(_runOptions, _inputNames, [value], (IReadOnlyCollection<string>)OutputNames);
         var outputs = new float[results.Count][];

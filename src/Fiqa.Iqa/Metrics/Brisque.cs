@@ -9,7 +9,7 @@ namespace Fiqa.Iqa.Metrics;
 /// LIVE release on MATLAB's (<see cref="BrisqueConvention.Matlab"/>), OpenCV's LIVE-R2 model on OpenCV's port
 /// (<see cref="BrisqueConvention.OpenCv"/>: OpenCV grey in [0, 1], replicated borders, an AGGD fit for the MSCN
 /// pair, zero-padded products, unantialiased bicubic second scale, score clamped to [0, 100]).</summary>
-public sealed class Brisque(BrisqueModel model, BrisqueConvention convention = BrisqueConvention.OpenCv) : INoReferenceMetric
+public sealed class Brisque(BrisqueModel model, BrisqueConvention convention = BrisqueConvention.OpenCv) : IIqaMetric
 {
     /// <summary>The descriptor.</summary>
     public static MetricDescriptor Info { get; } = new("brisque", MetricKind.NoReference, true, "≈0..100 (lower = better)", "Mittal et al. 2012, brisque_feature.m + SVR");
@@ -23,7 +23,7 @@ public sealed class Brisque(BrisqueModel model, BrisqueConvention convention = B
     public BrisqueModel Model => model;
 
     /// <inheritdoc />
-    public double Score(RgbImage image)
+    public double Score(RgbImage image, RgbImage? reference = null)
     {
         double score = model.Predict(Features(image, convention));
         return convention == BrisqueConvention.OpenCv ? Math.Clamp(score, 0, 100) : score;

@@ -8,7 +8,7 @@ namespace Fiqa.Iqa.Metrics;
 /// coarsest level 2|Σ c₁c₂*| / Σ(|c₁|² + |c₂|²) over 7×7 windows ('valid'), pooled with a Gaussian weight
 /// (σ = band height / 4), then averaged over orientations. Insensitive to small translations and rotations. K = 0, no
 /// guard band. Higher is better (1 = identical).</summary>
-public sealed class CwSsim : IFullReferenceMetric
+public sealed class CwSsim : IIqaMetric
 {
     /// <summary>The descriptor.</summary>
     public static MetricDescriptor Info { get; } = new("cw_ssim", MetricKind.FullReference, false, "0..1 (1 = identical)", "Sampat et al. 2009, cwssim_index.m");
@@ -19,9 +19,10 @@ public sealed class CwSsim : IFullReferenceMetric
     public MetricDescriptor Descriptor => Info;
 
     /// <inheritdoc />
-    public double Score(RgbImage reference, RgbImage distorted)
+    public double Score(RgbImage image, RgbImage? reference = null)
     {
-        SizeCheck.Same(reference, distorted);
+        reference = IqaInput.Pair(Info, image, reference);
+        var distorted = image;
         int minSide = Math.Min(reference.Width, reference.Height);
         if (minSide >> (Levels - 1) < Window)
             throw new ArgumentException($"cw_ssim needs at least {Window << (Levels - 1)} pixels on the short side, got {minSide}");

@@ -9,7 +9,7 @@ namespace Fiqa.Iqa.Metrics;
 /// Butterworth low-pass 0.45/15, Rayleigh noise threshold with k = 2 scaled by 1/1.7), Scharr gradient magnitude;
 /// S = S_PC(T₁ = 0.85)·S_G(T₂ = 160)·(S_I·S_Q)^0.03 (T₃ = T₄ = 200), pooled with weight max(PC₁, PC₂).
 /// Higher is better (1 = identical).</summary>
-public sealed class Fsim : IFullReferenceMetric
+public sealed class Fsim : IIqaMetric
 {
     /// <summary>The descriptor.</summary>
     public static MetricDescriptor Info { get; } = new("fsim", MetricKind.FullReference, false, "0..1 (1 = identical)", "Zhang et al. 2011 (FSIMc), Kovesi phase congruency");
@@ -24,9 +24,10 @@ public sealed class Fsim : IFullReferenceMetric
     public MetricDescriptor Descriptor => Info;
 
     /// <inheritdoc />
-    public double Score(RgbImage reference, RgbImage distorted)
+    public double Score(RgbImage image, RgbImage? reference = null)
     {
-        SizeCheck.Same(reference, distorted);
+        reference = IqaInput.Pair(Info, image, reference);
+        var distorted = image;
         int f = Math.Max(1, (int)Matlab.Round(Math.Min(reference.Width, reference.Height) / 256.0));
         var (y1, i1, q1) = Yiq(reference, f);
         var (y2, i2, q2) = Yiq(distorted, f);

@@ -33,7 +33,7 @@ public sealed record MadOptions
 /// the statistic of block k of plane c lands at flat position 3·k + c of the three stacked maps, so the planes' maps
 /// interleave. That arrangement is what the reference numbers contain (they are reproduced to their printed digits
 /// only with it); with <see cref="MadChannels.Luminance"/> there is one plane and the question does not arise.</para></summary>
-public sealed class Mad(MadOptions? options = null) : IFullReferenceMetric
+public sealed class Mad(MadOptions? options = null) : IIqaMetric
 {
     /// <summary>The descriptor.</summary>
     public static MetricDescriptor Info { get; } = new("mad", MetricKind.FullReference, true, "0..~250 (0 = identical)", "Larson & Chandler 2010");
@@ -45,9 +45,10 @@ public sealed class Mad(MadOptions? options = null) : IFullReferenceMetric
     public MetricDescriptor Descriptor => Info;
 
     /// <inheritdoc />
-    public double Score(RgbImage reference, RgbImage distorted)
+    public double Score(RgbImage image, RgbImage? reference = null)
     {
-        SizeCheck.Same(reference, distorted);
+        reference = IqaInput.Pair(Info, image, reference);
+        var distorted = image;
         if (Math.Min(reference.Width, reference.Height) < Block)
             throw new ArgumentException($"mad needs at least {Block}×{Block} pixels, got {reference.Width}x{reference.Height}");
         var refs = Planes(reference);

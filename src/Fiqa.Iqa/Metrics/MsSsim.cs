@@ -5,7 +5,7 @@ namespace Fiqa.Iqa.Metrics;
 /// <summary>Multi-scale SSIM (Wang, Simoncelli, Bovik, Asilomar 2003; msssim.m): five scales with weights
 /// (0.0448, 0.2856, 0.3001, 0.2363, 0.1333), between scales a 2×2 mean (imfilter 'symmetric', 'same') and taking every
 /// other pixel; product of the contrast-structure means of scales 1–4 and the SSIM mean of scale 5.</summary>
-public sealed class MsSsim : IFullReferenceMetric
+public sealed class MsSsim : IIqaMetric
 {
     /// <summary>The descriptor.</summary>
     public static MetricDescriptor Info { get; } = new("ms_ssim", MetricKind.FullReference, false, "0..1 (1 = identical)", "Wang et al. 2003, msssim.m");
@@ -24,9 +24,10 @@ public sealed class MsSsim : IFullReferenceMetric
     public MetricDescriptor Descriptor => Info;
 
     /// <inheritdoc />
-    public double Score(RgbImage reference, RgbImage distorted)
+    public double Score(RgbImage image, RgbImage? reference = null)
     {
-        SizeCheck.Same(reference, distorted);
+        reference = IqaInput.Pair(Info, image, reference);
+        var distorted = image;
         var x = Matlab.Rgb2GrayUint8(reference);
         var y = Matlab.Rgb2GrayUint8(distorted);
         double score = 1;

@@ -9,7 +9,6 @@ namespace Fiqa.Iqa.Metrics;
 public sealed record NiqeParameters(double[] Mean, double[,] Covariance, Matrix Window)
 {
     /// <summary>Environment variable naming the parameter file.</summary>
-    public const string EnvironmentVariable = "FIQA_NIQE_PARAMS";
 
     /// <summary>Reads a JSON file with <c>mu_pris_param</c>, <c>cov_pris_param</c> and <c>gaussian_window</c>
     /// (nested arrays; a leading singleton dimension is accepted).</summary>
@@ -17,7 +16,7 @@ public sealed record NiqeParameters(double[] Mean, double[,] Covariance, Matrix 
     {
         if (!File.Exists(path))
             throw new FileNotFoundException($"NIQE parameter file not found: {path}. Install it with scripts/provision-data.sh, " +
-                $"or point ${EnvironmentVariable} at a JSON file holding mu_pris_param, cov_pris_param and gaussian_window from the official release", path);
+                $"or point ${FiqaPaths.NiqeVariable} at a JSON file holding mu_pris_param, cov_pris_param and gaussian_window from the official release", path);
         using var doc = JsonDocument.Parse(File.ReadAllText(path));
         var root = doc.RootElement;
         var mean = Flatten(root.GetProperty("mu_pris_param")).ToArray();
@@ -40,7 +39,7 @@ public sealed record NiqeParameters(double[] Mean, double[,] Covariance, Matrix 
 /// whole 96×96 blocks, two scales (the second by MATLAB imresize 0.5), per block 18 NSS features (AGGD of the MSCN
 /// coefficients and of four neighbour products), a multivariate Gaussian fitted to the blocks, and the distance
 /// √((μ₁−μ₂)ᵀ((Σ₁+Σ₂)/2)⁺(μ₁−μ₂)) to the pristine model.</summary>
-public sealed class Niqe(NiqeParameters parameters) : INoReferenceMetric
+public sealed class Niqe(NiqeParameters parameters) : IIqaMetric
 {
     /// <summary>The descriptor.</summary>
     public static MetricDescriptor Info { get; } = new("niqe", MetricKind.NoReference, true, "0..∞ (≈3 for pristine photos)", "Mittal et al. 2013, niqe_release computequality.m");
@@ -51,7 +50,7 @@ public sealed class Niqe(NiqeParameters parameters) : INoReferenceMetric
     public MetricDescriptor Descriptor => Info;
 
     /// <inheritdoc />
-    public double Score(RgbImage image)
+    public double Score(RgbImage image, RgbImage? reference = null)
     {
         ArgumentNullException.ThrowIfNull(image);
         var gray = Matlab.Rgb2GrayUint8(image);

@@ -7,7 +7,7 @@ namespace Fiqa.Iqa.Metrics;
 /// [0.05 0.25 0.4 0.25 0.05] (symmetric border when reducing, replicate border and zero insertion when expanding), each
 /// level divided by σᵢ + a local weighted sum of its magnitudes (the published per-level filters and σ), then the mean
 /// over levels of the root-mean-square difference. Lower is better.</summary>
-public sealed class Nlpd : IFullReferenceMetric
+public sealed class Nlpd : IIqaMetric
 {
     /// <summary>The descriptor.</summary>
     public static MetricDescriptor Info { get; } = new("nlpd", MetricKind.FullReference, true, "0..~1 (0 = identical)", "Laparra et al. 2016, NLP_dist.m");
@@ -33,9 +33,10 @@ public sealed class Nlpd : IFullReferenceMetric
     public MetricDescriptor Descriptor => Info;
 
     /// <inheritdoc />
-    public double Score(RgbImage reference, RgbImage distorted)
+    public double Score(RgbImage image, RgbImage? reference = null)
     {
-        SizeCheck.Same(reference, distorted);
+        reference = IqaInput.Pair(Info, image, reference);
+        var distorted = image;
         var a = NormalisedPyramid(Luminance(reference));
         var b = NormalisedPyramid(Luminance(distorted));
         double total = 0;

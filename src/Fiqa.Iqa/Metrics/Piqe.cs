@@ -7,7 +7,7 @@ namespace Fiqa.Iqa.Metrics;
 /// with MSCN variance above 0.1 is active; an active block scores 1 − v when one of its edges has a 6-sample segment
 /// with standard deviation below 0.1 (blockiness, flat patches) and v when its centre/surround deviation says Gaussian
 /// noise. Score = 100·(Σ block scores + 1)/(active blocks + 1). 0 (excellent) … 100 (bad); lower is better.</summary>
-public sealed class Piqe : INoReferenceMetric
+public sealed class Piqe : IIqaMetric
 {
     /// <summary>The descriptor.</summary>
     public static MetricDescriptor Info { get; } = new("piqe", MetricKind.NoReference, true, "0..100 (0 = excellent)", "Venkatanath et al. 2015, MATLAB piqe");
@@ -20,7 +20,7 @@ public sealed class Piqe : INoReferenceMetric
     public MetricDescriptor Descriptor => Info;
 
     /// <inheritdoc />
-    public double Score(RgbImage image)
+    public double Score(RgbImage image, RgbImage? reference = null)
     {
         ArgumentNullException.ThrowIfNull(image);
         var grey = Matlab.Rgb2GrayUint8(image);

@@ -4,7 +4,7 @@ namespace Fiqa.Iqa.Metrics;
 
 /// <summary>Peak signal-to-noise ratio, 10·log10(255² / MSE) with the MSE over all three RGB channels (as the official
 /// calibration table computes it). Identical images give +∞.</summary>
-public sealed class Psnr : IFullReferenceMetric
+public sealed class Psnr : IIqaMetric
 {
     /// <summary>The descriptor.</summary>
     public static MetricDescriptor Info { get; } = new("psnr", MetricKind.FullReference, false, "dB, 0..∞", "MSE over RGB, peak 255");
@@ -13,9 +13,10 @@ public sealed class Psnr : IFullReferenceMetric
     public MetricDescriptor Descriptor => Info;
 
     /// <inheritdoc />
-    public double Score(RgbImage reference, RgbImage distorted)
+    public double Score(RgbImage image, RgbImage? reference = null)
     {
-        SizeCheck.Same(reference, distorted);
+        reference = IqaInput.Pair(Info, image, reference);
+        var distorted = image;
         double sum = 0;
         var a = reference.Pixels;
         var b = distorted.Pixels;

@@ -5,7 +5,7 @@ namespace Fiqa.Iqa.Metrics;
 /// <summary>SSIM (Wang, Bovik, Sheikh, Simoncelli, IEEE TIP 2004; the authors' ssim_index.m): MATLAB rgb2gray (uint8),
 /// 11×11 Gaussian σ = 1.5, filter2 'valid', K = (0.01, 0.03), L = 255, mean of the SSIM map, no automatic
 /// downsampling — the convention of the official calibration values.</summary>
-public sealed class Ssim : IFullReferenceMetric
+public sealed class Ssim : IIqaMetric
 {
     /// <summary>The descriptor.</summary>
     public static MetricDescriptor Info { get; } = new("ssim", MetricKind.FullReference, false, "−1..1 (1 = identical)", "Wang et al. 2004, ssim_index.m");
@@ -18,9 +18,10 @@ public sealed class Ssim : IFullReferenceMetric
     public MetricDescriptor Descriptor => Info;
 
     /// <inheritdoc />
-    public double Score(RgbImage reference, RgbImage distorted)
+    public double Score(RgbImage image, RgbImage? reference = null)
     {
-        SizeCheck.Same(reference, distorted);
+        reference = IqaInput.Pair(Info, image, reference);
+        var distorted = image;
         return Index(Matlab.Rgb2GrayUint8(reference), Matlab.Rgb2GrayUint8(distorted)).Ssim;
     }
 

@@ -9,7 +9,7 @@ namespace Fiqa.Iqa.Metrics;
 /// gain-plus-noise distortion channel estimated in sliding windows (3, 5, 9, 17 wide from coarse to fine), HVS noise
 /// σₙ² = 0.4. VIF = Σ information the distorted image carries / Σ information the reference carries: 1 for identical
 /// images, near 0 for destroyed ones, above 1 for contrast enhancement. Higher is better.</summary>
-public sealed class Vif : IFullReferenceMetric
+public sealed class Vif : IIqaMetric
 {
     /// <summary>The descriptor.</summary>
     public static MetricDescriptor Info { get; } = new("vif", MetricKind.FullReference, false, "0..1 (1 = identical)", "Sheikh & Bovik 2006, vifvec.m");
@@ -21,9 +21,10 @@ public sealed class Vif : IFullReferenceMetric
     public MetricDescriptor Descriptor => Info;
 
     /// <inheritdoc />
-    public double Score(RgbImage reference, RgbImage distorted)
+    public double Score(RgbImage image, RgbImage? reference = null)
     {
-        SizeCheck.Same(reference, distorted);
+        reference = IqaInput.Pair(Info, image, reference);
+        var distorted = image;
         var refBands = SteerablePyramid.OrientedBands(Matlab.Rgb2GrayUint8(reference), Levels);
         var distBands = SteerablePyramid.OrientedBands(Matlab.Rgb2GrayUint8(distorted), Levels);
         double numerator = 0, denominator = 0;

@@ -7,7 +7,7 @@ namespace Fiqa.Iqa.Metrics;
 /// resized back and scaled to 0..1), the LMN opponent space, the ⌊min side/256⌉ box average and subsampling, Scharr
 /// gradients of L; local similarity S_VS·S_G^0.4·(S_M·S_N)^0.02 weighted by the larger saliency (C = 1.27, 386, 130).
 /// Higher is better (1 = identical).</summary>
-public sealed class Vsi : IFullReferenceMetric
+public sealed class Vsi : IIqaMetric
 {
     /// <summary>The descriptor.</summary>
     public static MetricDescriptor Info { get; } = new("vsi", MetricKind.FullReference, false, "0..1 (1 = identical)", "Zhang, Shen, Li 2014, VSI.m");
@@ -21,9 +21,10 @@ public sealed class Vsi : IFullReferenceMetric
     public MetricDescriptor Descriptor => Info;
 
     /// <inheritdoc />
-    public double Score(RgbImage reference, RgbImage distorted)
+    public double Score(RgbImage image, RgbImage? reference = null)
     {
-        SizeCheck.Same(reference, distorted);
+        reference = IqaInput.Pair(Info, image, reference);
+        var distorted = image;
         var a = Features.Of(reference);
         var b = Features.Of(distorted);
         double sum = 0, weightSum = 0;

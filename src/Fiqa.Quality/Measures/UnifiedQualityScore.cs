@@ -1,3 +1,4 @@
+using Fiqa.Face;
 using Fiqa.Quality.Unified;
 
 namespace Fiqa.Quality.Measures;
@@ -5,7 +6,7 @@ namespace Fiqa.Quality.Measures;
 /// <summary>ISO/IEC 29794-5 UnifiedQualityScore. OFIQ uses the MagFace magnitude; Fiqa uses its <c>distilled</c>
 /// method — a quality head on the default FR model's activation norms, trained by <c>fiqa train-quality</c> on
 /// perturbation robustness labels (see <see cref="DistilledQuality"/>). Other unified methods: <c>assess --unified</c>.</summary>
-public sealed class UnifiedQualityScore : IQualityMeasure, IProvidesEmbedding, IDisposable
+public sealed class UnifiedQualityScore(QualitySettings settings) : IQualityMeasure
 {
     /// <summary>The descriptor.</summary>
     public static MeasureDescriptor Descriptor { get; } = new("UnifiedQualityScore", "utility",
@@ -13,13 +14,13 @@ public sealed class UnifiedQualityScore : IQualityMeasure, IProvidesEmbedding, I
         "eDifFIQA-style head distilled from perturbation robustness (DifFIQA's forward-only part) instead of MagFace; " +
         "the head file comes from provisioning (scripts/provision-quality-head.sh).");
 
-    private readonly DistilledQuality _method = new();
+    private readonly DistilledQuality _method = new(settings);
 
     MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;
 
     /// <inheritdoc />
-    public MeasureResult Assess(FaceContext face) => Descriptor.Result(_method.Score(face).Raw);
+    public IReadOnlyList<TensorObservation> Observations => _method.Observations;
 
     /// <inheritdoc />
-    public void Dispose() => _method.Dispose();
+    public MeasureResult Assess(FaceContext face) => Descriptor.Result(_method.Score(face).Raw);
 }

@@ -1,7 +1,7 @@
 namespace Fiqa.Quality.Unified;
 
 /// <summary><c>norm</c>: the L2 norm of the raw embedding — MagFace's quality with a MagFace model (Meng et al.,
-/// CVPR 2021), a proxy otherwise (AdaFace uses it so). With the default model clean faces give 3.2–4.3.</summary>
+/// CVPR 2021), a proxy otherwise (AdaFace uses it so).</summary>
 public sealed class EmbeddingNorm : IUnifiedQualityMethod
 {
     /// <summary>The descriptor.</summary>

@@ -1,6 +1,5 @@
 using System.Text.Json;
-using Fiqa.Face.Models;
-using Fiqa.Face.Onnx;
+using Fiqa.Face;
 
 namespace Fiqa.Quality.Unified;
 
@@ -71,8 +70,8 @@ public sealed record FroqCalibration
 /// <summary><c>froq</c>: FROQ (Babnik et al., 2024; LSIbabnikz/FROQ), a training-free observer of the embedder — the
 /// mean L2 norm of the activations at a few layers chosen on a calibration set by Spearman correlation with
 /// perturbation-robustness pseudo-labels (<c>fiqa calibrate froq</c>). The raw value is that mean divided by the
-/// calibration faces' median (1 = a typical calibration face); the cost is one embedder pass with extra outputs.</summary>
-public sealed class Froq(string? calibrationPath = null) : IUnifiedQualityMethod, IDisposable
+/// calibration faces' median (1 = a typical calibration face); the norms are reduced in the face's embedder pass.</summary>
+public sealed class Froq : IUnifiedQualityMethod
 {
     /// <summary>The default calibration's file name, in the models folder.</summary>
     public const string DefaultFileName = "froq_calibration.json";
@@ -85,38 +84,34 @@ public sealed class Froq(string? calibrationPath = null) : IUnifiedQualityMethod
         "mean L2 norm of the embedder's activations at the calibrated layers ÷ the calibration median (1 = typical)",
         new SigmoidMapping(1, 0.1), "Babnik et al. 2024 (FROQ)");
 
-    private readonly Lock _lock = new();
-    private OnnxActivationObserver? _observer;
-    private FroqCalibration? _calibration;
+    private readonly TensorObservation[] _layers;
+
+    /// <summary>Loads the calibration (settings' file, else the default in the models folder) and checks it was made for
+    /// the settings' embedder.</summary>
+    public Froq(QualitySettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        Calibration = EmbedderBoundFile.Load(settings, settings.Methods.FroqCalibration, DefaultFileName, FroqCalibration.Load, c => c.EmbedderSha256, "calibrated",
+            $"Calibrate FROQ with: {CalibrateCommand}", "run fiqa calibrate froq for it");
+        _layers = Calibration.Layers.Select(l => new TensorObservation(l.Tensor, TensorStatistic.L2)).ToArray();
+    }
+
+    /// <summary>The calibration in use.</summary>
+    public FroqCalibration Calibration { get; }
 
     /// <inheritdoc />
     public UnifiedMethodDescriptor Descriptor => Info;
 
-    /// <summary>The calibration in use (loaded with the first face).</summary>
-    public FroqCalibration? Calibration => _calibration;
+    /// <inheritdoc />
+    public IReadOnlyList<TensorObservation> Observations => _layers;
 
     /// <inheritdoc />
     public UnifiedScore Score(FaceContext face)
     {
         ArgumentNullException.ThrowIfNull(face);
-        var observer = Observer(face);
-        double raw = face.Observe(observer).Average() / _calibration!.MedianNorm;
+        double sum = 0;
+        foreach (var layer in _layers) sum += face.Pass.Statistic(layer);
+        double raw = sum / _layers.Length / Calibration.MedianNorm;
         return new UnifiedScore(raw, Info.Mapping.ToScalar(raw));
     }
-
-    private OnnxActivationObserver Observer(FaceContext face)
-    {
-        lock (_lock)
-        {
-            if (_observer is not null) return _observer;
-            var (calibration, manifest) = EmbedderBoundFile.Load(face, calibrationPath, DefaultFileName, FroqCalibration.Load, c => c.EmbedderSha256, "calibrated",
-                $"Calibrate FROQ with: {CalibrateCommand}", "run fiqa calibrate froq for it");
-            _observer = new OnnxActivationObserver(manifest, calibration.Layers.Select(l => l.Tensor).ToList(), face.AnalyzerOptions.Session);
-            _calibration = calibration;
-            return _observer;
-        }
-    }
-
-    /// <inheritdoc />
-    public void Dispose() => _observer?.Dispose();
 }

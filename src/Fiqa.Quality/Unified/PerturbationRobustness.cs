@@ -7,14 +7,14 @@ namespace Fiqa.Quality.Unified;
 /// perturbed copies of its aligned crop — mirrored, Gaussian noise (σ = 5 grey levels), and a regular grid of occluding
 /// squares. Useful faces keep their identity under small perturbations. With <c>repeats</c> R (name <c>perturb:R</c>)
 /// the noise and the grid are drawn R times (new noise seed, shifted grid), as DifFIQA repeats its perturbations:
-/// 1 + 2R embeddings. One draw is a noisy label (measured on the installed degraded set: Spearman 0.75–0.85 between
-/// two single draws, 0.98 between R = 2 and R = 4), which is why the distilled head's teacher uses R = 4.</summary>
+/// 1 + 2R embeddings. One draw is a noisy label (docs/unified.md has the agreement between draws), which is why the
+/// distilled head's teacher uses R = 4.</summary>
 public sealed class PerturbationRobustness : IUnifiedQualityMethod
 {
     /// <summary>The descriptor.</summary>
     public static UnifiedMethodDescriptor Info { get; } = new("perturb",
         "mean cosine between the embedding and those of the mirrored, noised and grid-occluded aligned crop",
-        new SigmoidMapping(0.75, 0.06), "Babnik et al. 2023 (DifFIQA), Babnik et al. 2024 (FROQ)");
+        new SigmoidMapping(0.75, 0.06), "Babnik et al. 2023 (DifFIQA), Babnik et al. 2024 (FROQ)") { Parameter = "R" };
 
     /// <summary>Most draws of noise and grid.</summary>
     public const int MaxRepeats = 16;
@@ -29,10 +29,21 @@ public sealed class PerturbationRobustness : IUnifiedQualityMethod
     /// <summary>Creates the method with <paramref name="repeats"/> draws (1..<see cref="MaxRepeats"/>).</summary>
     public PerturbationRobustness(int repeats = 1)
     {
-        if (repeats is < 1 or > MaxRepeats) throw new ArgumentOutOfRangeException(nameof(repeats), repeats, $"perturb repeats must be 1..{MaxRepeats}");
+        if (repeats is < 1 or > MaxRepeats) throw new UnknownNameException($"perturb:R needs R in 1..{MaxRepeats}, got {repeats}");
         Repeats = repeats;
         Descriptor = repeats == 1 ? Info : Info with { Name = $"{Info.Name}:{repeats}" };
     }
+
+    /// <summary>The catalogue's factory: <c>perturb</c>, or <c>perturb:R</c>.</summary>
+    public static IQualityMethod Create(QualitySettings settings, string? parameter) => new PerturbationRobustness(parameter is null ? 1 : ParseRepeats(parameter));
+
+    /// <summary>The name of <c>perturb:R</c> for a parameter, checked.</summary>
+    public static string NameFor(string parameter) => $"{Info.Name}:{ParseRepeats(parameter)}";
+
+    private static int ParseRepeats(string parameter) =>
+        int.TryParse(parameter, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int r) && r is >= 1 and <= MaxRepeats
+            ? r
+            : throw new UnknownNameException($"perturb:R needs R in 1..{MaxRepeats}, got '{parameter}'");
 
     /// <summary>The descriptor: named <c>perturb</c>, or <c>perturb:R</c> with R draws.</summary>
     public UnifiedMethodDescriptor Descriptor { get; }
@@ -42,12 +53,11 @@ public sealed class PerturbationRobustness : IUnifiedQualityMethod
     {
         ArgumentNullException.ThrowIfNull(face);
         var reference = face.Embedding;
-        var embedder = face.Embedder;
         double sum = 0;
         int count = 0;
         foreach (var copy in Perturbations(face.Aligned.Image, Repeats))
         {
-            sum += reference.CosineSimilarity(embedder.Embed(copy));
+            sum += reference.CosineSimilarity(face.EmbedOther(copy));
             count++;
         }
         double raw = sum / count;

@@ -6,11 +6,10 @@ namespace Fiqa.Quality.Unified;
 
 /// <summary>eDifFIQA's quality head (Babnik et al., TBIOM 2024): an MLP input → hidden (GELU) → 1, here on what the
 /// frozen embedder's own pass yields besides the embedding: the log L1 norm of each of its activation tensors
-/// (<see cref="ObservedTensors"/>, computed in the graph by <see cref="Face.Onnx.OnnxActivationObserver"/>), standardised
-/// per input with the training set's mean and deviation. The final embedding alone is a poor input for a head trained on
-/// few identities: its positions encode identity (measured on the installed data: held-out Spearman vs the teacher 0.57
-/// with the embedding's sorted values, 0.91 with the activation norms). The output approximates the teacher's label mapped
-/// to [0, 1]. Stored as one versioned JSON file (weights as base64 little-endian float32) with the training provenance.</summary>
+/// (<see cref="ObservedTensors"/>, reduced in the graph during the face's embedder pass), standardised per input with the
+/// training set's mean and deviation. The final embedding alone is a poor input for a head trained on few identities: its
+/// positions encode identity (README, "how the head is built"). The output approximates the teacher's label mapped to
+/// [0, 1]. Stored as one versioned JSON file (weights as base64 little-endian float32) with the training provenance.</summary>
 public sealed class QualityHead
 {
     /// <summary>The file format name written into every head file.</summary>
@@ -21,6 +20,7 @@ public sealed class QualityHead
     /// <summary>The input transform this build writes and reads: ln of each observed tensor's L1 norm.</summary>
     public const string InputTransform = "log-activation-l1";
 
+    /// <summary>An untrained head (zero weights) for <paramref name="observedTensors"/>; the trainer fills it.</summary>
     internal QualityHead(int inputSize, int hiddenSize, IReadOnlyList<string> observedTensors)
     {
         if (observedTensors.Count != inputSize) throw new ArgumentException($"{observedTensors.Count} observed tensors for {inputSize} inputs");
@@ -60,10 +60,20 @@ public sealed class QualityHead
         return features;
     }
 
+    /// <summary>The head's input from an embedder pass that observed <paramref name="inputs"/> (L1 norms, in input order).</summary>
+    public static float[] Features(Face.EmbedderPass pass, IReadOnlyList<Face.TensorObservation> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(pass);
+        ArgumentNullException.ThrowIfNull(inputs);
+        var norms = new double[inputs.Count];
+        for (int i = 0; i < norms.Length; i++) norms[i] = pass.Statistic(inputs[i]);
+        return Features(norms);
+    }
+
     /// <summary>SHA-256 of the embedder model the head was trained on (null: not recorded).</summary>
     public string? EmbedderSha256 { get; init; }
 
-    /// <summary>Predicted quality (≈ 0..1) for an input from <see cref="Features"/>.</summary>
+    /// <summary>Predicted quality (≈ 0..1) for an input from <c>Features</c>.</summary>
     public float Predict(ReadOnlySpan<float> features)
     {
         Span<float> x = stackalloc float[InputSize];
@@ -90,13 +100,6 @@ public sealed class QualityHead
 
     // GELU, tanh form (Hendrycks & Gimpel): 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
     internal static float Gelu(float x) => 0.5f * x * (1 + MathF.Tanh(0.7978845608f * (x + 0.044715f * x * x * x)));
-
-    internal static float GeluDerivative(float x)
-    {
-        float u = 0.7978845608f * (x + 0.044715f * x * x * x);
-        float t = MathF.Tanh(u);
-        return 0.5f * (1 + t) + 0.5f * x * (1 - t * t) * 0.7978845608f * (1 + 3 * 0.044715f * x * x);
-    }
 
     /// <summary>Writes the head file.</summary>
     public void Save(string path)

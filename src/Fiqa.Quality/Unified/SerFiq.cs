@@ -1,5 +1,4 @@
 using Fiqa.Face;
-using Fiqa.Face.Models;
 using Fiqa.Face.Onnx;
 
 namespace Fiqa.Quality.Unified;
@@ -16,45 +15,60 @@ public sealed record SerFiqOptions
 }
 
 /// <summary><c>serfiq</c>: SER-FIQ (Terhörst et al., CVPR 2020; pterhoer/FaceImageQuality). The embedder's
-/// penultimate tensor is exposed as an extra ONNX output and its final linear layer re-run in C# T times under
+/// penultimate tensor is observed in the face's embedder pass and its final linear layer re-run in C# T times under
 /// dropout; q = 2·σ(−mean pairwise Euclidean distance of the L2-normalised embeddings), in (0, 1].</summary>
-public sealed class SerFiq(SerFiqOptions? options = null) : IUnifiedQualityMethod, IDisposable
+public sealed class SerFiq : IUnifiedQualityMethod
 {
     /// <summary>The descriptor.</summary>
     public static UnifiedMethodDescriptor Info { get; } = new("serfiq",
         "2·σ(−mean pairwise distance of T dropout embeddings), 0..1", new SigmoidMapping(0.55, 0.02), "Terhörst et al. 2020 (SER-FIQ)");
 
-    private readonly SerFiqOptions _options = options ?? new SerFiqOptions();
-    private readonly Lock _lock = new();
-    private OnnxPenultimateEmbedder? _model;
-    private float[][]? _masks;
+    private readonly PenultimateLayer _layer;
+    private readonly float[][] _masks;
+
+    /// <summary>Reads the embedder's last layer and draws the dropout masks (seeded: the same masks for every image, so
+    /// scores are deterministic and comparable).</summary>
+    public SerFiq(QualitySettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var options = settings.Methods.SerFiq;
+        _layer = PenultimateLayer.Read(settings.Embedder);
+        var rng = new Random(options.Seed);
+        float keepScale = (float)(1 / (1 - options.DropoutRate));
+        _masks = new float[options.Passes][];
+        for (int t = 0; t < _masks.Length; t++)
+        {
+            _masks[t] = new float[_layer.InputSize];
+            for (int k = 0; k < _layer.InputSize; k++) _masks[t][k] = rng.NextDouble() >= options.DropoutRate ? keepScale : 0;
+        }
+    }
 
     /// <inheritdoc />
     public UnifiedMethodDescriptor Descriptor => Info;
 
     /// <inheritdoc />
+    public IReadOnlyList<TensorObservation> Observations => [_layer.Input];
+
+    /// <inheritdoc />
     public UnifiedScore Score(FaceContext face)
     {
         ArgumentNullException.ThrowIfNull(face);
-        var model = Model(face);
-        var (_, penultimate) = model.Run(face.Aligned.Image);
-        double raw = Stochastic(model, penultimate, _masks!);
+        double raw = Stochastic(_layer, face.Pass.Values(_layer.Input), _masks);
         return new UnifiedScore(raw, Info.Mapping.ToScalar(raw));
     }
 
     /// <summary>SER-FIQ of given penultimate activations under the given keep-masks (already scaled by 1/(1−p)).</summary>
-    public static double Stochastic(OnnxPenultimateEmbedder model, float[] penultimate, float[][] masks)
+    public static double Stochastic(PenultimateLayer layer, ReadOnlySpan<float> penultimate, float[][] masks)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(penultimate);
+        ArgumentNullException.ThrowIfNull(layer);
         ArgumentNullException.ThrowIfNull(masks);
         var embeddings = new float[masks.Length][];
         var x = new float[penultimate.Length];
         for (int t = 0; t < masks.Length; t++)
         {
             System.Numerics.Tensors.TensorPrimitives.Multiply(penultimate, masks[t], x);
-            var e = new float[model.OutputSize];
-            model.LastLayer(x, e);
+            var e = new float[layer.OutputSize];
+            layer.Apply(x, e);
             float norm = System.Numerics.Tensors.TensorPrimitives.Norm(e);
             if (norm > 0) System.Numerics.Tensors.TensorPrimitives.Divide(e, norm, e);
             embeddings[t] = e;
@@ -67,26 +81,4 @@ public sealed class SerFiq(SerFiqOptions? options = null) : IUnifiedQualityMetho
         double meanDistance = pairs == 0 ? 0 : sum / pairs;
         return 2 / (1 + Math.Exp(meanDistance));
     }
-
-    private OnnxPenultimateEmbedder Model(FaceContext face)
-    {
-        lock (_lock)
-        {
-            if (_model is not null) return _model;
-            var options = face.AnalyzerOptions;
-            _model = new OnnxPenultimateEmbedder(ModelStore.Locate(options.ModelsDirectory).Get(options.Embedder), options.Session);
-            var rng = new Random(_options.Seed);
-            float keepScale = (float)(1 / (1 - _options.DropoutRate));
-            _masks = new float[_options.Passes][];
-            for (int t = 0; t < _masks.Length; t++)
-            {
-                _masks[t] = new float[_model.InputSize];
-                for (int k = 0; k < _model.InputSize; k++) _masks[t][k] = rng.NextDouble() >= _options.DropoutRate ? keepScale : 0;
-            }
-            return _model;
-        }
-    }
-
-    /// <inheritdoc />
-    public void Dispose() => _model?.Dispose();
 }

@@ -1,57 +1,120 @@
+using Fiqa.Face;
+
 namespace Fiqa.Quality.Unified;
 
+/// <summary>Whether a method scores one image on its own or needs a labelled gallery.</summary>
+public enum UnifiedMethodKind
+{
+    /// <summary>Scores a single face (what <c>assess --unified</c> runs).</summary>
+    Blind,
+    /// <summary>Needs every sample's identity label (CR-FIQA's certainty ratio): an evaluation reference and a teacher,
+    /// not a method for unlabelled images.</summary>
+    LabelledReference,
+}
+
 /// <summary>A unified (FR-utility) quality method described as data.</summary>
-/// <param name="Name">Name used on the command line (e.g. "perturb").</param>
+/// <param name="Name">Name used on the command line (e.g. "perturb"; "perturb:4" for a parameterised instance).</param>
 /// <param name="Description">What the raw value is.</param>
 /// <param name="Mapping">Raw value → 0..100 scalar.</param>
 /// <param name="Source">The publication the method follows.</param>
-public sealed record UnifiedMethodDescriptor(string Name, string Description, QualityMapping Mapping, string Source);
+public sealed record UnifiedMethodDescriptor(string Name, string Description, QualityMapping Mapping, string Source)
+{
+    /// <summary>Blind or labelled.</summary>
+    public UnifiedMethodKind Kind { get; init; } = UnifiedMethodKind.Blind;
+    /// <summary>The parameter's symbol written after a colon (e.g. "R" for <c>perturb:R</c>); null when there is none.</summary>
+    public string? Parameter { get; init; }
+}
 
 /// <summary>A unified score: raw value in the method's units and its 0..100 scalar (higher = more useful for recognition).</summary>
 public sealed record UnifiedScore(double Raw, int Scalar);
 
-/// <summary>One unified quality method. Deterministic: the same face gives the same score.</summary>
-public interface IUnifiedQualityMethod
+/// <summary>Any quality method of the unified catalogue.</summary>
+public interface IQualityMethod
 {
-    /// <summary>What the method is.</summary>
+    /// <summary>What the method is (named as requested, e.g. <c>perturb:4</c>).</summary>
     UnifiedMethodDescriptor Descriptor { get; }
+}
 
-    /// <summary>Scores one face (its aligned crop and embedding come from the shared context).</summary>
+/// <summary>A blind unified method. It is built with everything it needs (<see cref="QualitySettings"/>) and declares what
+/// it reads from the face's embedder pass, so the pipeline observes the union of all requested methods in one run.
+/// Deterministic: the same face gives the same score.</summary>
+public interface IUnifiedQualityMethod : IQualityMethod
+{
+    /// <summary>What the method reads from the embedder pass besides the embedding.</summary>
+    IReadOnlyList<TensorObservation> Observations => [];
+
+    /// <summary>Scores one face (its aligned crop, embedder pass and embedding come from the shared context).</summary>
     UnifiedScore Score(FaceContext face);
 }
 
-/// <summary>A scorer whose embedder pass (through <see cref="FaceContext.Observe"/>) also provides the face's embedding:
-/// the assessor then leaves the embedding to the context and runs such scorers first, so the face costs one pass.</summary>
-public interface IProvidesEmbedding;
+/// <summary>A method that scores a labelled set at once (CR-FIQA's certainty ratio).</summary>
+public interface ILabelledQualityMethod : IQualityMethod
+{
+    /// <summary>One raw score per sample, from unit embeddings and identity labels.</summary>
+    IReadOnlyList<double> Score(IReadOnlyList<float[]> unitEmbeddings, IReadOnlyList<string> identities);
+}
 
-/// <summary>The unified methods, created by name.</summary>
+/// <summary>A unified catalogue entry: the descriptor and the factory, which parses the entry's own parameter.</summary>
+/// <param name="Descriptor">The method, as data.</param>
+/// <param name="Create">Builds the method from the settings and the parameter written after the colon (null: none).</param>
+public sealed record UnifiedMethodEntry(UnifiedMethodDescriptor Descriptor, Func<QualitySettings, string?, IQualityMethod> Create) : ICatalogueEntry
+{
+    /// <inheritdoc />
+    public string Name => Descriptor.Name;
+    /// <inheritdoc />
+    public string? Parameter => Descriptor.Parameter;
+    /// <summary>The name a parameter makes (<c>perturb:4</c>), checked by the entry; null when the entry takes none.</summary>
+    public Func<string, string>? NameFor { get; init; }
+}
+
+/// <summary>The unified methods, created by name: one line per method.</summary>
 public static class UnifiedCatalogue
 {
-    /// <summary>All methods.</summary>
-    public static IReadOnlyList<UnifiedMethodDescriptor> All { get; } = [DistilledQuality.Info, EmbeddingNorm.Info, PerturbationRobustness.Info, SerFiq.Info, Froq.Info];
+    /// <summary>The catalogue.</summary>
+    public static Catalogue<UnifiedMethodEntry> Methods { get; } = new("unified quality method",
+    [
+        new(DistilledQuality.Info, (s, _) => new DistilledQuality(s)),
+        new(EmbeddingNorm.Info, (_, _) => new EmbeddingNorm()),
+        new(PerturbationRobustness.Info, PerturbationRobustness.Create) { NameFor = PerturbationRobustness.NameFor },
+        new(SerFiq.Info, (s, _) => new SerFiq(s)),
+        new(Froq.Info, (s, _) => new Froq(s)),
+        new(CertaintyRatio.Info, (_, _) => new CertaintyRatio()),
+    ]);
 
-    /// <summary>Creates a method by name (<c>perturb:R</c>: <c>perturb</c> with R draws); the error lists the known names.</summary>
-    public static IUnifiedQualityMethod Create(string name)
+    /// <summary>Every descriptor, in catalogue order.</summary>
+    public static IReadOnlyList<UnifiedMethodDescriptor> All { get; } = Methods.Entries.Select(e => e.Descriptor).ToList();
+
+    /// <summary>The canonical name of a request (<c>PERTURB:4</c> → <c>perturb:4</c>), checking its parameter; the error
+    /// lists the valid names.</summary>
+    public static string Normalise(string name)
     {
-        ArgumentNullException.ThrowIfNull(name);
-        var key = name.Trim().ToLowerInvariant();
-        if (key.StartsWith("perturb:", StringComparison.Ordinal))
-        {
-            return int.TryParse(key["perturb:".Length..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int repeats)
-                && repeats is >= 1 and <= PerturbationRobustness.MaxRepeats
-                ? new PerturbationRobustness(repeats)
-                : throw new ArgumentException($"'{name}': perturb:R needs R in 1..{PerturbationRobustness.MaxRepeats}", nameof(name));
-        }
-        return CreateByName(key, name);
+        var (entry, parameter) = Methods.Resolve(name);
+        if (parameter is null) return entry.Name;
+        return entry.NameFor is { } nameFor ? nameFor(parameter) : throw new UnknownNameException($"unified quality method '{entry.Name}' takes no parameter");
     }
 
-    private static IUnifiedQualityMethod CreateByName(string key, string name) => key switch
+    /// <summary>The descriptor of a request.</summary>
+    public static UnifiedMethodDescriptor Describe(string name)
     {
-        "norm" => new EmbeddingNorm(),
-        "perturb" => new PerturbationRobustness(),
-        "serfiq" => new SerFiq(),
-        "distilled" => new DistilledQuality(),
-        "froq" => new Froq(),
-        _ => throw new ArgumentException($"unknown unified method '{name}'; known: {string.Join(", ", All.Select(d => d.Name))}", nameof(name)),
-    };
+        var (entry, _) = Methods.Resolve(name);
+        return entry.Descriptor with { Name = Normalise(name) };
+    }
+
+    /// <summary>Creates any method by name.</summary>
+    public static IQualityMethod Create(string name, QualitySettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var (entry, parameter) = Methods.Resolve(name);
+        _ = Normalise(name);
+        return entry.Create(settings, parameter);
+    }
+
+    /// <summary>Creates a blind method by name; a labelled one is an error that says where it can be used.</summary>
+    public static IUnifiedQualityMethod CreateBlind(string name, QualitySettings settings)
+    {
+        var kind = Describe(name).Kind;
+        if (kind != UnifiedMethodKind.Blind)
+            throw new UnknownNameException($"'{Normalise(name)}' needs identity labels: use it in 'fiqa eval --methods' or as a --teacher, not on single images");
+        return (IUnifiedQualityMethod)Create(name, settings);
+    }
 }

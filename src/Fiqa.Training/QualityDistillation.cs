@@ -2,18 +2,20 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Fiqa.Iqa;
+using Fiqa.Evaluation;
+using Fiqa.Face;
+using Fiqa.Face.Models;
+using Fiqa.Face.Onnx;
 using Fiqa.Quality;
 using Fiqa.Quality.Unified;
 
-namespace Fiqa.Evaluation;
+namespace Fiqa.Training;
 
 /// <summary>Options of <see cref="QualityDistillation"/>.</summary>
 public sealed record DistillationOptions
 {
-    /// <summary>Teacher: a unified method name (<see cref="UnifiedCatalogue"/>) or <c>crfiqa</c> (from the identity labels).
-    /// Default <c>perturb:4</c>: four draws of noise and grid, a label stable enough to learn (one draw agrees with another
-    /// draw only at Spearman 0.75–0.85 on the installed set).</summary>
+    /// <summary>Teacher: a unified method name (<see cref="UnifiedCatalogue"/>), blind or labelled. Default
+    /// <c>perturb:4</c>: four draws of noise and grid, a label stable enough to learn (README, "how the head is built").</summary>
     public string Teacher { get; init; } = DefaultTeacher;
 
     /// <summary>The default teacher.</summary>
@@ -25,8 +27,7 @@ public sealed record DistillationOptions
     /// <summary>eDifFIQA's β: the global top share of labels whose samples define each identity's centre.</summary>
     public double Beta { get; init; } = 0.2;
     /// <summary>eDifFIQA's ε: how strongly distance to the identity centre lowers a label. eDifFIQA uses 0.5; the default
-    /// 0 keeps the teacher's labels, because the optimised labels rank differently from the teacher (measured on the
-    /// installed set, MLP on activation norms: held-out Spearman vs the teacher 0.87–0.88 at ε = 0, 0.70–0.74 at ε = 0.5).</summary>
+    /// 0 keeps the teacher's labels, because the optimised labels rank differently from the teacher (README).</summary>
     public double Epsilon { get; init; }
     /// <summary>Head and optimiser.</summary>
     public QualityHeadTrainingOptions Training { get; init; } = new();
@@ -63,11 +64,12 @@ public static class QualityDistillation
     public static IEnumerable<T> SeededOrder<T>(IEnumerable<T> items, Func<T, string> key, int seed) =>
         items.OrderBy(item => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{seed}|{key(item)}"))), StringComparer.Ordinal);
 
-    /// <summary>Runs the face pipeline, the teacher and the activation observer (every activation tensor's L1 norm) over
-    /// the plan (in parallel; results in plan order).</summary>
+    /// <summary>Runs the face pipeline over the plan (in parallel; results in plan order) with one embedder pass per
+    /// image observing every activation tensor's L1 norm (the head's candidate inputs) and, for a blind teacher, whatever
+    /// the teacher reads; a labelled teacher (CR-FIQA) is scored afterwards from the embeddings and identities.</summary>
     /// <param name="plan">Images to score.</param>
-    /// <param name="teacher">Teacher name.</param>
-    /// <param name="assessor">Base options (face pipeline, decode limits); measures and unified methods are replaced.</param>
+    /// <param name="teacher">Teacher name (unified catalogue).</param>
+    /// <param name="assessor">Base options (face pipeline, decode limits, method files); measures and unified methods are replaced.</param>
     /// <param name="threads">Images in parallel.</param>
     /// <param name="progress">Called with the number of images done.</param>
     /// <param name="cache">Optional cache (its key must identify the models, the face options and the teacher): entries
@@ -77,13 +79,18 @@ public static class QualityDistillation
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(assessor);
-        bool labelled = string.Equals(teacher, "crfiqa", StringComparison.OrdinalIgnoreCase);
-        string method = labelled ? "" : UnifiedCatalogue.Create(teacher).Descriptor.Name;
-        using var a = FaceQualityAssessor.Create(assessor with { Measures = [], Profile = null, UnifiedMethods = labelled ? [] : [teacher] });
+        var descriptor = UnifiedCatalogue.Describe(teacher);
+        bool labelled = descriptor.Kind == UnifiedMethodKind.LabelledReference;
+        var paths = assessor.Face.Paths ?? FiqaPaths.Resolve();
+        var tensors = ActivationGraph.ActivationTensors(ModelStore.For(paths).Get(assessor.Face.Embedder));
+        var inputs = tensors.Select(t => new TensorObservation(t, TensorStatistic.L1)).ToList();
+        using var a = FaceQualityAssessor.Create(assessor with
+        {
+            Measures = [], Profile = null, UnifiedMethods = labelled ? [] : [teacher],
+            Face = assessor.Face with { Paths = paths, Parts = FaceParts.Embedding, AllFaces = false, EmbedderObservations = inputs },
+        });
         a.Warm();
-        using var observer = new Face.Onnx.OnnxActivationObserver(Face.Models.ModelStore.Locate(assessor.Face.ModelsDirectory).Get(assessor.Face.Embedder),
-            session: assessor.Face.Session, statistic: Face.Onnx.ActivationStatistic.L1);
-        int observed = observer.Tensors.Count;
+        int observed = inputs.Count;
         var samples = new DistillationSample[plan.Count];
         // Each source is hashed once, not once per degraded variant.
         var sourceHashes = cache is null ? null : plan.Select(s => s.Source.Path).Distinct(StringComparer.Ordinal)
@@ -109,11 +116,10 @@ public static class QualityDistillation
                 if (result.Faces.Count > 0)
                 {
                     var face = result.Faces[0];
-                    var e = face.Face.Embedding!;
-                    raw = new float[e.Dimensions];
-                    System.Numerics.Tensors.TensorPrimitives.Multiply(e.Vector, e.Norm, raw);
-                    features = QualityHead.Features(observer.Observe(face.Face.Aligned!.Image).Values);
-                    if (!labelled) score = face.UnifiedMethods[method].Raw;
+                    var pass = face.Face.Pass!;
+                    raw = [.. pass.RawEmbedding];
+                    features = QualityHead.Features(pass, inputs);
+                    if (!labelled) score = face.UnifiedMethods[descriptor.Name].Raw;
                 }
             }
             catch (Imaging.ImageDecodeException)
@@ -127,12 +133,13 @@ public static class QualityDistillation
         if (labelled)
         {
             var usable = samples.Where(x => x.RawEmbedding is not null).ToList();
-            var cr = CertaintyRatio.Compute(usable.Select(x => Unit(x.RawEmbedding!)).ToList(), usable.Select(x => x.Identity).ToList());
-            var byId = usable.Select((x, k) => (x.Id, cr[k])).ToDictionary(t => t.Id, t => t.Item2, StringComparer.Ordinal);
+            var method = (ILabelledQualityMethod)UnifiedCatalogue.Create(teacher, new QualitySettings { Registry = a.Registry, EmbedderModel = assessor.Face.Embedder });
+            var scores = method.Score(usable.Select(x => Unit(x.RawEmbedding!)).ToList(), usable.Select(x => x.Identity).ToList());
+            var byId = usable.Select((x, k) => (x.Id, scores[k])).ToDictionary(t => t.Id, t => t.Item2, StringComparer.Ordinal);
             for (int i = 0; i < samples.Length; i++)
                 if (samples[i].RawEmbedding is not null) samples[i] = samples[i] with { Teacher = byId[samples[i].Id] };
         }
-        return new DistillationSet(samples, observer.Tensors);
+        return new DistillationSet(samples, tensors);
     }
 
     private static string CacheKey(string sourceHash, DegradedSample s) =>
@@ -159,7 +166,7 @@ public static class QualityDistillation
             labels, options.Beta, options.Epsilon);
         var head = QualityHeadTrainer.Train(train.Select(s => s.Features!).ToList(), optimised, set.ObservedTensors, options.Training, progress, embedderSha256);
 
-        double Rho(List<DistillationSample> part) => IqaStatistics.Spearman(part.Select(s => (double)head.Predict(s.Features!)).ToArray(), part.Select(s => s.Teacher).ToArray());
+        double Rho(List<DistillationSample> part) => RankStatistics.Spearman(part.Select(s => (double)head.Predict(s.Features!)).ToArray(), part.Select(s => s.Teacher).ToArray());
         var report = new DistillationReport(samples.Count, samples.Count - usable.Count, train.Count, test.Count, heldOut, min, max, Rho(train), Rho(test));
         var t = options.Training;
         var provenance = new JsonObject

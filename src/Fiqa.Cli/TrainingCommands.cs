@@ -6,12 +6,13 @@ using Fiqa.Face.Models;
 using Fiqa.Imaging;
 using Fiqa.Quality;
 using Fiqa.Quality.Unified;
+using Fiqa.Training;
 
 namespace Fiqa.Cli;
 
-/// <summary><c>fiqa degrade</c> and <c>fiqa train-quality</c>: the seeded degradation generator over identity
-/// folders, and eDifFIQA-style distillation of a teacher's scores into the <c>distilled</c> quality head.</summary>
-internal static class TrainQualityCommand
+/// <summary><c>fiqa crop</c>, <c>fiqa degrade</c>, <c>fiqa train-quality</c> and <c>fiqa calibrate froq</c>: parse the
+/// options, call <see cref="Fiqa.Training"/>, print.</summary>
+internal static class TrainingCommands
 {
     /// <summary>The installed identity folders used when --data is not given: the dlib johns, the franck video frames and the crops of the group photos.</summary>
     public static readonly string[] DefaultData = ["dlib/johns", "video", "crops"];
@@ -39,9 +40,9 @@ internal static class TrainQualityCommand
         public string DataNames(ParseResult p) =>
             string.Join(";", (p.GetValue(Data) is { Length: > 0 } given ? given : DefaultData).Select(r => Path.GetFileName(Path.TrimEndingDirectorySeparator(r))));
 
-        public (IdentityDataset Dataset, IReadOnlyList<DegradedSample> Plan) Plan(ParseResult p)
+        public (IdentityDataset Dataset, IReadOnlyList<DegradedSample> Plan) Plan(ParseResult p, FiqaPaths paths)
         {
-            var roots = p.GetValue(Data) is { Length: > 0 } given ? given : DefaultData.Select(DataPaths.Require).ToArray();
+            var roots = p.GetValue(Data) is { Length: > 0 } given ? given : DefaultData.Select(d => CliPaths.RequireData(paths, d)).ToArray();
             try
             {
                 var kinds = p.GetValue(Kinds)!.Trim().Equals("all", StringComparison.OrdinalIgnoreCase)
@@ -55,9 +56,33 @@ internal static class TrainQualityCommand
             }
             catch (Exception e) when (e is ArgumentException or DirectoryNotFoundException or InvalidDataException)
             {
-                throw new UsageException(e.Message, e);
+                throw UsageException.From(e);
             }
         }
+    }
+
+    public static Command CreateCrop(CliOutput io)
+    {
+        var common = new CommonOptions();
+        var inputs = new Argument<string[]>("inputs") { Description = "Images or folders", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string>("--out", "-o") { Description = "Output root: <image>_<k>/<image>_<k>.png per face", Required = true };
+        var margin = new Option<float>("--margin") { Description = "Box growth factor about its centre", DefaultValueFactory = _ => 1.8f };
+        var minSize = new Option<int>("--min-size") { Description = "Skip faces whose box is narrower than this, pixels", DefaultValueFactory = _ => 48 };
+        var command = new Command("crop", "Save every detected face (box grown by --margin) as its own identity folder") { inputs, output, margin, minSize };
+        common.AddTo(command);
+        command.SetAction(p =>
+        {
+            if (p.GetValue(margin) is var m && m is <= 0 or > 10) throw new UsageException($"--margin must be in (0, 10], got {m.ToString(CultureInfo.InvariantCulture)}");
+            var list = InputFiles.Expand(p.GetValue(inputs)!);
+            if (list.SkippedSummary is { } skipped) io.Error.WriteLine($"fiqa crop: {skipped}");
+            var outDir = OutputFile.Folder(p.GetRequiredValue(output));
+            using var analyzer = new FaceAnalyzer(common.Analyzer(p, FaceParts.None, allFaces: true, intraOpThreads: common.ThreadCount(p)));
+            var (written, failures) = FaceCrops.Write(list.Files, outDir, analyzer, p.GetValue(margin), p.GetValue(minSize), common.Decode(p));
+            foreach (var f in failures) io.Error.WriteLine($"fiqa crop: {f}");
+            io.Error.WriteLine($"fiqa crop: {written} faces from {list.Files.Count} images written to {outDir}");
+            return failures.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
+        });
+        return command;
     }
 
     public static Command CreateDegrade(CliOutput io)
@@ -70,8 +95,8 @@ internal static class TrainQualityCommand
         common.AddTo(command);
         command.SetAction(p =>
         {
-            var (_, plan) = set.Plan(p);
-            var outDir = p.GetRequiredValue(output);
+            var (_, plan) = set.Plan(p, common.Paths(p));
+            var outDir = OutputFile.Folder(p.GetRequiredValue(output));
             var (written, failures) = DegradedDataset.Write(plan, outDir, common.Decode(p), common.ThreadCount(p));
             foreach (var f in failures) io.Error.WriteLine($"fiqa degrade: {f}");
             io.Error.WriteLine($"fiqa degrade: wrote {written} images and manifest.csv to {outDir}");
@@ -84,14 +109,18 @@ internal static class TrainQualityCommand
     {
         var common = new CommonOptions();
         var set = new DatasetOptions();
-        var teacher = new Option<string>("--teacher") { Description = "Teacher labels: perturb[:R] (R draws of noise and grid), serfiq, norm, froq, or crfiqa (from the identity labels)", DefaultValueFactory = _ => DistillationOptions.DefaultTeacher };
+        var teacher = new Option<string>("--teacher")
+        {
+            Description = $"Teacher labels, any unified method but distilled: {string.Join(", ", UnifiedCatalogue.Methods.Syntax.Where(n => n != DistilledQuality.Info.Name))}",
+            DefaultValueFactory = _ => DistillationOptions.DefaultTeacher,
+        };
         var epsilon = new Option<double>("--epsilon") { Description = "eDifFIQA's label optimisation strength ε (eDifFIQA: 0.5; 0 keeps the teacher's labels)", DefaultValueFactory = _ => new DistillationOptions().Epsilon };
         var holdOut = new Option<double>("--holdout") { Description = "Share of identities held out for the report", DefaultValueFactory = _ => 0.25 };
         var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => new QualityHeadTrainingOptions().Epochs };
         var hidden = new Option<int>("--hidden") { Description = "Hidden units of the head (eDifFIQA: 1024 on the embedding; default for the 95 activation norms)", DefaultValueFactory = _ => new QualityHeadTrainingOptions().Hidden };
         var rate = new Option<double>("--lr") { Description = "Adam learning rate", DefaultValueFactory = _ => new QualityHeadTrainingOptions().LearningRate };
         var output = new Option<string?>("--out", "-o") { Description = $"Head file (default: {DistilledQuality.DefaultFileName} in the models folder, used by 'distilled')" };
-        var cache = new Option<string?>("--cache") { Description = "Teacher-score cache folder (default ~/.cache/fiqa/train)" };
+        var cache = new Option<string?>("--cache") { Description = "Teacher-score cache folder (default: $FIQA_CACHE/train, else ~/.cache/fiqa/train)" };
         var command = new Command("train-quality", "Distil a teacher quality method into the fast 'distilled' head (eDifFIQA-style)")
         {
             teacher, epsilon, holdOut, epochs, hidden, rate, output, cache,
@@ -100,20 +129,16 @@ internal static class TrainQualityCommand
         common.AddTo(command);
         command.SetAction(p =>
         {
-            var teacherName = p.GetValue(teacher)!.Trim().ToLowerInvariant();
-            if (teacherName is not "crfiqa")
+            string teacherName;
+            try
             {
-                string method;
-                try
-                {
-                    method = UnifiedCatalogue.Create(teacherName).Descriptor.Name;
-                }
-                catch (ArgumentException e)
-                {
-                    throw new UsageException($"teacher: {e.Message}", e);
-                }
-                if (method == "distilled") throw new UsageException("the distilled head cannot be its own teacher; use perturb[:R], serfiq, norm, froq or crfiqa");
+                teacherName = UnifiedCatalogue.Normalise(p.GetValue(teacher)!);
             }
+            catch (ArgumentException e)
+            {
+                throw new UsageException($"--teacher: {CliApp.Message(e)}", e);
+            }
+            if (teacherName == DistilledQuality.Info.Name) throw new UsageException("the distilled head cannot be its own teacher; use any other unified method (see 'fiqa methods')");
             var options = new DistillationOptions
             {
                 Teacher = teacherName,
@@ -122,32 +147,57 @@ internal static class TrainQualityCommand
                 Seed = p.GetValue(set.Seed),
                 Training = new QualityHeadTrainingOptions { Epochs = p.GetValue(epochs), Hidden = p.GetValue(hidden), LearningRate = p.GetValue(rate), Seed = p.GetValue(set.Seed) },
             };
-            if (options.HoldOut is <= 0 or >= 1) throw new UsageException("--holdout must be in (0, 1)");
-            if (options.Epsilon is < 0 or > 1) throw new UsageException("--epsilon must be in [0, 1]");
+            if (options.HoldOut is <= 0 or >= 1) throw new UsageException($"--holdout must be in (0, 1), got {options.HoldOut.ToString(CultureInfo.InvariantCulture)}");
+            if (options.Epsilon is < 0 or > 1) throw new UsageException($"--epsilon must be in [0, 1], got {options.Epsilon.ToString(CultureInfo.InvariantCulture)}");
             if (options.Training.Epochs < 1 || options.Training.Hidden < 1) throw new UsageException("--epochs and --hidden must be positive");
-            var (dataset, plan) = set.Plan(p);
             var face = common.Analyzer(p, FaceParts.Embedding, allFaces: false, intraOpThreads: 1);
-            var store = ModelStore.Locate(face.ModelsDirectory);
-            var outPath = p.GetValue(output) ?? Path.Combine(store.Directory, DistilledQuality.DefaultFileName);
+            var paths = face.Paths!;
+            var (dataset, plan) = set.Plan(p, paths);
+            var store = ModelStore.For(paths);
+            var outPath = p.GetValue(output) ?? store.File(DistilledQuality.DefaultFileName);
             io.Error.WriteLine($"fiqa train-quality: {dataset.Samples.Count} images of {dataset.Samples.Select(s => s.Identity).Distinct().Count()} identities → {plan.Count} with degradations; teacher {teacherName}");
 
             var clock = System.Diagnostics.Stopwatch.StartNew();
             int step = Math.Max(1, plan.Count / 10);
-            var featureCache = new FeatureCache(p.GetValue(cache) ?? EvalCommand.DefaultCache("train"), $"train|v2|{teacherName}|{EvalCommand.ModelKey(face, face.Embedder)}");
+            var featureCache = new FeatureCache(p.GetValue(cache) ?? paths.CacheFor("train"), TrainingCacheKey(teacherName, face, store));
             var samples = QualityDistillation.Collect(plan, teacherName, new AssessorOptions { Face = face, Decode = common.Decode(p) }, common.ThreadCount(p),
                 done => { if (done % step == 0) io.Error.WriteLine($"  scored {done}/{plan.Count} ({clock.Elapsed.TotalSeconds:F0} s)"); }, featureCache);
             io.Error.WriteLine($"fiqa train-quality: teacher scores and activation norms in {clock.Elapsed.TotalSeconds:F0} s; training on {samples.ObservedTensors.Count} activation norms");
             clock.Restart();
-            var (head, report) = QualityDistillation.Train(samples, options, store.Get(face.Embedder).Sha256,
-                (epoch, loss) => { if (epoch % 5 == 0 || epoch == 1) io.Error.WriteLine($"  epoch {epoch}/{options.Training.Epochs}: mean L1 {loss:F4}"); });
+            QualityHead head;
+            DistillationReport report;
+            try
+            {
+                (head, report) = QualityDistillation.Train(samples, options, store.Get(face.Embedder).Sha256,
+                    (epoch, loss) => { if (epoch % 5 == 0 || epoch == 1) io.Error.WriteLine($"  epoch {epoch}/{options.Training.Epochs}: mean L1 {loss:F4}"); });
+            }
+            catch (ArgumentException e)
+            {
+                throw UsageException.From(e);
+            }
             head.Provenance["data"] = set.DataNames(p);
             head.Provenance["degradations"] = $"{p.GetValue(set.Kinds)} levels {p.GetValue(set.Levels)} seed {p.GetValue(set.Seed)}";
-            head.Save(outPath);
+            try
+            {
+                head.Save(outPath);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CommandFailedException($"cannot write --out {outPath}: {e.Message}", e);
+            }
             io.Error.WriteLine($"fiqa train-quality: trained in {clock.Elapsed.TotalSeconds:F0} s; wrote {outPath}");
             io.Out.WriteLine(QualityDistillation.Describe(report));
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    // The key of cached teacher scores and activation norms: the models and face options that change them, and the teacher.
+    private static string TrainingCacheKey(string teacher, FaceAnalyzerOptions face, ModelStore store)
+    {
+        string Sha(string name) => store.Get(name).Sha256 ?? name;
+        // "v2": entries are [score, features…, raw embedding…] or [NaN]; bump when the layout changes.
+        return string.Join("|", "train", "v2", teacher, string.Join("|", "v2", Sha(face.Detector), Sha(face.Landmarks), Sha(face.Embedder), face.AlignedInput, face.Detection.ScoreThreshold));
     }
 
     public static Command CreateCalibrate(CliOutput io)
@@ -166,13 +216,14 @@ internal static class TrainQualityCommand
         froq.SetAction(p =>
         {
             if (p.GetValue(top) < 1 || p.GetValue(maxSamples) < 3) throw new UsageException("--top must be ≥ 1 and --max-samples ≥ 3");
-            var (dataset, plan) = set.Plan(p);
+            var face = common.Analyzer(p, FaceParts.Embedding, allFaces: false, intraOpThreads: 1);
+            var paths = face.Paths!;
+            var (dataset, plan) = set.Plan(p, paths);
             int seed = p.GetValue(set.Seed);
             // A seeded subset independent of the listing order, so the same options give the same file.
             var subset = QualityDistillation.SeededOrder(plan, s => s.Id, seed).Take(p.GetValue(maxSamples)).OrderBy(s => s.Id, StringComparer.Ordinal).ToList();
-            var face = common.Analyzer(p, FaceParts.Embedding, allFaces: false, intraOpThreads: 1);
-            var store = ModelStore.Locate(face.ModelsDirectory);
-            var outPath = p.GetValue(output) ?? Path.Combine(store.Directory, Froq.DefaultFileName);
+            var store = ModelStore.For(paths);
+            var outPath = p.GetValue(output) ?? store.File(Froq.DefaultFileName);
             var options = new FroqCalibrationOptions { TopLayers = p.GetValue(top) };
             io.Error.WriteLine($"fiqa calibrate froq: {subset.Count} of {plan.Count} images ({dataset.Samples.Select(s => s.Identity).Distinct().Count()} identities); labels {options.Labels}");
             var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -188,9 +239,16 @@ internal static class TrainQualityCommand
             }
             catch (ArgumentException e)
             {
-                throw new UsageException(e.Message, e);
+                throw UsageException.From(e);
             }
-            calibration.Save(outPath);
+            try
+            {
+                calibration.Save(outPath);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CommandFailedException($"cannot write --out {outPath}: {e.Message}", e);
+            }
             io.Error.WriteLine($"fiqa calibrate froq: {observed.Tensors.Count} tensors observed on {calibration.Faces} faces ({observed.WithoutFace} without a face) in {clock.Elapsed.TotalSeconds:F0} s; wrote {outPath}");
             io.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"layers: {string.Join(", ", calibration.Layers.Select(l => $"{l.Tensor} (ρ {l.Spearman:F3})"))}\nset Spearman vs {calibration.Labels}: {calibration.SetSpearman:F4}; best single layer: {calibration.Candidates[0].Spearman:F4}"));

@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
+using Fiqa.Evaluation;
 using Fiqa.Imaging;
 
-namespace Fiqa.Evaluation;
+namespace Fiqa.Training;
 
 /// <summary>One planned image: a dataset sample as it is (<see cref="Kind"/> null) or degraded at a level.</summary>
 /// <param name="Source">The original sample.</param>
@@ -72,22 +73,20 @@ public static class DegradedDataset
                 outcome[i] = $"{s.Source.Path}: {e.Message}";
             }
         });
-        var manifest = new StringBuilder("sample,identity,source,degradation,level,parameter\n");
-        for (int i = 0; i < plan.Count; i++)
+        using (var manifest = CsvWriter.Create(Path.Combine(outputRoot, "manifest.csv")))
         {
-            if (outcome[i] is not null) continue;
-            var s = plan[i];
-            string file = s.Kind is null ? s.Id : s.Id + ".png";
-            manifest.Append(Csv(file)).Append(',').Append(Csv(s.Identity)).Append(',').Append(Csv(s.Source.Id)).Append(',')
-                .Append(s.Kind is null ? "none" : Degradation.Name(s.Kind.Value)).Append(',').Append(s.Level).Append(',')
-                .Append(s.Kind is null ? "" : Csv(Degradation.Parameter(s.Kind.Value, s.Level))).Append('\n');
+            manifest.Write("sample", "identity", "source", "degradation", "level", "parameter");
+            for (int i = 0; i < plan.Count; i++)
+            {
+                if (outcome[i] is not null) continue;
+                var s = plan[i];
+                manifest.Write(s.Kind is null ? s.Id : s.Id + ".png", s.Identity, s.Source.Id, s.Kind is null ? "none" : Degradation.Name(s.Kind.Value),
+                    s.Level.ToString(System.Globalization.CultureInfo.InvariantCulture), s.Kind is null ? "" : Degradation.Parameter(s.Kind.Value, s.Level));
+            }
         }
-        File.WriteAllText(Path.Combine(outputRoot, "manifest.csv"), manifest.ToString());
         var failures = outcome.OfType<string>().ToList();
         return (plan.Count - failures.Count, failures);
     }
-
-    private static string Csv(string value) => value.Contains(',') || value.Contains('"') ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
 
     /// <summary>A 31-bit seed from the plan seed and a key (SHA-256, so it is stable across runtimes).</summary>
     public static int SampleSeed(int seed, string key)

@@ -1,6 +1,6 @@
 using Fiqa.Quality.Unified;
 
-namespace Fiqa.Evaluation.Tests;
+namespace Fiqa.Training.Tests;
 
 /// <summary>FROQ's layer choice on hand-made observations, and its file round trip.</summary>
 public class FroqCalibrationTests

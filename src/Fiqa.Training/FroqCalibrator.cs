@@ -1,11 +1,10 @@
 using Fiqa.Face;
 using Fiqa.Face.Models;
 using Fiqa.Face.Onnx;
-using Fiqa.Iqa;
 using Fiqa.Quality;
 using Fiqa.Quality.Unified;
 
-namespace Fiqa.Evaluation;
+namespace Fiqa.Training;
 
 /// <summary>Options of <see cref="FroqCalibrator"/>.</summary>
 public sealed record FroqCalibrationOptions
@@ -25,32 +24,37 @@ public static class FroqCalibrator
     /// <summary>Per calibration face: the pseudo-label and the norm of every candidate tensor.</summary>
     public sealed record Observations(IReadOnlyList<string> Tensors, IReadOnlyList<double> Labels, IReadOnlyList<double[]> Norms, int WithoutFace);
 
-    /// <summary>Runs the face pipeline, the pseudo-label method and the all-tensor observer over the plan (in parallel;
-    /// results in plan order; images without a face or unreadable are counted and skipped).</summary>
+    /// <summary>Runs the face pipeline with the pseudo-label method and every activation tensor's L2 norm observed in
+    /// the same embedder pass over the plan (in parallel; results in plan order; images without a face or unreadable are
+    /// counted and skipped).</summary>
     public static Observations Observe(IReadOnlyList<DegradedSample> plan, AssessorOptions assessor, FroqCalibrationOptions options, int threads, Action<int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(assessor);
         ArgumentNullException.ThrowIfNull(options);
-        using var a = FaceQualityAssessor.Create(assessor with { Measures = [], Profile = null, UnifiedMethods = [] });
+        var paths = assessor.Face.Paths ?? FiqaPaths.Resolve();
+        var tensors = ActivationGraph.ActivationTensors(ModelStore.For(paths).Get(assessor.Face.Embedder));
+        var observed = tensors.Select(t => new TensorObservation(t, TensorStatistic.L2)).ToList();
+        using var a = FaceQualityAssessor.Create(assessor with
+        {
+            Measures = [], Profile = null, UnifiedMethods = [options.Labels],
+            Face = assessor.Face with { Paths = paths, Parts = FaceParts.Embedding, AllFaces = false, EmbedderObservations = observed },
+        });
         a.Warm();
-        var analyzer = a.Analyzer;
-        var labeller = UnifiedCatalogue.Create(options.Labels);
-        using var observer = new OnnxActivationObserver(ModelStore.Locate(assessor.Face.ModelsDirectory).Get(assessor.Face.Embedder), session: assessor.Face.Session);
-        var labels = new double[plan.Count];
+        string labels = a.UnifiedMethods[0].Name;
+        var scores = new double[plan.Count];
         var norms = new double[plan.Count][];
         int done = 0;
         Parallel.For(0, plan.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, i =>
         {
             try
             {
-                var image = plan[i].Render(assessor.Decode);
-                var faces = analyzer.DetectAll(image);
-                if (faces.Count > 0)
+                var result = a.Assess(plan[i].Render(assessor.Decode), plan[i].Id);
+                if (result.Faces.Count > 0)
                 {
-                    var context = new FaceContext(analyzer, image, faces, 0);
-                    labels[i] = labeller.Score(context).Raw;
-                    norms[i] = [.. context.Observe(observer)];
+                    var face = result.Faces[0];
+                    scores[i] = face.UnifiedMethods[labels].Raw;
+                    norms[i] = observed.Select(o => face.Face.Pass!.Statistic(o)).ToArray();
                 }
             }
             catch (Imaging.ImageDecodeException)
@@ -60,8 +64,7 @@ public static class FroqCalibrator
             progress?.Invoke(Interlocked.Increment(ref done));
         });
         var kept = Enumerable.Range(0, plan.Count).Where(i => norms[i] is not null).ToList();
-        (labeller as IDisposable)?.Dispose();
-        return new Observations(observer.Tensors, kept.Select(i => labels[i]).ToList(), kept.Select(i => norms[i]).ToList(), plan.Count - kept.Count);
+        return new Observations(tensors, kept.Select(i => scores[i]).ToList(), kept.Select(i => norms[i]).ToList(), plan.Count - kept.Count);
     }
 
     /// <summary>Chooses the layer set from observations.</summary>
@@ -76,7 +79,7 @@ public static class FroqCalibrator
         for (int t = 0; t < tensors; t++) column[t] = observed.Norms.Select(n => n[t]).ToArray();
         double Rho(double[] scores)
         {
-            double r = IqaStatistics.Spearman(scores, observed.Labels);
+            double r = RankStatistics.Spearman(scores, observed.Labels);
             return double.IsFinite(r) ? r : -1; // a constant tensor carries no ranking
         }
         var single = Enumerable.Range(0, tensors).Select(t => (Index: t, Rho: Rho(column[t]))).ToList();
@@ -105,8 +108,7 @@ public static class FroqCalibrator
         int length = setRho.IndexOf(setRho.Max()) + 1;
         var final = chosen.Take(length).ToList();
         var finalMean = MeanOf(final);
-        var sorted = finalMean.Order().ToArray();
-        double median = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        double median = RankStatistics.Median(finalMean);
         FroqLayer Layer(int t) => new(observed.Tensors[t], Math.Round(single[t].Rho, 4));
         return new FroqCalibration
         {

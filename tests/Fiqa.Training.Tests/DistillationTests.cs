@@ -1,12 +1,12 @@
+using Fiqa.Evaluation;
 using Fiqa.Face;
 using Fiqa.Imaging;
-using Fiqa.Iqa;
 using Fiqa.Quality;
 using Fiqa.Quality.Unified;
 using Fiqa.Tests;
 using Xunit.Abstractions;
 
-namespace Fiqa.Evaluation.Tests;
+namespace Fiqa.Training.Tests;
 
 /// <summary>The degradation generator over identity folders, eDifFIQA's label optimisation, the head's training and
 /// file, and the provisioned default head against its teacher on identities it never saw.</summary>
@@ -69,9 +69,9 @@ public class DistillationTests(ITestOutputHelper output)
     [Fact]
     public void Head_LearnsAFunctionOfRealActivations_Deterministically_AndRoundTripsItsFile()
     {
-        using var analyzer = new FaceAnalyzer(new FaceAnalyzerOptions { Parts = FaceParts.Embedding, AlignedInput = true });
-        using var observer = new Face.Onnx.OnnxActivationObserver(Face.Models.ModelStore.Locate(TestData.ModelsRoot).Get("fr_feature"),
-            statistic: Face.Onnx.ActivationStatistic.L1);
+        var tensors = Face.Onnx.ActivationGraph.ActivationTensors(new Face.Models.ModelStore(TestData.ModelsRoot).Get("fr_feature"));
+        var inputs = tensors.Select(t => new TensorObservation(t, TensorStatistic.L1)).ToList();
+        using var analyzer = new FaceAnalyzer(new FaceAnalyzerOptions { Parts = FaceParts.Embedding, AlignedInput = true, EmbedderObservations = inputs });
         var files = Directory.GetFiles(TestData.File("dlib/johns"), "*.jpg", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
         var features = new List<float[]>();
         var norms = new List<double>();
@@ -80,10 +80,9 @@ public class DistillationTests(ITestOutputHelper output)
             var img = ImageDecoder.Decode(f);
             foreach (var k in new[] { 0, 2, 4 })
             {
-                var crop = analyzer.Analyze(k == 0 ? img : Degradation.Apply(img, DegradationKind.Blur, k, 1))[0].Aligned!.Image;
-                var (embedding, values) = observer.Observe(crop);
-                features.Add(QualityHead.Features(values));
-                norms.Add(Math.Sqrt(embedding.Sum(v => (double)v * v)));
+                var pass = analyzer.Analyze(k == 0 ? img : Degradation.Apply(img, DegradationKind.Blur, k, 1))[0].Pass!;
+                features.Add(QualityHead.Features(pass, inputs));
+                norms.Add(pass.Embedding.Norm);
             }
         }
         // Target: the embedding norm, min–max scaled — a quality signal the head must recover from the activation norms.
@@ -91,12 +90,12 @@ public class DistillationTests(ITestOutputHelper output)
         var train = Enumerable.Range(0, features.Count).Where(i => i % 4 != 0).ToList();
         var test = Enumerable.Range(0, features.Count).Where(i => i % 4 == 0).ToList();
         var options = new QualityHeadTrainingOptions { Hidden = 64, Epochs = 40 };
-        var head = QualityHeadTrainer.Train(train.Select(i => features[i]).ToList(), train.Select(i => target[i]).ToList(), observer.Tensors, options);
-        double rho = IqaStatistics.Spearman(test.Select(i => (double)head.Predict(features[i])).ToArray(), test.Select(i => target[i]).ToArray());
-        output.WriteLine($"held-out Spearman {rho:F3} on {test.Count} samples, {observer.Tensors.Count} activation norms");
+        var head = QualityHeadTrainer.Train(train.Select(i => features[i]).ToList(), train.Select(i => target[i]).ToList(), tensors, options);
+        double rho = RankStatistics.Spearman(test.Select(i => (double)head.Predict(features[i])).ToArray(), test.Select(i => target[i]).ToArray());
+        output.WriteLine($"held-out Spearman {rho:F3} on {test.Count} samples, {tensors.Count} activation norms");
         Assert.True(rho > 0.9, $"Spearman {rho:F3}");
 
-        var again = QualityHeadTrainer.Train(train.Select(i => features[i]).ToList(), train.Select(i => target[i]).ToList(), observer.Tensors, options);
+        var again = QualityHeadTrainer.Train(train.Select(i => features[i]).ToList(), train.Select(i => target[i]).ToList(), tensors, options);
         Assert.Equal(head.Predict(features[0]), again.Predict(features[0]));
 
         var path = Path.Combine(TestData.TempDirectory(), "head.json");
@@ -104,7 +103,7 @@ public class DistillationTests(ITestOutputHelper output)
         head.Save(path);
         var loaded = QualityHead.Load(path);
         Assert.Equal(head.Predict(features[5]), loaded.Predict(features[5]));
-        Assert.Equal(observer.Tensors, loaded.ObservedTensors);
+        Assert.Equal(tensors, loaded.ObservedTensors);
         Assert.Equal("test", (string?)loaded.Provenance["note"]);
         File.WriteAllText(path, File.ReadAllText(path).Replace("\"version\": 2", "\"version\": 9"));
         Assert.Contains("version 9", Assert.Throws<InvalidDataException>(() => QualityHead.Load(path)).Message);
@@ -124,7 +123,7 @@ public class DistillationTests(ITestOutputHelper output)
         var face = new FaceAnalyzerOptions { Parts = FaceParts.Embedding, Session = new Face.Onnx.OnnxSessionOptions { IntraOpThreads = 1 } };
         var samples = QualityDistillation.Collect(plan, DistillationOptions.DefaultTeacher, new AssessorOptions { Face = face }, threads: 2)
             .Samples.Where(s => s.Features is not null).ToList();
-        double rho = IqaStatistics.Spearman(samples.Select(s => (double)head.Predict(s.Features!)).ToArray(), samples.Select(s => s.Teacher).ToArray());
+        double rho = RankStatistics.Spearman(samples.Select(s => (double)head.Predict(s.Features!)).ToArray(), samples.Select(s => s.Teacher).ToArray());
         output.WriteLine($"{samples.Count} held-out samples of {sources.Select(s => s.Identity).Distinct().Count()} identities: Spearman vs teacher {rho:F3}");
         // The bar. The head's own report over all held-out samples: 0.91 (teacher perturb:4, activation norms).
         Assert.True(rho >= 0.85, $"Spearman {rho:F3}");

@@ -1,12 +1,13 @@
 using System.Numerics.Tensors;
+using Fiqa.Quality.Unified;
 
-namespace Fiqa.Quality.Unified;
+namespace Fiqa.Training;
 
 /// <summary>Options of <see cref="QualityHeadTrainer"/> (defaults: eDifFIQA's head and optimiser).</summary>
 public sealed record QualityHeadTrainingOptions
 {
-    /// <summary>Hidden units (eDifFIQA: 1024 on a 512-wide embedding). On the 95 activation norms of the default
-    /// embedder, measured held-out Spearman vs the teacher: 1024 → 0.85, 256 → 0.90, 64 → 0.91.</summary>
+    /// <summary>Hidden units (eDifFIQA: 1024 on a 512-wide embedding; the default suits the default embedder's 95
+    /// activation norms, README "how the head is built").</summary>
     public int Hidden { get; init; } = 64;
     /// <summary>Passes over the training set.</summary>
     public int Epochs { get; init; } = 30;
@@ -58,7 +59,7 @@ public static class QualityHeadTrainer
         return optimised;
     }
 
-    /// <summary>Trains a head on inputs (<see cref="QualityHead.Features"/> of <paramref name="observedTensors"/>) and
+    /// <summary>Trains a head on inputs (<c>QualityHead.Features</c> of <paramref name="observedTensors"/>) and
     /// [0, 1] targets; <paramref name="progress"/> gets (epoch, mean L1).</summary>
     public static QualityHead Train(IReadOnlyList<float[]> features, IReadOnlyList<double> targets, IReadOnlyList<string> observedTensors,
         QualityHeadTrainingOptions options, Action<int, double>? progress = null, string? embedderSha256 = null)
@@ -130,7 +131,7 @@ public static class QualityHeadTrainer
                     TensorPrimitives.MultiplyAdd(act, g, gW2, gW2);
                     for (int j = 0; j < hidden; j++)
                     {
-                        float gh = g * head.W2[j] * QualityHead.GeluDerivative(pre[j]);
+                        float gh = g * head.W2[j] * GeluDerivative(pre[j]);
                         if (gh == 0) continue;
                         gB1[j] += gh;
                         var row = gW1.AsSpan(j * inputs, inputs);
@@ -142,6 +143,14 @@ public static class QualityHeadTrainer
             progress?.Invoke(epoch, lossSum / n);
         }
         return head;
+    }
+
+    // d/dx of the tanh-form GELU the head uses.
+    private static float GeluDerivative(float x)
+    {
+        float u = 0.7978845608f * (x + 0.044715f * x * x * x);
+        float t = MathF.Tanh(u);
+        return 0.5f * (1 + t) + 0.5f * x * (1 - t * t) * 0.7978845608f * (1 + 3 * 0.044715f * x * x);
     }
 
     /// <summary>Adam (Kingma &amp; Ba) over a fixed set of parameter arrays plus one scalar, with L2 decay on the weights.</summary>

@@ -1,0 +1,34 @@
+using Fiqa.Face.Models;
+using Fiqa.Face.Onnx;
+using Fiqa.Quality.Unified;
+
+namespace Fiqa.Quality;
+
+/// <summary>Files and settings of the unified methods that have them; null files take the default in the models folder.</summary>
+public sealed record QualityMethodOptions
+{
+    /// <summary>The distilled quality head (default: <see cref="DistilledQuality.DefaultFileName"/> in the models folder).</summary>
+    public string? QualityHead { get; init; }
+    /// <summary>FROQ's calibration (default: <see cref="Froq.DefaultFileName"/> in the models folder).</summary>
+    public string? FroqCalibration { get; init; }
+    /// <summary>SER-FIQ's passes, dropout rate and seed.</summary>
+    public SerFiqOptions SerFiq { get; init; } = new();
+}
+
+/// <summary>What measures and unified methods are built from, once, when the assessor is built: the session registry
+/// (for manifests; the face pipeline runs the models), the embedder they observe, and their files.</summary>
+public sealed record QualitySettings
+{
+    /// <summary>The face pipeline's sessions and models folder.</summary>
+    public required SessionRegistry Registry { get; init; }
+    /// <summary>The embedder model name (or manifest path) the methods observe.</summary>
+    public required string EmbedderModel { get; init; }
+    /// <summary>Method files and settings.</summary>
+    public QualityMethodOptions Methods { get; init; } = new();
+
+    /// <summary>The embedder's manifest (read and verified once by the registry).</summary>
+    public ModelManifest Embedder => Registry.Manifest(EmbedderModel);
+
+    /// <summary>A file in the models folder.</summary>
+    public string ModelsFile(string name) => Registry.Store.File(name);
+}
