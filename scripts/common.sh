@@ -90,3 +90,26 @@ deb_extract() {
   for m in "$@"; do install -m 0644 "$tmp/$m" "$dest/"; done
   rm -rf "$tmp"
 }
+
+# apt_install_pinned PKG VERSION: installs PKG at VERSION. Debian's security archive replaces a patched package
+# (…+deb12uN) with the next one and drops the old, so when VERSION is gone the candidate is accepted only if it is a
+# later Debian revision of the same upstream version — same code, security fixes only — and the choice is logged.
+apt_install_pinned() {
+  local pkg="$1" want="$2" have cand
+  have="$(dpkg-query -W -f='${Status} ${Version}' "$pkg" 2>/dev/null || true)"
+  if [[ "$have" == "install ok installed "* ]]; then
+    have="${have##* }"
+    if [[ "$have" == "$want" ]] || { [[ "${have%-*}" == "${want%-*}" ]] && dpkg --compare-versions "$have" ge "$want"; }; then return 0; fi
+  fi
+  apt-get update -qq >&2 || true
+  cand="$want"
+  if ! apt-cache madison "$pkg" | awk -F'|' '{gsub(/ /,"",$2); print $2}' | grep -qxF "$want"; then
+    cand="$(apt-cache policy "$pkg" | awk '/Candidate:/ {print $2}')"
+    if [[ "${cand%-*}" != "${want%-*}" ]] || ! dpkg --compare-versions "$cand" ge "$want"; then
+      log "$pkg=$want is not offered and the candidate '$cand' is not a later revision of it"; return 1
+    fi
+    log "$pkg=$want superseded by security revision $cand"
+  fi
+  log "apt-get install $pkg=$cand"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg=$cand" >&2
+}

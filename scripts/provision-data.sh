@@ -86,11 +86,7 @@ fi
 # Format fixtures for decoder tests, derived from the real photos above.
 IMAGEMAGICK_VERSION="8:6.9.11.60+dfsg-1.6+deb12u15"
 if ! stamp fixtures; then
-  if ! dpkg-query -W -f='${Status}' imagemagick 2>/dev/null | grep -q 'install ok installed'; then
-    log "apt-get install imagemagick=$IMAGEMAGICK_VERSION"
-    apt-get update -qq >&2 || true
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "imagemagick=$IMAGEMAGICK_VERSION" >&2
-  fi
+  apt_install_pinned imagemagick "$IMAGEMAGICK_VERSION"
   fx="$DEST/fixtures"; rm -rf "$fx"; mkdir -p "$fx"
   src="$DEST/skimage/astronaut.png"
   convert "$src" -colorspace CMYK -quality 92 "$fx/astronaut_cmyk.jpg"
