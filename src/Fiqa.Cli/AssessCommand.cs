@@ -17,7 +17,10 @@ internal static class AssessCommand
         var embeddings = new Option<bool>("--embeddings") { Description = "Include the 512-D unit embedding (JSONL only)" };
         var allFaces = new Option<bool>("--all-faces") { Description = "A record for every face, not only the primary (largest)" };
         var measures = new Option<string?>("--measures") { Description = "Comma-separated quality measures (default: all; see 'fiqa measures'); 'none' for none" };
-        var profile = new Option<string?>("--profile") { Description = $"Verdict profile: {string.Join(", ", VerdictProfile.BuiltIn)}, or a JSON file" };
+        var profile = new Option<string?>("--profile") { Description = $"Verdict profile: {string.Join(", ", VerdictProfile.BuiltIn)}, or a JSON file (see 'fiqa profiles')" };
+        var autoRotate = new Option<bool>("--auto-rotate") { Description = "Assess a face found at 90°/180°/270° upright, without the 'image rotated' reason" };
+        var assumeUpright = new Option<bool>("--assume-upright") { Description = "Do not look for faces turned by 90°/180°/270° (saves up to three embedder passes on unclear faces)" };
+        var failOnReject = new Option<bool>("--fail-on-reject") { Description = $"Exit {ExitCodes.Rejected} when any file or face fails the profile (needs --profile)" };
         var unified = new Option<string?>("--unified")
         {
             Description = $"Comma-separated unified quality methods: {string.Join(", ", UnifiedCatalogue.Methods.Entries.Where(e => e.Descriptor.Kind == UnifiedMethodKind.Blind).Select(e => e.Parameter is null ? e.Name : $"{e.Name}[:{e.Parameter}]"))} (see 'fiqa methods')",
@@ -27,7 +30,7 @@ internal static class AssessCommand
         var delimiter = new Option<string>("--delimiter") { Description = "CSV delimiter (';' for OFIQ parity)", DefaultValueFactory = _ => "," };
         var command = new Command("assess", "Detect faces and assess their quality; writes JSONL records or CSV rows")
         {
-            inputs, output, embeddings, allFaces, measures, profile, unified, format, delimiter,
+            inputs, output, embeddings, allFaces, measures, profile, autoRotate, assumeUpright, failOnReject, unified, format, delimiter,
         };
         common.AddTo(command);
         command.SetAction(p =>
@@ -37,6 +40,8 @@ internal static class AssessCommand
             if (delim.Length != 1) throw new UsageException($"--delimiter must be one character, got '{delim}'");
             if (csv && p.GetValue(embeddings)) throw new UsageException("--embeddings needs --format jsonl: a CSV row has no room for 512 floats");
             if (p.GetValue(allFaces) && p.GetValue(common.Aligned)) throw new UsageException("--all-faces cannot be combined with --aligned: an aligned crop is one face");
+            if (p.GetValue(autoRotate) && p.GetValue(assumeUpright)) throw new UsageException("--auto-rotate and --assume-upright contradict each other");
+            if (p.GetValue(failOnReject) && p.GetValue(profile) is null) throw new UsageException("--fail-on-reject needs --profile: without a profile nothing is rejected");
             var list = InputFiles.Expand(p.GetRequiredValue(inputs));
             if (list.SkippedSummary is { } skipped) io.Error.WriteLine($"fiqa assess: {skipped}");
             var files = list.Files;
@@ -50,6 +55,8 @@ internal static class AssessCommand
                 Face = common.Analyzer(p, FaceParts.All, p.GetValue(allFaces), intraOp),
                 Measures = ParseList(p.GetValue(measures)),
                 Profile = p.GetValue(profile),
+                AutoRotate = p.GetValue(autoRotate),
+                DetectRotation = !p.GetValue(assumeUpright),
                 UnifiedMethods = ParseList(p.GetValue(unified)) ?? [],
                 Decode = common.Decode(p),
             };
@@ -72,6 +79,7 @@ internal static class AssessCommand
                 if (csvWriter is not null) sink.WriteLine(csvWriter.Header);
                 bool withEmbedding = p.GetValue(embeddings);
                 int ok = 0, noFace = 0, errors = 0, passed = 0, failed = 0;
+                var reasonCounts = new Dictionary<string, int>(StringComparer.Ordinal);
                 BatchRunner.Run(files, assessor.Assess, workers, io.Error, r =>
                 {
                     var lines = csvWriter is not null ? csvWriter.Rows(r) : FaceJson.Records(r, withEmbedding);
@@ -83,14 +91,20 @@ internal static class AssessCommand
                         case FileStatus.NoFace: noFace++; break;
                         default: errors++; io.Error.WriteLine($"fiqa: {r.File}: {r.Analysis.Error}"); break;
                     }
-                    foreach (var f in r.Faces)
+                    var verdicts = r.Faces.Count > 0 ? r.Faces.Select(f => f.Verdict) : [r.FileVerdict];
+                    foreach (var v in verdicts)
                     {
-                        if (f.Verdict is null) continue;
-                        if (f.Verdict.Pass) passed++; else failed++;
+                        if (v is null) continue;
+                        if (v.Pass) passed++; else failed++;
+                        foreach (var code in v.Codes) reasonCounts[code] = reasonCounts.GetValueOrDefault(code) + 1;
                     }
                 });
-                var verdicts = assessor.Profile is null ? "" : $"; profile {assessor.Profile.Name}: {passed} face(s) pass, {failed} fail";
-                io.Error.WriteLine($"fiqa assess: {files.Count} file(s): {ok} with faces, {noFace} without, {errors} unreadable{verdicts}");
+                var summary = assessor.Profile is null ? "" : $"; profile {assessor.Profile.Name}: {passed} pass, {failed} fail";
+                io.Error.WriteLine($"fiqa assess: {files.Count} file(s): {ok} with faces, {noFace} without, {errors} unreadable{summary}");
+                if (reasonCounts.Count > 0)
+                    io.Error.WriteLine("fiqa assess: reasons: " + string.Join(", ", reasonCounts
+                        .OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} {kv.Value}")));
+                if (p.GetValue(failOnReject) && failed > 0) return ExitCodes.Rejected;
             }
             return ExitCodes.Success;
         });

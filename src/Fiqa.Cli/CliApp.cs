@@ -23,6 +23,7 @@ public static class CliApp
             EvalCommand.Create(io),
             MeasuresCommand.Create(io),
             MeasuresCommand.CreateMethods(io),
+            ProfilesCommand.Create(io),
             IqaCommand.Create(io),
             IqaEvalCommand.Create(io),
             BenchIqaCommand.Create(io),

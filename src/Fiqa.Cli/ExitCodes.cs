@@ -11,4 +11,6 @@ public static class ExitCodes
     public const int Usage = 2;
     /// <summary>The run could not start: models or method files missing or misconfigured.</summary>
     public const int Setup = 3;
+    /// <summary>With <c>--fail-on-reject</c>: the run completed and at least one file or face failed the profile.</summary>
+    public const int Rejected = 4;
 }

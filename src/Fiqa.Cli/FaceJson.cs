@@ -22,18 +22,21 @@ public static class FaceJson
                 w.WriteString("file", file.Path);
                 w.WriteString("status", file.Status == FileStatus.NoFace ? "no_face" : "error");
                 if (file.Error is not null) w.WriteString("error", file.Error);
+                if (assessment.FileVerdict is { } verdict) WriteVerdict(w, verdict);
             });
             yield break;
         }
-        foreach (var face in assessment.Faces) yield return Write(w => WriteFace(w, file.Path, face, includeEmbedding));
+        foreach (var face in assessment.Faces) yield return Write(w => WriteFace(w, file.Path, face, includeEmbedding, assessment.Rotation));
     }
 
-    private static void WriteFace(Utf8JsonWriter w, string path, FaceQuality quality, bool includeEmbedding)
+    private static void WriteFace(Utf8JsonWriter w, string path, FaceQuality quality, bool includeEmbedding, int rotation)
     {
         var face = quality.Face;
         w.WriteString("file", path);
         w.WriteNumber("face", face.Index);
         w.WriteString("status", "ok");
+        // Coordinates below refer to the image turned upright by this many degrees counter-clockwise.
+        if (rotation != 0) w.WriteNumber("rotation", rotation);
         var b = face.Detection.Box;
         w.WriteStartArray("box");
         w.WriteNumberValue(Round(b.X, 2)); w.WriteNumberValue(Round(b.Y, 2)); w.WriteNumberValue(Round(b.Width, 2)); w.WriteNumberValue(Round(b.Height, 2));
@@ -101,15 +104,31 @@ public static class FaceJson
             }
             w.WriteEndObject();
         }
-        if (quality.Verdict is { } verdict)
+        if (quality.Verdict is { } verdict) WriteVerdict(w, verdict);
+    }
+
+    /// <summary>"verdict": {"pass": false, "reasons": [{"code": "exposure.luminance.low", "measure": "LuminanceMean",
+    /// "value": 0.09, "unit": "fraction", "threshold": 0.2, "direction": "below", "clause": "…", "text": "…"}]}.</summary>
+    private static void WriteVerdict(Utf8JsonWriter w, Verdict verdict)
+    {
+        w.WriteStartObject("verdict");
+        w.WriteBoolean("pass", verdict.Pass);
+        w.WriteStartArray("reasons");
+        foreach (var r in verdict.Reasons)
         {
-            w.WriteStartObject("verdict");
-            w.WriteBoolean("pass", verdict.Pass);
-            w.WriteStartArray("reasons");
-            foreach (var reason in verdict.Reasons) w.WriteStringValue(reason);
-            w.WriteEndArray();
+            w.WriteStartObject();
+            w.WriteString("code", r.Code);
+            if (r.Measure is not null) w.WriteString("measure", r.Measure);
+            if (r.Value is double v) w.WriteNumber("value", v);
+            if (r.Unit is not null) w.WriteString("unit", r.Unit);
+            if (r.Threshold is double t) w.WriteNumber("threshold", t);
+            w.WriteString("direction", r.Direction);
+            if (r.Clause is not null) w.WriteString("clause", r.Clause);
+            w.WriteString("text", r.Text);
             w.WriteEndObject();
         }
+        w.WriteEndArray();
+        w.WriteEndObject();
     }
 
     private static double Round(double v, int digits) => Math.Round(v, digits, MidpointRounding.AwayFromZero);

@@ -7,11 +7,11 @@ namespace Fiqa.Cli;
 
 /// <summary>CSV in OFIQ's layout: <c>Filename</c>, one column per measure with the native value, one <c>.scalar</c>
 /// column per measure (−1 on failure, as OFIQ), then Fiqa's own columns: <c>&lt;method&gt;.native</c> and
-/// <c>&lt;method&gt;.scalar</c> per unified method, <c>Face</c>, <c>Status</c>, <c>Pass</c>, <c>Reasons</c>. Natives use
+/// <c>&lt;method&gt;.scalar</c> per unified method, <c>Face</c>, <c>Status</c>, <c>Pass</c>, <c>ReasonCodes</c> (space-separated), <c>Reasons</c> (" | "-separated). Natives use
 /// '.' decimals; RFC 4180 quoting.</summary>
 internal sealed class OfiqCsv(IReadOnlyList<MeasureDescriptor> measures, IReadOnlyList<UnifiedMethodDescriptor> unified, char delimiter)
 {
-    private static readonly string[] TrailingColumns = ["Face", "Status", "Pass", "Reasons"];
+    private static readonly string[] TrailingColumns = ["Face", "Status", "Pass", "ReasonCodes", "Reasons"];
     private static readonly string[] Unassessed = ["", "-1"];
 
     public string Header => Csv.Line(
@@ -25,7 +25,7 @@ internal sealed class OfiqCsv(IReadOnlyList<MeasureDescriptor> measures, IReadOn
         if (a.Status != FileStatus.Ok)
         {
             var empty = measures.Select(_ => "").Concat(measures.Select(_ => "-1")).Concat(unified.SelectMany(_ => Unassessed));
-            yield return Csv.Line(new[] { a.File }.Concat(empty).Concat(["", a.Status == FileStatus.NoFace ? "no_face" : "error", "", a.Analysis.Error ?? ""]), delimiter);
+            yield return Csv.Line(new[] { a.File }.Concat(empty).Concat(["", a.Status == FileStatus.NoFace ? "no_face" : "error"]).Concat(VerdictColumns(a.FileVerdict, a.Analysis.Error)), delimiter);
             yield break;
         }
         foreach (var f in a.Faces)
@@ -35,11 +35,15 @@ internal sealed class OfiqCsv(IReadOnlyList<MeasureDescriptor> measures, IReadOn
             var methods = unified.SelectMany(u => f.UnifiedMethods.TryGetValue(u.Name, out var s)
                 ? new[] { Number(s.Raw), s.Scalar.ToString(CultureInfo.InvariantCulture) }
                 : Unassessed);
-            var pass = f.Verdict is null ? "" : f.Verdict.Pass ? "1" : "0";
             yield return Csv.Line(new[] { a.File }.Concat(natives).Concat(scalars).Concat(methods)
-                .Concat([f.Face.Index.ToString(CultureInfo.InvariantCulture), "ok", pass, string.Join(" | ", f.Verdict?.Reasons ?? [])]), delimiter);
+                .Concat([f.Face.Index.ToString(CultureInfo.InvariantCulture), "ok"]).Concat(VerdictColumns(f.Verdict, null)), delimiter);
         }
     }
+
+    /// <summary>Pass, ReasonCodes, Reasons; without a verdict the reasons column carries the file's error, if any.</summary>
+    private static string[] VerdictColumns(Verdict? v, string? error) => v is null
+        ? ["", "", error ?? ""]
+        : [v.Pass ? "1" : "0", string.Join(' ', v.Codes), string.Join(" | ", v.Reasons.Select(r => r.Text))];
 
     private static string Number(double v) => v.ToString("G9", CultureInfo.InvariantCulture);
 }

@@ -254,6 +254,42 @@ internal static class TrainingCommands
                 $"layers: {string.Join(", ", calibration.Layers.Select(l => $"{l.Tensor} (ρ {l.Spearman:F3})"))}\nset Spearman vs {calibration.Labels}: {calibration.SetSpearman:F4}; best single layer: {calibration.Candidates[0].Spearman:F4}"));
             return ExitCodes.Success;
         });
-        return new Command("calibrate", "Calibrate a training-free quality method on installed data") { froq };
+        return new Command("calibrate", "Calibrate a training-free quality method, or report the capture components' ladders, on installed data") { froq, CreateCalibrateComponents(io) };
+    }
+
+    private static Command CreateCalibrateComponents(CliOutput io)
+    {
+        var common = new CommonOptions();
+        var split = new Option<string>("--split") { Description = "Installed portraits to use: calibration, held-out or all", DefaultValueFactory = _ => "held-out" };
+        split.AcceptOnlyFromAmong("calibration", "held-out", "all");
+        var output = new Option<string?>("--out", "-o") { Description = "Also write the Markdown here" };
+        var command = new Command("components", "Capture components on degradation ladders (blur, motion, noise, JPEG, exposure, down-scaling): clean and severe medians, steps the right way, shifts under the other ladders")
+        {
+            split, output,
+        };
+        common.AddTo(command);
+        command.SetAction(p =>
+        {
+            var face = common.Analyzer(p, FaceParts.None, allFaces: false, intraOpThreads: 1);
+            var portraits = ComponentLadders.InstalledPortraits(face.Paths!.Data, p.GetValue(split)!);
+            if (portraits.Count == 0) throw new CommandFailedException($"no installed portraits under {face.Paths.Data}: run scripts/provision.sh");
+            using var assessor = FaceQualityAssessor.Create(new AssessorOptions { Face = face, Measures = ComponentLadders.OwnLadders.Keys.ToList() });
+            io.Error.WriteLine($"fiqa calibrate components: {portraits.Count} portraits ({p.GetValue(split)}), {CaptureLadder.Ladders.Sum(l => l.Steps.Length)} ladder steps each");
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var results = ComponentLadders.Run(assessor, portraits, common.ThreadCount(p),
+                done => { if (done % 10 == 0) io.Error.WriteLine($"  {done}/{portraits.Count} ({clock.Elapsed.TotalSeconds:F0} s)"); });
+            var markdown = ComponentLadders.Markdown(results);
+            io.Out.Write(markdown);
+            if (p.GetValue(output) is { } outPath)
+            {
+                try { File.WriteAllText(outPath, markdown); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new CommandFailedException($"cannot write --out {outPath}: {e.Message}", e);
+                }
+            }
+            return ExitCodes.Success;
+        });
+        return command;
     }
 }

@@ -198,18 +198,75 @@ public sealed class FaceAnalyzer : IDisposable
             .ToList();
     }
 
+    /// <summary>The image turned upright. The detector finds faces at any turn (its score saturates), so the judge is
+    /// the recogniser: a face the embedder sees upright has an embedding norm well above the same face turned by 90°,
+    /// 180° or 270° (on the installed portraits upright ≥ 3.3, turned ≤ 3.0). When the primary face's norm as given is
+    /// below <see cref="UprightProbeNorm"/> (or there is no face), the image is also tried turned, and a turn is taken
+    /// only if its primary face's norm is at least <see cref="UprightNormRatio"/> times the upright one. Aligned input
+    /// is taken as upright.</summary>
+    public UprightImage FindUpright(RgbImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var asGiven = DetectAll(image);
+        if (Options.AlignedInput) return new UprightImage(image, 0, asGiven);
+        var upright = new UprightImage(image, 0, asGiven) { Primary = Primary(image, asGiven) };
+        double uprightNorm = upright.Primary?.Pass.Embedding.Norm ?? 0;
+        if (uprightNorm >= UprightProbeNorm) return upright;
+        var best = upright;
+        double bestNorm = asGiven.Count == 0 ? 0 : uprightNorm * UprightNormRatio;
+        foreach (int rotation in (ReadOnlySpan<int>)[90, 180, 270])
+        {
+            var turned = Orientation.Apply(image, UprightTurn(rotation)).WithJpegQuality(image.JpegQuality);
+            var faces = DetectAll(turned);
+            var primary = Primary(turned, faces);
+            if (primary is not null && primary.Pass.Embedding.Norm > bestNorm)
+            {
+                best = new UprightImage(turned, rotation, faces) { Primary = primary };
+                bestNorm = primary.Pass.Embedding.Norm;
+            }
+        }
+        return best;
+    }
+
+    // The full embedder pass (observing what the methods need), so the analysis can adopt it as the face's one pass.
+    private PrimaryFace? Primary(RgbImage image, IReadOnlyList<FaceDetection> faces)
+    {
+        if (faces.Count == 0) return null;
+        var landmarks = LandmarkDetector.Detect(image, faces[0].Box);
+        var aligned = Aligner.Align(image, landmarks.FivePoints());
+        return new PrimaryFace(landmarks, aligned, EmbedderPass(aligned.Image));
+    }
+
+    /// <summary>Embedding norm of the primary face above which the image is taken as upright without trying turns.</summary>
+    public const double UprightProbeNorm = 3.5;
+
+    /// <summary>How much larger a turned face's embedding norm must be than the upright one's before the turn is believed.</summary>
+    public const double UprightNormRatio = 1.2;
+
+    /// <summary>The EXIF orientation whose display transform turns content rotated <paramref name="rotation"/>° clockwise
+    /// back upright.</summary>
+    public static ExifOrientation UprightTurn(int rotation) => rotation switch
+    {
+        90 => ExifOrientation.LeftBottom,
+        180 => ExifOrientation.BottomRight,
+        270 => ExifOrientation.RightTop,
+        _ => ExifOrientation.TopLeft,
+    };
+
     /// <summary>Computes the configured parts (or <paramref name="parts"/>) for one face box.</summary>
-    public FaceAnalysis AnalyzeFace(RgbImage image, FaceDetection detection, int index = 0, FaceParts? parts = null)
+    public FaceAnalysis AnalyzeFace(RgbImage image, FaceDetection detection, int index = 0, FaceParts? parts = null, PrimaryFace? known = null)
     {
         ArgumentNullException.ThrowIfNull(image);
         var wanted = parts ?? Options.Parts;
-        FaceLandmarks? landmarks = wanted.HasFlag(FaceParts.Landmarks) ? LandmarkDetector.Detect(image, detection.Box) : null;
+        // The expression model reads the landmarks, so it needs them too.
+        FaceLandmarks? landmarks = wanted.HasFlag(FaceParts.Landmarks) || wanted.HasFlag(FaceParts.Expression)
+            ? known?.Landmarks ?? LandmarkDetector.Detect(image, detection.Box) : null;
         AlignedFace? aligned = null;
         EmbedderPass? pass = null;
         if (wanted.HasFlag(FaceParts.Embedding) && landmarks is not null)
         {
-            aligned = Aligner.Align(image, landmarks.FivePoints());
-            pass = EmbedderPass(aligned.Image);
+            aligned = known?.Aligned ?? Aligner.Align(image, landmarks.FivePoints());
+            pass = known?.Pass ?? EmbedderPass(aligned.Image);
         }
         return new FaceAnalysis
         {
@@ -221,7 +278,7 @@ public sealed class FaceAnalyzer : IDisposable
             Pose = wanted.HasFlag(FaceParts.Pose) ? HeadPose.Estimate(image, detection.Box) : null,
             Eyes = wanted.HasFlag(FaceParts.Eyes) && landmarks is not null ? EyeState.Classify(image, landmarks) : null,
             Liveness = wanted.HasFlag(FaceParts.Liveness) ? Liveness.Score(image, detection.Box) : null,
-            Expression = wanted.HasFlag(FaceParts.Expression) ? Expression.Classify(image, detection.Box) : null,
+            Expression = wanted.HasFlag(FaceParts.Expression) ? Expression.Classify(image, detection.Box, landmarks) : null,
         };
     }
 

@@ -81,6 +81,18 @@ public sealed class FaceLandmarks
 
     /// <summary>The five alignment points in template order: image-left eye, image-right eye, nose tip, image-left and
     /// image-right mouth corner.</summary>
+    /// <summary>The five alignment points in template order: image-left eye, image-right eye, nose tip, image-left and
+    /// image-right mouth corner.</summary>
+    /// <summary>The square around all 68 points, grown by <paramref name="scale"/> about their bounding box's centre.</summary>
+    public FaceBox SquareBox(float scale = 1.1f)
+    {
+        float x0 = float.MaxValue, y0 = float.MaxValue, x1 = float.MinValue, y1 = float.MinValue;
+        foreach (var p in Points) { x0 = Math.Min(x0, p.X); y0 = Math.Min(y0, p.Y); x1 = Math.Max(x1, p.X); y1 = Math.Max(y1, p.Y); }
+        float side = Math.Max(x1 - x0, y1 - y0) * scale;
+        return new FaceBox((x0 + x1 - side) / 2, (y0 + y1 - side) / 2, side, side);
+    }
+
+    /// <summary>The five alignment points: eye centres, nose tip, mouth corners.</summary>
     public Vector2[] FivePoints() => [ImageLeftEyeCenter, ImageRightEyeCenter, Points[30], Points[48], Points[54]];
 }
 
@@ -178,8 +190,9 @@ public interface IEyeStateClassifier
 /// <summary>Facial expression.</summary>
 public interface IExpressionClassifier
 {
-    /// <summary>Probability (0..1) of each expression class (e.g. "neutral", "happy") for the face in <paramref name="box"/>.</summary>
-    IReadOnlyDictionary<string, float> Classify(RgbImage image, FaceBox box);
+    /// <summary>Probability (0..1) of each expression class (e.g. "neutral", "happy") for the face in <paramref name="box"/>,
+    /// or, when given, the face the <paramref name="landmarks"/> outline (steadier than a detector box under noise).</summary>
+    IReadOnlyDictionary<string, float> Classify(RgbImage image, FaceBox box, FaceLandmarks? landmarks = null);
 }
 
 /// <summary>Presentation-attack detection.</summary>
@@ -188,3 +201,15 @@ public interface ILivenessDetector
     /// <summary>Probability (0..1) that the face in <paramref name="box"/> is a live capture, not a print or replay.</summary>
     float Score(RgbImage image, FaceBox box);
 }
+
+/// <summary>An image as the face pipeline assesses it: upright, with the clockwise rotation (0, 90, 180, 270) its
+/// content had, and its faces largest first. <see cref="Primary"/> is what finding it computed for the primary face
+/// (landmarks, aligned crop, embedder pass), for the analysis to reuse rather than repeat.</summary>
+public sealed record UprightImage(RgbImage Image, int Rotation, IReadOnlyList<FaceDetection> Faces)
+{
+    /// <summary>The primary face's landmarks, alignment and embedder pass, when they were computed.</summary>
+    public PrimaryFace? Primary { get; init; }
+}
+
+/// <summary>Landmarks, aligned crop and embedder pass of one face, computed once.</summary>
+public sealed record PrimaryFace(FaceLandmarks Landmarks, AlignedFace Aligned, EmbedderPass Pass);

@@ -80,26 +80,10 @@ public static class Degradation
             case DegradationKind.Jpeg:
                 return ImageDecoder.Decode(ImageEncoder.Jpeg(image, JpegQuality[i]));
             case DegradationKind.LowLight:
-            {
-                // Linear-light gain: decode sRGB, scale, re-encode; the 8-bit quantisation is what destroys detail.
-                var dark = image.Clone();
-                Span<byte> table = stackalloc byte[256];
-                for (int v = 0; v < 256; v++)
-                    table[v] = Colour.Encode(Colour.Linear((byte)v) * LightFactor[i]);
-                var pixels = dark.Pixels.AsSpan();
-                for (int k = 0; k < pixels.Length; k++) pixels[k] = table[pixels[k]];
-                return dark;
-            }
+                // Linear-light gain: the 8-bit quantisation of the darkened image is what destroys detail.
+                return CaptureLadder.Exposure(image, LightFactor[i]);
             case DegradationKind.Downscale:
-            {
-                int f = DownscaleFactor[i];
-                var small = image;
-                // Halve in steps (bilinear samples at most 2×2 sources), then one step to the exact size.
-                int w = Math.Max(1, image.Width / f), h = Math.Max(1, image.Height / f);
-                while (small.Width / 2 >= w && small.Height / 2 >= h) small = Resize.Bilinear(small, small.Width / 2, small.Height / 2);
-                if (small.Width != w || small.Height != h) small = Resize.Bilinear(small, w, h);
-                return Resize.Bilinear(small, image.Width, image.Height);
-            }
+                return CaptureLadder.Downscaled(image, DownscaleFactor[i]);
             case DegradationKind.Occlusion:
             {
                 var occluded = image.Clone();

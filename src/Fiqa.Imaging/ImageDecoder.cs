@@ -129,7 +129,7 @@ public static class ImageDecoder
         var rgb = new RgbImage(width, height);
         RgbaToRgb(rgba, rgb.Pixels, options.AlphaBackground);
         var origin = options.ApplyExifOrientation ? codec.EncodedOrigin : SKEncodedOrigin.TopLeft;
-        return Orientation.Apply(rgb, (ExifOrientation)(int)origin);
+        return Orientation.Apply(rgb, (ExifOrientation)(int)origin).WithJpegQuality(JpegQuality.Estimate(encoded));
     }
 
     // The codec takes ownership of the stream; it is disposed here only when no codec was created.

@@ -36,7 +36,14 @@ public sealed class RgbImage
     public Span<byte> Row(int y) => Pixels.AsSpan(y * Stride, Stride);
 
     /// <summary>A copy that shares nothing with this image.</summary>
-    public RgbImage Clone() => new(Width, Height, (byte[])Pixels.Clone());
+    public RgbImage Clone() => new(Width, Height, (byte[])Pixels.Clone()) { JpegQuality = JpegQuality };
+
+    /// <summary>The IJG quality of the JPEG file the pixels were decoded from (see <see cref="Imaging.JpegQuality"/>);
+    /// null for other formats and for images made in memory.</summary>
+    public int? JpegQuality { get; init; }
+
+    /// <summary>The same pixels (shared, not copied) carrying <paramref name="jpegQuality"/>.</summary>
+    public RgbImage WithJpegQuality(int? jpegQuality) => jpegQuality == JpegQuality ? this : new(Width, Height, Pixels) { JpegQuality = jpegQuality };
 }
 
 /// <summary>An 8-bit single-channel image, rows packed without padding.</summary>

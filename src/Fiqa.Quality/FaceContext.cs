@@ -35,8 +35,8 @@ public sealed class FaceContext
     private readonly Lazy<bool> _greyscale;
 
     /// <summary>Creates the context of face <paramref name="index"/> in <paramref name="allFaces"/>; values already in
-    /// <paramref name="known"/> (from <see cref="FaceAnalyzer.AnalyzeFace"/>) are reused, not recomputed.</summary>
-    public FaceContext(FaceAnalyzer analyzer, RgbImage image, IReadOnlyList<FaceDetection> allFaces, int index, FaceAnalysis? known = null)
+    /// <paramref name="known"/> (from <see cref="FaceAnalyzer.AnalyzeFace"/>) or <paramref name="primary"/> (from <see cref="FaceAnalyzer.FindUpright"/>) are reused, not recomputed.</summary>
+    public FaceContext(FaceAnalyzer analyzer, RgbImage image, IReadOnlyList<FaceDetection> allFaces, int index, FaceAnalysis? known = null, PrimaryFace? primary = null)
     {
         ArgumentNullException.ThrowIfNull(analyzer);
         ArgumentNullException.ThrowIfNull(image);
@@ -47,18 +47,33 @@ public sealed class FaceContext
         AllFaces = allFaces;
         Index = index;
         var box = allFaces[index].Box;
-        _landmarks = new(() => known?.Landmarks ?? analyzer.LandmarkDetector.Detect(image, box));
-        _aligned = new(() => known?.Aligned ?? analyzer.Aligner.Align(image, Landmarks.FivePoints()));
-        _pass = new(() => known?.Pass ?? analyzer.EmbedderPass(Aligned.Image));
+        _landmarks = new(() => known?.Landmarks ?? primary?.Landmarks ?? analyzer.LandmarkDetector.Detect(image, box));
+        _aligned = new(() => known?.Aligned ?? primary?.Aligned ?? analyzer.Aligner.Align(image, Landmarks.FivePoints()));
+        _pass = new(() => known?.Pass ?? primary?.Pass ?? analyzer.EmbedderPass(Aligned.Image));
         _pose = new(() => known?.Pose ?? analyzer.HeadPose.Estimate(image, box));
         _eyes = new(() => known?.Eyes ?? analyzer.EyeState.Classify(image, Landmarks));
         _liveness = new(() => known?.Liveness ?? analyzer.Liveness.Score(image, box));
-        _expression = new(() => known?.Expression ?? analyzer.Expression.Classify(image, box));
+        _expression = new(() => known?.Expression ?? analyzer.Expression.Classify(image, box, Landmarks));
         _portrait = new(BuildPortrait);
         _luminance = new(() => Colour.LuminancePlane(Portrait.Image));
         _faceRegion = new(() => Region(FaceOutline(Portrait.Landmarks)));
         _faceHistogram = new(() => RegionStatistics.Histogram(PortraitLuminance, FaceRegion));
         _greyscale = new(() => HasNoChroma(Portrait.Image, FaceRegion));
+    }
+
+    /// <summary>Clockwise rotation, in degrees, by which the face stood in the image as given (0 when it was upright or
+    /// the run turns images upright without judging it); HeadPoseRoll includes it.</summary>
+    public int ImageRotation { get; init; }
+
+    /// <summary>The roll of the eye line in the image analysed, in degrees: &gt; 0 when the image-right eye is lower
+    /// (the head tilted clockwise, as the pose model's convention).</summary>
+    public double EyeLineRoll
+    {
+        get
+        {
+            var d = Landmarks.ImageRightEyeCenter - Landmarks.ImageLeftEyeCenter;
+            return Math.Atan2(d.Y, d.X) * 180 / Math.PI;
+        }
     }
 
     /// <summary>The decoded, EXIF-upright image.</summary>

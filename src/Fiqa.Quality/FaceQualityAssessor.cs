@@ -15,8 +15,14 @@ public sealed record AssessorOptions
     public FaceAnalyzerOptions Face { get; init; } = new() { Parts = FaceParts.None };
     /// <summary>Measure ids to compute; null = the whole catalogue. A profile's measures are always added.</summary>
     public IReadOnlyList<string>? Measures { get; init; }
-    /// <summary>Verdict profile: a built-in name (enrolment, verification) or a JSON file; null = no verdict.</summary>
+    /// <summary>Verdict profile: a built-in name (icao, enrolment, verification) or a JSON file; null = no verdict.</summary>
     public string? Profile { get; init; }
+    /// <summary>Assess a face found rotated by 90°, 180° or 270° in its upright orientation, without a rotation reason;
+    /// by default the rotation is reported (reason <c>image.rotated</c>, roll includes it).</summary>
+    public bool AutoRotate { get; init; }
+    /// <summary>Look for faces turned by 90°, 180° or 270° (costs up to three more detection, landmark and embedder
+    /// passes on images whose face the recogniser does not see clearly upright); off: every image is taken as upright.</summary>
+    public bool DetectRotation { get; init; } = true;
     /// <summary>Unified quality methods to run besides the components (e.g. "norm", "perturb:4"); none by default.</summary>
     public IReadOnlyList<string> UnifiedMethods { get; init; } = [];
     /// <summary>Files and settings of the unified methods (and of UnifiedQualityScore).</summary>
@@ -42,8 +48,14 @@ public sealed record FaceAssessment(FileAnalysis Analysis, IReadOnlyList<FaceQua
     public FileStatus Status => Analysis.Status;
     /// <summary>The primary face's components (empty without a face).</summary>
     public IReadOnlyDictionary<string, MeasureResult> Quality => Faces.Count > 0 ? Faces[0].Quality : new Dictionary<string, MeasureResult>();
-    /// <summary>The primary face's verdict, when a profile was given.</summary>
-    public Verdict? Verdict => Faces.Count > 0 ? Faces[0].Verdict : null;
+    /// <summary>The primary face's verdict, or the file's (no face, unreadable) when it has no face; null without a profile.</summary>
+    public Verdict? Verdict => Faces.Count > 0 ? Faces[0].Verdict : FileVerdict;
+    /// <summary>The verdict of a file without a face to judge (<see cref="Quality.Verdict.NoFace"/>,
+    /// <see cref="Quality.Verdict.Unreadable"/>), when a profile was given.</summary>
+    public Verdict? FileVerdict { get; init; }
+    /// <summary>Clockwise rotation, in degrees (0, 90, 180, 270), that made the image upright for analysis; coordinates
+    /// in the face records refer to the upright image.</summary>
+    public int Rotation { get; init; }
     /// <summary>The primary face's unified quality score, when computed.</summary>
     public MeasureResult? Unified => Quality.TryGetValue("UnifiedQualityScore", out var r) ? r : null;
 }
@@ -69,7 +81,7 @@ public sealed class FaceQualityAssessor : IDisposable
             Profile = options.Profile is null ? null : VerdictProfile.Load(options.Profile);
             var settings = new QualitySettings { Registry = _registry, EmbedderModel = options.Face.Embedder, Methods = options.Methods };
             // A verdict needs the profile's measures: they are added to an explicit selection.
-            var ids = options.Measures is null || Profile is null ? options.Measures : options.Measures.Concat(Profile.Minimum.Keys);
+            var ids = options.Measures is null || Profile is null ? options.Measures : options.Measures.Concat(Profile.MeasureIds);
             var entries = MeasureCatalogue.Select(ids);
             var names = options.UnifiedMethods.Select(UnifiedCatalogue.Normalise).ToList();
             if (names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1) is { } twice)
@@ -134,38 +146,55 @@ public sealed class FaceQualityAssessor : IDisposable
         }
         catch (ImageDecodeException e)
         {
-            return new FaceAssessment(new FileAnalysis(label, FileStatus.Error, [], e.Message), []);
+            return new FaceAssessment(new FileAnalysis(label, FileStatus.Error, [], e.Message), []) { FileVerdict = Profile is null ? null : Verdict.Unreadable(e.Message) };
         }
         return Assess(image, label);
     }
 
-    /// <summary>Assesses a decoded image.</summary>
+    /// <summary>Assesses a decoded image. A face found only when the image is turned by 90°, 180° or 270° is assessed
+    /// upright; unless <see cref="AssessorOptions.AutoRotate"/> is set, the turn counts in its roll and its verdict.</summary>
     public FaceAssessment Assess(RgbImage image, string label = "(image)")
     {
         ArgumentNullException.ThrowIfNull(image);
         var analyses = new List<FaceAnalysis>();
         var faces = new List<FaceQuality>();
+        UprightImage upright;
         try
         {
-            var all = _analyzer.DetectAll(image);
+            upright = Options.DetectRotation ? _analyzer.FindUpright(image) : new UprightImage(image, 0, _analyzer.DetectAll(image));
+            image = upright.Image;
+            int reportedRotation = Options.AutoRotate ? 0 : upright.Rotation;
+            IReadOnlyList<VerdictReason> rotationReason = reportedRotation == 0 ? [] : [RotationReason(reportedRotation)];
+            var all = upright.Faces;
             int count = _analyzer.Options.AllFaces ? all.Count : Math.Min(1, all.Count);
             for (int i = 0; i < count; i++)
             {
-                var analysis = _analyzer.AnalyzeFace(image, all[i], i);
-                var context = new FaceContext(_analyzer, image, all, i, analysis);
+                // The primary face's landmarks and embedder pass from finding the upright image are reused, not repeated.
+                var analysis = _analyzer.AnalyzeFace(image, all[i], i, known: i == 0 ? upright.Primary : null);
+                var context = new FaceContext(_analyzer, image, all, i, analysis, i == 0 ? upright.Primary : null) { ImageRotation = reportedRotation };
                 var quality = Measure(context);
                 var scores = _unified.ToDictionary(u => u.Descriptor.Name, u => u.Score(context), StringComparer.Ordinal);
                 analyses.Add(analysis);
-                faces.Add(new FaceQuality(analysis, quality, Profile?.Judge(quality)) { UnifiedMethods = scores });
+                faces.Add(new FaceQuality(analysis, quality, Profile?.Judge(quality, rotationReason)) { UnifiedMethods = scores });
             }
         }
         catch (Exception e) when (e is not Face.Models.ModelConfigurationException and not OutOfMemoryException)
         {
-            return new FaceAssessment(new FileAnalysis(label, FileStatus.Error, [], $"analysis failed: {e.Message}", image.Width, image.Height), []);
+            var error = $"analysis failed: {e.Message}";
+            return new FaceAssessment(new FileAnalysis(label, FileStatus.Error, [], error, image.Width, image.Height), [])
+            { FileVerdict = Profile is null ? null : Verdict.Unreadable(error) };
         }
         var status = analyses.Count == 0 ? FileStatus.NoFace : FileStatus.Ok;
-        return new FaceAssessment(new FileAnalysis(label, status, analyses, null, image.Width, image.Height), faces);
+        return new FaceAssessment(new FileAnalysis(label, status, analyses, null, image.Width, image.Height), faces)
+        {
+            Rotation = upright.Rotation,
+            FileVerdict = Profile is null || status == FileStatus.Ok ? null : Verdict.NoFace,
+        };
     }
+
+    private static VerdictReason RotationReason(int rotation) => new("image.rotated", "HeadPoseRoll", rotation, "°", 0, "file",
+        "ISO/IEC 39794-5 and ICAO 9303: the portrait is stored upright",
+        $"image rotated by {rotation}° (clockwise): store it upright, or assess with --auto-rotate");
 
     private Dictionary<string, MeasureResult> Measure(FaceContext context)
     {

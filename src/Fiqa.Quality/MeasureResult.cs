@@ -46,6 +46,6 @@ public enum MeasureNeeds
     Eyes = 16 | Landmarks,
     /// <summary>Liveness model.</summary>
     Liveness = 32,
-    /// <summary>Expression model.</summary>
-    Expression = 64,
+    /// <summary>Expression model (on the landmarks' square, steadier than the detector box).</summary>
+    Expression = 64 | Landmarks,
 }

@@ -5,25 +5,134 @@ using System.Text.Json.Serialization;
 
 namespace Fiqa.Quality;
 
-/// <summary>Whether a face passes a profile, and what to fix in words a person can act on.</summary>
-public sealed record Verdict(bool Pass, IReadOnlyList<string> Reasons);
+/// <summary>One failed requirement, in a form a program can count and a person can act on.</summary>
+/// <param name="Code">Stable identifier: the requirement's code and a suffix, <c>.low</c> (value below the minimum),
+/// <c>.high</c> (above the maximum), <c>.not_assessed</c> (the measure could not be computed or was not run); or a file
+/// code: <c>file.no_face</c>, <c>file.unreadable</c>, <c>image.rotated</c>.</param>
+/// <param name="Measure">The measure the requirement reads, when there is one.</param>
+/// <param name="Value">The measured value in <paramref name="Unit"/> (the raw value; the 0..100 scalar only for
+/// requirements that are stated on it).</param>
+/// <param name="Unit">Unit of value and threshold ("px", "°", "fraction", "probability", "scalar", …).</param>
+/// <param name="Threshold">The limit the value broke.</param>
+/// <param name="Direction"><c>below</c>, <c>above</c>, <c>not_assessed</c>, or <c>file</c> for file-level reasons.</param>
+/// <param name="Clause">The standard's clause or the source the threshold comes from.</param>
+/// <param name="Text">The reason in words, with value, threshold and unit.</param>
+public sealed record VerdictReason(string Code, string? Measure, double? Value, string? Unit, double? Threshold, string Direction, string? Clause, string Text);
 
-/// <summary>A named set of minimum scalars. Built-in: <c>enrolment</c> (strict, ID issuance) and <c>verification</c>
-/// (lenient, comparison against an enrolled reference); users pass their own JSON file of the same shape:
-/// <c>{"name": "...", "description": "...", "minimum": {"EyesOpen": 60, ...}}</c>.</summary>
+/// <summary>Whether a face (or a file) passes a profile, and why not, most important reason first.</summary>
+public sealed record Verdict(bool Pass, IReadOnlyList<VerdictReason> Reasons)
+{
+    /// <summary>The reason codes, in order.</summary>
+    public IEnumerable<string> Codes => Reasons.Select(r => r.Code);
+
+    /// <summary>The verdict for a file in which no face was found.</summary>
+    public static Verdict NoFace { get; } = new(false,
+        [new VerdictReason("file.no_face", null, null, null, null, "file", null, "no face found in the image")]);
+
+    /// <summary>The verdict for a file that could not be read or decoded.</summary>
+    public static Verdict Unreadable(string? error) => new(false,
+        [new VerdictReason("file.unreadable", null, null, null, null, "file", null, $"image could not be read: {error ?? "unknown error"}")]);
+}
+
+/// <summary>One requirement of a profile: a limit on one measure's raw value (in the measure's own unit) or, where no
+/// standard gives a physical threshold, on its 0..100 scalar. A value must satisfy every limit given.</summary>
+public sealed record ProfileRequirement
+{
+    /// <summary>Stable code stem of the reason ("pose.yaw", "exposure.luminance").</summary>
+    public string Code { get; init; } = "";
+    /// <summary>Measure id (see <c>fiqa measures</c>).</summary>
+    public string Measure { get; init; } = "";
+    /// <summary>What the value is, in words ("yaw", "face luminance").</summary>
+    public string? Quantity { get; init; }
+    /// <summary>Unit of the raw value ("°", "px", "fraction", "probability", "ratio", "bits").</summary>
+    public string? Unit { get; init; }
+    /// <summary>Raw value must be ≥ this.</summary>
+    public double? Min { get; init; }
+    /// <summary>Raw value must be ≤ this.</summary>
+    public double? Max { get; init; }
+    /// <summary>|raw value| must be ≤ this (angles).</summary>
+    public double? MaxAbs { get; init; }
+    /// <summary>The 0..100 scalar must be ≥ this (for measures without a physical threshold in any standard).</summary>
+    public int? MinScalar { get; init; }
+    /// <summary>What a value below the minimum means ("too dark").</summary>
+    public string? Low { get; init; }
+    /// <summary>What a value above the maximum means ("too bright").</summary>
+    public string? High { get; init; }
+    /// <summary>Where the threshold comes from: the standard's clause, or how it was chosen.</summary>
+    public string? Clause { get; init; }
+
+    /// <summary>The requirement in words: "|yaw| ≤ 5 °".</summary>
+    public string Describe()
+    {
+        var q = Quantity ?? Measure;
+        var parts = new List<string>();
+        if (MinScalar is int s) parts.Add($"{Measure} scalar ≥ {s}");
+        if (Min is double min && Max is double max) parts.Add($"{Num(min)} ≤ {q} ≤ {Num(max)}{UnitSuffix}");
+        else if (Min is double lo) parts.Add($"{q} ≥ {Num(lo)}{UnitSuffix}");
+        else if (Max is double hi) parts.Add($"{q} ≤ {Num(hi)}{UnitSuffix}");
+        if (MaxAbs is double a) parts.Add($"|{q}| ≤ {Num(a)}{UnitSuffix}");
+        return string.Join("; ", parts);
+    }
+
+    // Physical units follow the number in the text; dimensionless ones (fraction, probability, ratio, quality, ×100) do
+    // not, the quantity's name says what the number is.
+    private static readonly HashSet<string> PhysicalUnits = ["px", "bits", "ΔE", "grey levels/px"];
+
+    private string UnitSuffix => Unit is "°" ? "°" : Unit is not null && PhysicalUnits.Contains(Unit) ? $" {Unit}" : "";
+
+    /// <summary>The failed limit for one result, or null when it is met.</summary>
+    public VerdictReason? Check(MeasureResult? result)
+    {
+        var q = Quantity ?? Measure;
+        if (result is null)
+            return Reason(".not_assessed", null, null, "not_assessed", $"{q} not assessed ({Measure} was not run; the profile needs it)");
+        if (result.Status != MeasureStatus.Success || result.Raw is not double raw)
+            return Reason(".not_assessed", null, null, "not_assessed", $"{q} could not be assessed: {result.Reason}");
+        if (MinScalar is int s && result.Scalar < s)
+            return new VerdictReason(Code + ".low", Measure, result.Scalar, "scalar", s, "below", Clause,
+                $"{Low ?? "too low"}: {Measure} scalar {result.Scalar} < {s}");
+        if (Min is double min && raw < min) return Reason(".low", raw, min, "below", $"{Low ?? "too low"}: {q} {Num(raw)}{UnitSuffix} < {Num(min)}{UnitSuffix}");
+        if (Max is double max && raw > max) return Reason(".high", raw, max, "above", $"{High ?? "too high"}: {q} {Num(raw)}{UnitSuffix} > {Num(max)}{UnitSuffix}");
+        if (MaxAbs is double a && Math.Abs(raw) > a)
+            return Reason(".high", raw, a, "above", $"{High ?? "too large"}: {q} {Num(raw)}{UnitSuffix}, |{q}| > {Num(a)}{UnitSuffix}");
+        return null;
+    }
+
+    private VerdictReason Reason(string suffix, double? value, double? threshold, string direction, string text) =>
+        new(Code + suffix, Measure, value is double v ? Math.Round(v, 4) : null, MinScalar is not null && value is null ? "scalar" : Unit, threshold, direction, Clause, text);
+
+    internal static string Num(double v) => Math.Abs(v) >= 10
+        ? Math.Round(v, 1).ToString("0.#", CultureInfo.InvariantCulture)
+        : Math.Round(v, 3).ToString("0.###", CultureInfo.InvariantCulture);
+}
+
+/// <summary>A named, ordered set of requirements. Built-in: <c>icao</c> (travel-document portraits, ISO/IEC 39794-5 and
+/// ICAO 9303 thresholds, each citing its clause), <c>enrolment</c> (strict, ID issuance and reference databases) and
+/// <c>verification</c> (lenient, probes compared against an enrolled reference). Users pass their own JSON file of the
+/// same shape: <c>{"name": "...", "requirements": [{"code": "pose.yaw", "measure": "HeadPoseYaw", "max_abs": 10, "unit":
+/// "°"}, ...]}</c>; the older <c>"minimum": {"EyesOpen": 60}</c> form (scalar minimums) is still read. Requirements are
+/// listed most important first, and reasons come in that order.</summary>
 public sealed record VerdictProfile
 {
     /// <summary>Profile name.</summary>
     public string Name { get; init; } = "";
     /// <summary>What the profile is for.</summary>
     public string? Description { get; init; }
-    /// <summary>Minimum scalar (0..100) per measure id.</summary>
-    public Dictionary<string, int> Minimum { get; init; } = [];
+    /// <summary>The documents the thresholds come from.</summary>
+    public string? Sources { get; init; }
+    /// <summary>The requirements, most important first.</summary>
+    public List<ProfileRequirement> Requirements { get; init; } = [];
+    /// <summary>Legacy form: minimum scalar per measure id, appended after <see cref="Requirements"/>.</summary>
+    public Dictionary<string, int>? Minimum { get; init; }
 
     /// <summary>Built-in profile names.</summary>
-    public static IReadOnlyList<string> BuiltIn { get; } = ["enrolment", "verification"];
+    public static IReadOnlyList<string> BuiltIn { get; } = ["icao", "enrolment", "verification"];
 
-    /// <summary>Loads a built-in profile by name, or a JSON file by path; unknown measure ids are an error.</summary>
+    /// <summary>The measures the requirements read.</summary>
+    public IEnumerable<string> MeasureIds => Requirements.Select(r => r.Measure).Distinct(StringComparer.Ordinal);
+
+    /// <summary>Loads a built-in profile by name, or a JSON file by path; unknown measure ids and limits that make no
+    /// sense are an error naming the requirement.</summary>
     public static VerdictProfile Load(string nameOrPath)
     {
         ArgumentNullException.ThrowIfNull(nameOrPath);
@@ -56,38 +165,63 @@ public sealed record VerdictProfile
         {
             throw new ArgumentException($"{origin}: invalid profile JSON: {e.Message}", e);
         }
-        // "minimum": null deserialises to null despite the initializer.
-        if (profile?.Minimum is not { Count: > 0 })
-            throw new ArgumentException($"{origin}: the profile sets no minimum (expected {{\"name\": \"…\", \"minimum\": {{\"EyesOpen\": 60, …}}}})");
-        foreach (var (id, min) in profile.Minimum)
+        if (profile is null) throw new ArgumentException($"{origin}: empty profile");
+        var requirements = (profile.Requirements ?? []).ToList();
+        foreach (var (id, min) in profile.Minimum ?? [])
         {
-            if (!MeasureCatalogue.Measures.Contains(id)) throw new ArgumentException($"{origin}: {MeasureCatalogue.Measures.Unknown(id).Message}");
             if (min is < 0 or > 100) throw new ArgumentException($"{origin}: minimum for {id} must be 0..100, got {min}");
+            requirements.Add(new ProfileRequirement { Code = id, Measure = id, MinScalar = min, Low = LowMeans(id) });
         }
-        return profile;
+        if (requirements.Count == 0)
+            throw new ArgumentException($"{origin}: the profile sets no requirement (expected {{\"name\": \"…\", \"requirements\": [{{\"code\": \"pose.yaw\", \"measure\": \"HeadPoseYaw\", \"max_abs\": 10}}, …]}})");
+        foreach (var r in requirements)
+        {
+            var where = $"{origin}: requirement '{r.Code}'";
+            if (string.IsNullOrWhiteSpace(r.Code)) throw new ArgumentException($"{origin}: a requirement on '{r.Measure}' has no code");
+            if (!MeasureCatalogue.Measures.Contains(r.Measure)) throw new ArgumentException($"{where}: {MeasureCatalogue.Measures.Unknown(r.Measure).Message}");
+            if (r.Min is null && r.Max is null && r.MaxAbs is null && r.MinScalar is null)
+                throw new ArgumentException($"{where} sets no limit (min, max, max_abs or min_scalar)");
+            if (r.MinScalar is < 0 or > 100) throw new ArgumentException($"{where}: min_scalar must be 0..100, got {r.MinScalar}");
+            if (r.Min > r.Max) throw new ArgumentException($"{where}: min {r.Min} is above max {r.Max}");
+        }
+        if (requirements.GroupBy(r => r.Code).FirstOrDefault(g => g.Count() > 1) is { } dup)
+            throw new ArgumentException($"{origin}: requirement code '{dup.Key}' is used twice");
+        // Canonical measure ids (a file may spell them in any case).
+        requirements = requirements.Select(r => r with { Measure = MeasureCatalogue.Find(r.Measure).Descriptor.Id }).ToList();
+        return profile with { Requirements = requirements, Minimum = null };
     }
 
-    /// <summary>The verdict for one face's results. A required measure that failed to assess fails the verdict; a
-    /// measure the run did not compute is reported as not assessed.</summary>
-    public Verdict Judge(IReadOnlyDictionary<string, MeasureResult> results)
+    private static string LowMeans(string id) =>
+        MeasureCatalogue.Measures.Contains(id) ? MeasureCatalogue.Find(id).LowMeans : "too low";
+
+    /// <summary>The verdict for one face's results: every failed requirement, in profile order. A required measure
+    /// that failed to assess, or was not run, fails the verdict with a <c>.not_assessed</c> reason.</summary>
+    public Verdict Judge(IReadOnlyDictionary<string, MeasureResult> results, IReadOnlyList<VerdictReason>? preceding = null)
     {
         ArgumentNullException.ThrowIfNull(results);
-        var reasons = new List<string>();
-        foreach (var entry in MeasureCatalogue.Entries)
-        {
-            var id = entry.Descriptor.Id;
-            if (!Minimum.TryGetValue(id, out int min)) continue;
-            if (!results.TryGetValue(id, out var r))
-                reasons.Add($"{id} not assessed (the profile requires ≥ {min}; add it to --measures)");
-            else if (r.Status != MeasureStatus.Success)
-                reasons.Add($"{id} could not be assessed: {r.Reason}");
-            else if (r.Scalar < min)
-                reasons.Add(string.Create(CultureInfo.InvariantCulture, $"{entry.LowMeans}: {id} {r.Scalar} < {min}"));
-        }
+        var reasons = new List<VerdictReason>(preceding ?? []);
+        foreach (var r in Requirements)
+            if (r.Check(results.GetValueOrDefault(r.Measure)) is { } reason) reasons.Add(reason);
         return new Verdict(reasons.Count == 0, reasons);
+    }
+
+    /// <summary>The profile as a markdown table: code, requirement, clause.</summary>
+    public string Markdown()
+    {
+        var sb = new System.Text.StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"### `{Name}`\n\n{Description}\n\n");
+        if (Sources is not null) sb.Append(CultureInfo.InvariantCulture, $"Sources: {Sources}\n\n");
+        sb.Append("| code | requirement | fails as | source |\n|---|---|---|---|\n");
+        foreach (var r in Requirements)
+        {
+            var fails = string.Join(" / ", new[] { r.Min is not null || r.MinScalar is not null ? r.Low : null, r.Max is not null || r.MaxAbs is not null ? r.High : null }.Where(t => t is not null));
+            sb.Append(CultureInfo.InvariantCulture, $"| `{r.Code}` | {r.Describe()} | {fails} | {r.Clause} |\n");
+        }
+        return sb.ToString();
     }
 }
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
 [JsonSerializable(typeof(VerdictProfile))]
 internal sealed partial class ProfileJsonContext : JsonSerializerContext;

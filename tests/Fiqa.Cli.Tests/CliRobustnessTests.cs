@@ -116,7 +116,7 @@ public class CliRobustnessTests
         {
             var path = Path.Combine(dir, name);
             File.WriteAllText(path, json);
-            AssertOneLineError(CliRunner.Run("assess", Photo, "--profile", path), 2, path, "sets no minimum");
+            AssertOneLineError(CliRunner.Run("assess", Photo, "--profile", path), 2, path, "sets no requirement");
         }
         var typo = Path.Combine(dir, "typo.json");
         File.WriteAllText(typo, """{"name": "x", "minimum": {"EyeOpen": 50}}""");
@@ -147,7 +147,7 @@ public class CliRobustnessTests
         var r = CliRunner.Run("assess", Photo, "--format", "csv", "--measures", "Sharpness", "--unified", "norm,froq");
         Assert.True(r.Code == 0, r.Err);
         var lines = r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("Filename,Sharpness.native,Sharpness.scalar,norm.native,norm.scalar,froq.native,froq.scalar,Face,Status,Pass,Reasons", lines[0]);
+        Assert.Equal("Filename,Sharpness.native,Sharpness.scalar,norm.native,norm.scalar,froq.native,froq.scalar,Face,Status,Pass,ReasonCodes,Reasons", lines[0]);
         var cells = lines[1].Split(',');
         Assert.InRange(double.Parse(cells[3], System.Globalization.CultureInfo.InvariantCulture), 1, 10);
         Assert.InRange(int.Parse(cells[4], System.Globalization.CultureInfo.InvariantCulture), 0, 100);

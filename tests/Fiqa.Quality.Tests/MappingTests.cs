@@ -22,10 +22,11 @@ public class MappingTests
     public void UnderExposurePrevention_OfiqParameters(double x, int expected) => Assert.Equal(expected, Scalar(UnderExposurePrevention.Descriptor, x));
 
     [Theory]
-    [InlineData(0.2, 50)]    // σ(0)·(1 − σ(−12)) = 0.49999
-    [InlineData(0.5, 100)]   // σ(6)·(1 − σ(−6)) = 0.99506 → 99.5 → 100 (half away from zero)
-    [InlineData(0.8, 50)]
-    [InlineData(0.05, 5)]    // 100·σ(−3)·(1 − σ(−15)) = 4.74
+    [InlineData(0.08, 50)]   // σ(0)·(1 − σ(−13.4)) = 0.49999
+    [InlineData(0.2, 100)]   // σ(6)·(1 − σ(−11)) = 0.99751
+    [InlineData(0.5, 99)]    // σ(21)·(1 − σ(−5)) = 0.99331
+    [InlineData(0.8, 27)]    // 1 − σ(1) = 0.2689
+    [InlineData(0.05, 18)]   // σ(−1.5) = 0.1824
     public void LuminanceMean_DoubleSigmoid(double x, int expected) => Assert.Equal(expected, Scalar(LuminanceMean.Descriptor, x));
 
     [Theory]

@@ -15,15 +15,53 @@ public sealed class OnnxExpressionClassifier : IExpressionClassifier
         _classifier = new CropClassifier(registry, model, "neutral", defaultCropScale: 1f);
 
     /// <inheritdoc />
-    public IReadOnlyDictionary<string, float> Classify(RgbImage image, FaceBox box)
+    public IReadOnlyDictionary<string, float> Classify(RgbImage image, FaceBox box, FaceLandmarks? landmarks = null)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var p = _classifier.Probabilities(image, box);
-        var mirrored = _classifier.Probabilities(image, box, mirrored: true);
+        if (landmarks is not null) box = Steadied(landmarks);
+        var (face, local) = ExposureNormalised(image, box);
+        var p = _classifier.Probabilities(face, local);
+        var mirrored = _classifier.Probabilities(face, local, mirrored: true);
         for (int i = 0; i < p.Length; i++) p[i] = (p[i] + mirrored[i]) / 2;
         var classes = _classifier.Classes;
         var result = new Dictionary<string, float>(StringComparer.Ordinal);
         for (int i = 0; i < p.Length && i < classes.Count; i++) result[classes[i]] = (float)p[i];
         return result;
     }
+
+    /// <summary>A box in the detector's proportions placed from the landmarks alone: the detector's box jitters
+    /// under noise and compression (moving P(neutral) by more than 0.15 on a third of the installed portraits), the
+    /// landmarks much less. Proportions are the medians over the calibration identities' portraits: width 1.077 and
+    /// height 1.070 of the landmarks' width, centre 0.117 of it above theirs.</summary>
+    private static FaceBox Steadied(FaceLandmarks landmarks)
+    {
+        float x0 = float.MaxValue, y0 = float.MaxValue, x1 = float.MinValue, y1 = float.MinValue;
+        foreach (var p in landmarks.Points) { x0 = Math.Min(x0, p.X); y0 = Math.Min(y0, p.Y); x1 = Math.Max(x1, p.X); y1 = Math.Max(y1, p.Y); }
+        float width = x1 - x0, w = 1.077f * width, h = 1.070f * width;
+        float cx = (x0 + x1) / 2, cy = (y0 + y1) / 2 - 0.117f * width;
+        return new FaceBox(cx - w / 2, cy - h / 2, w, h);
+    }
+
+    /// <summary>The box's pixels as their own image, with the exposure scaled in linear light so that their mean
+    /// luminance is <see cref="ReferenceLuminance"/>: the network's neutral probability otherwise follows exposure
+    /// (×0.6 moved it by more than 0.15 on a third of the installed portraits).</summary>
+    private static (RgbImage Face, FaceBox Local) ExposureNormalised(RgbImage image, FaceBox box)
+    {
+        var rect = box.ToPixelRect(image.Width, image.Height);
+        if (rect.Width < 2 || rect.Height < 2) return (image, box);
+        var face = new RgbImage(rect.Width, rect.Height);
+        double sum = 0;
+        for (int y = 0; y < rect.Height; y++)
+        {
+            var row = image.Row(rect.Y + y).Slice(rect.X * 3, rect.Width * 3);
+            row.CopyTo(face.Row(y));
+            for (int x = 0; x < rect.Width; x++) sum += Colour.Luminance(row[3 * x], row[3 * x + 1], row[3 * x + 2]);
+        }
+        double mean = sum / (rect.Width * rect.Height);
+        if (mean > 0.005) face = CaptureLadder.Exposure(face, ReferenceLuminance / mean);
+        return (face, new FaceBox(box.X - rect.X, box.Y - rect.Y, box.Width, box.Height));
+    }
+
+    /// <summary>Linear mean luminance the face crop is brought to (a typical well-exposed face).</summary>
+    public const double ReferenceLuminance = 0.2;
 }

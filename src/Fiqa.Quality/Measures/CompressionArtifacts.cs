@@ -2,16 +2,21 @@ using Fiqa.Imaging;
 
 namespace Fiqa.Quality.Measures;
 
-/// <summary>ISO/IEC 29794-5 CompressionArtifacts. OFIQ v1.0.3 uses a CNN we do not have; ours measures JPEG
-/// blockiness around the face in the original pixels: how much larger the luminance steps across 8×8 block
-/// boundaries are than the steps inside blocks (1 = no blocking).</summary>
+/// <summary>ISO/IEC 29794-5 CompressionArtifacts. OFIQ v1.0.3 uses a CNN we do not have; ours is a JPEG-equivalent
+/// quality, the lower of two estimates: the IJG quality of the file's own luminance quantisation table when it is a
+/// JPEG, and one from the pixels — 8×8 blockiness around the face, how much larger the luminance steps across block
+/// boundaries are than the steps inside blocks, as 100·exp(−1.5·blockiness) — which also sees JPEG damage in a file
+/// re-saved losslessly. Blur and noise lower blockiness or leave it, so they never read as compression.</summary>
 public sealed class CompressionArtifacts : IQualityMeasure
 {
     /// <summary>The descriptor.</summary>
     public static MeasureDescriptor Descriptor { get; } = new("CompressionArtifacts", "fidelity",
-        "blockiness: mean |step| across 8-px block boundaries / mean |step| inside blocks − 1, face box, both directions",
-        MeasureNeeds.Image, SigmoidMapping.Inverted(0.25, 0.08),
-        "Analytic 8×8 blockiness on the original image (grid from the image origin) instead of OFIQ's CNN; blind to non-JPEG codecs.");
+        "JPEG-equivalent quality 0..100: min(quality of the file's quantisation table, 100·exp(−1.5·blockiness of the face box))",
+        MeasureNeeds.Image, new SigmoidMapping(30, 8),
+        "Quantisation-table quality and analytic 8×8 blockiness (grid from the image origin) instead of OFIQ's CNN; blind to non-JPEG codecs.");
+
+    // exp(−1.5·b): b = 0 (no block edges) reads as quality 100; b ≈ 0.8, typical of quality ≤ 10, reads as ≈ 30.
+    private const double BlockinessDecay = 1.5;
 
     MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;
 
@@ -38,7 +43,9 @@ public sealed class CompressionArtifacts : IQualityMeasure
         if (nbh == 0 || nbv == 0) return MeasureResult.Failure("no block boundary inside the face box");
         double inside = (ih / nih + iv / niv) / 2;
         if (inside < 1e-6) return MeasureResult.Failure("flat face region: blockiness undefined");
-        double ratio = (bh / nbh + bv / nbv) / 2 / inside;
-        return Descriptor.Result(Math.Max(0, ratio - 1));
+        double blockiness = Math.Max(0, (bh / nbh + bv / nbv) / 2 / inside - 1);
+        double quality = 100 * Math.Exp(-BlockinessDecay * blockiness);
+        if (face.Image.JpegQuality is int tables) quality = Math.Min(quality, tables);
+        return Descriptor.Result(quality);
     }
 }

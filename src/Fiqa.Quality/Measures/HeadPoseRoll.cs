@@ -1,13 +1,20 @@
 namespace Fiqa.Quality.Measures;
 
-// Head pose (OFIQ v1.0.3 HeadPose.cpp: 3DDFAv2; ours: the HopeNet-style pose model). Mapping 100·max(0, cos θ)².
-
-/// <summary>ISO/IEC 29794-5 HeadPoseRoll.</summary>
+/// <summary>ISO/IEC 29794-5 HeadPoseRoll: in-plane rotation of the head. Read from the landmarks' eye line rather than
+/// the pose network (whose roll bins saturate on faces turned in the image plane), plus the turn the image needed to be
+/// upright, so a face lying on its side reports about 90°.</summary>
 public sealed class HeadPoseRoll : IQualityMeasure
 {
     /// <summary>The descriptor.</summary>
-    public static MeasureDescriptor Descriptor { get; } = PoseMapping.Descriptor("HeadPoseRoll", "roll");
+    public static MeasureDescriptor Descriptor { get; } = PoseMapping.Descriptor("HeadPoseRoll", "roll",
+        "Angle of the line through the two eye centres (68-point contours), plus the image's detected 90°/180°/270° turn; > 0 clockwise.");
     MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;
+
     /// <inheritdoc />
-    public MeasureResult Assess(FaceContext face) => Descriptor.Result(face.Pose.Roll);
+    public MeasureResult Assess(FaceContext face)
+    {
+        double roll = face.ImageRotation + face.EyeLineRoll;
+        roll = roll > 180 ? roll - 360 : roll <= -180 ? roll + 360 : roll;
+        return Descriptor.Result(roll);
+    }
 }

@@ -11,12 +11,12 @@ public sealed class MouthOcclusionPrevention : IQualityMeasure
 {
     /// <summary>The descriptor.</summary>
     public static MeasureDescriptor Descriptor { get; } = new("MouthOcclusionPrevention", "character",
-        "fraction of the mouth zone that is not skin- or lip-coloured", MeasureNeeds.Landmarks,
+        "fraction of the mouth zone that is neither the face's skin nor lip colour", MeasureNeeds.Landmarks,
         new FormulaMapping("100·(1 − x)", x => 100 * (1 - x)),
-        "Mouth zone = outer-lip contour grown 1.3×; YCbCr skin/lip chroma test. Visible teeth count as occlusion (open mouths are MouthClosed's concern).");
+        "Mouth zone = outer-lip contour grown 1.3×; chroma against the face's own skin (cheek statistics) with a lip allowance, teeth and cavity inside the inner lips exempt (OFIQ: occlusion segmentation).");
 
     MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;
 
     /// <inheritdoc />
-    public MeasureResult Assess(FaceContext face) => Zones.NonSkinShare(face, Descriptor, () => Zones.Mouth(face));
+    public MeasureResult Assess(FaceContext face) => Zones.NonSkinShare(face, Descriptor, () => Zones.Mouth(face), mouth: true);
 }

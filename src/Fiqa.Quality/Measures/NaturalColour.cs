@@ -15,9 +15,13 @@ public sealed class NaturalColour : IQualityMeasure
 
     MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;
 
+    private static readonly MeasureResult Greyscale = MeasureResult.Failure("greyscale image: skin colour cannot be judged");
+
     /// <inheritdoc />
     public MeasureResult Assess(FaceContext face)
     {
+        // A greyscale image has no skin colour to judge; reading a* = b* = 0 as "unnatural" or "natural" would both be guesses.
+        if (face.IsGreyscale) return Greyscale;
         var px = face.Portrait.Image.Pixels;
         double sa = 0, sb = 0;
         long n = 0;

@@ -8,6 +8,9 @@ internal static class PoseMapping
     public static QualityMapping CosineSquared { get; } =
         new FormulaMapping("100·max(0, cos x)²", x => 100 * Math.Pow(Math.Max(0, Math.Cos(x * Math.PI / 180)), 2));
 
-    public static MeasureDescriptor Descriptor(string id, string angle) => new(id, "character", $"{angle}, degrees",
-        MeasureNeeds.Pose, CosineSquared, "HopeNet-style 66-bin regression on the face box (OFIQ: 3DDFAv2); sign convention in the README.");
+    public static MeasureDescriptor Descriptor(string id, string angle) => Descriptor(id, angle,
+        "HopeNet-style 66-bin regression on the face box (OFIQ: 3DDFAv2); sign convention in the README.", MeasureNeeds.Pose);
+
+    public static MeasureDescriptor Descriptor(string id, string angle, string method, MeasureNeeds needs = MeasureNeeds.Landmarks) =>
+        new(id, "character", $"{angle}, degrees", needs, CosineSquared, method);
 }

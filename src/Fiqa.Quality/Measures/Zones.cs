@@ -5,7 +5,8 @@ namespace Fiqa.Quality.Measures;
 // Occlusion components. OFIQ v1.0.3 segments occlusions with a dedicated network (and BiSeNet parsing for head
 // coverings); neither is available here, so these are analytic estimates on the canonical portrait:
 // - eye zones: pixels far darker than the face's median luminance (dark bars, sunglasses) or saturated (glare);
-// - mouth, face, forehead: pixels whose chroma is not skin or lip (masks, hands, hats, scarves).
+// - mouth, face, forehead: pixels whose chroma is not the face's own skin (SkinModel) or lips (masks, hands, hats,
+//   scarves); teeth and the cavity inside the inner lips are not cover.
 // Chroma-based estimates need colour: on greyscale images they report failure to assess.
 
 internal static class Zones
@@ -13,10 +14,28 @@ internal static class Zones
     private static readonly int[] FirstEye = [36, 37, 38, 39, 40, 41];
     private static readonly int[] SecondEye = [42, 43, 44, 45, 46, 47];
     private static readonly int[] OuterLips = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59];
+    private static readonly int[] InnerLips = [60, 61, 62, 63, 64, 65, 66, 67];
 
     public static bool[] Eye(FaceContext face, bool first) => face.Region(face.PortraitPolygon(first ? FirstEye : SecondEye, 1.5f));
 
-    public static bool[] Mouth(FaceContext face) => face.Region(face.PortraitPolygon(OuterLips, 1.3f));
+    /// <summary>Mouth zone: the outer lips grown 1.3×, united with an ellipse where the mouth belongs in the canonical
+    /// portrait (centre (308, 402), the template's mouth, half-axes 70 × 32 px). The landmark model, shown a covered
+    /// mouth, often places the lips off the cover; the template position still looks at it.</summary>
+    public static bool[] Mouth(FaceContext face)
+    {
+        var zone = face.Region(face.PortraitPolygon(OuterLips, 1.3f));
+        int size = FaceContext.PortraitSize;
+        for (int y = 402 - 32; y <= 402 + 32; y++)
+            for (int x = 308 - 70; x <= 308 + 70; x++)
+            {
+                double dx = (x - 308) / 70.0, dy = (y - 402) / 32.0;
+                if (dx * dx + dy * dy <= 1) zone[y * size + x] |= face.Portrait.Inside[y * size + x];
+            }
+        return zone;
+    }
+
+    /// <summary>The mouth opening (inner lips, grown a little): teeth and the mouth cavity are not cover.</summary>
+    public static bool[] MouthOpening(FaceContext face) => face.Region(face.PortraitPolygon(InnerLips, 1.2f));
 
     /// <summary>Forehead band: between the eyebrow line and 0.35 T above it, eyebrow ends to eyebrow ends.</summary>
     public static bool[] Forehead(FaceContext face)
@@ -29,10 +48,10 @@ internal static class Zones
     }
 
     /// <summary>The non-skin share of a zone as the descriptor's result, or the reason it cannot be measured.</summary>
-    public static MeasureResult NonSkinShare(FaceContext face, MeasureDescriptor descriptor, Func<bool[]> zone)
+    public static MeasureResult NonSkinShare(FaceContext face, MeasureDescriptor descriptor, Func<bool[]> zone, bool mouth = false)
     {
         if (face.IsGreyscale) return GreyscaleFailure;
-        double f = RegionStatistics.NonSkinFraction(face.Portrait.Image, zone());
+        double f = SkinModel.Of(face).NonSkinFraction(face.Portrait.Image, zone(), lips: mouth, exempt: mouth ? MouthOpening(face) : null);
         return double.IsNaN(f) ? EmptyZone : descriptor.Result(f);
     }
 
