@@ -135,13 +135,14 @@ public sealed class FfmpegFrameSource : IFrameSource
         var stream = process.StandardOutput.BaseStream;
         int frameBytes = checked(info.Width * info.Height * 3);
         int index = 0;
+        bool complete = false;
         try
         {
             while (index < _sampling.MaxFrames)
             {
                 var pixels = new byte[frameBytes];
                 int read = ReadFull(stream, pixels);
-                if (read == 0) break;
+                if (read == 0) { complete = true; break; }
                 if (read < frameBytes) throw new VideoDecodeException($"{Path}: frame {index} ends after {read} of {frameBytes} bytes");
                 yield return new VideoFrame(index, TimeOf(index, info), new RgbImage(info.Width, info.Height, pixels),
                     string.Create(CultureInfo.InvariantCulture, $"{Path}#{index}"));
@@ -156,7 +157,9 @@ public sealed class FfmpegFrameSource : IFrameSource
             }
             process.WaitForExit();
         }
-        // Only a run that read to the end reaches here: ffmpeg's verdict decides whether what came out was the whole video.
+        // Stopped at MaxFrames: ffmpeg was ended by us, its exit code says nothing about the video.
+        if (!complete) yield break;
+        // ffmpeg's verdict decides whether what came out was the whole video.
         string? message;
         lock (errors) message = LastLine(errors.ToString());
         if (process.ExitCode != 0)

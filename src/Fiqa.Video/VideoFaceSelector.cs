@@ -17,6 +17,10 @@ public sealed record VideoSelectorOptions
     /// <summary>Frames analysed in parallel (each with one ONNX thread); 1 = one frame at a time with all ONNX threads
     /// of <see cref="Face"/>. Results are identical for any value: frames are tracked in order after analysis.</summary>
     public int Threads { get; init; } = 1;
+    /// <summary>A face whose box lies at least this much (share of its own area, 0..1) inside a larger face's box is
+    /// taken as a false detection on part of that face (the detector fires on eyes of close-ups) and dropped; 1 keeps
+    /// every detection.</summary>
+    public double MaxContainment { get; init; } = 0.6;
 }
 
 /// <summary>One analysed frame: its faces and the track each joined, or why it could not be analysed.</summary>
@@ -47,6 +51,7 @@ public sealed class VideoFaceSelector : IDisposable
         Options.Tracking.Validate();
         Options.Selection.Validate();
         if (Options.Threads < 1) throw new ArgumentOutOfRangeException(nameof(options), $"threads must be at least 1, got {Options.Threads}");
+        if (Options.MaxContainment is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(options), $"max containment is a share in 0..1, got {Options.MaxContainment}");
         var face = Options.Face with
         {
             Parts = FaceParts.Embedding,
@@ -78,11 +83,21 @@ public sealed class VideoFaceSelector : IDisposable
         foreach (var f in a.Faces)
         {
             if (f.Face.Embedding is not { } embedding) continue;
+            // Faces come largest first, so only earlier ones can contain this one.
+            if (faces.Any(g => Containment(f.Face.Detection.Box, g.Detection.Box) >= Options.MaxContainment)) continue;
             var q = f.Quality[UnifiedQualityScore.Descriptor.Id];
             faces.Add(new FaceObservation(frame.Index, frame.Time, frame.Label, f.Face.Index, f.Face.Detection, embedding,
                 q.Raw ?? double.NaN, q.Scalar));
         }
         return (faces.Count == 0 ? FileStatus.NoFace : FileStatus.Ok, null, faces);
+    }
+
+    /// <summary>Share of <paramref name="inner"/>'s area that lies inside <paramref name="outer"/> (0..1).</summary>
+    public static double Containment(FaceBox inner, FaceBox outer)
+    {
+        float w = Math.Min(inner.Right, outer.Right) - Math.Max(inner.X, outer.X);
+        float h = Math.Min(inner.Bottom, outer.Bottom) - Math.Max(inner.Y, outer.Y);
+        return w <= 0 || h <= 0 || inner.Area <= 0 ? 0 : w * h / inner.Area;
     }
 
     /// <summary>Reads, analyses and tracks every frame of <paramref name="source"/>, calling <paramref name="onFrame"/>
