@@ -17,6 +17,8 @@ internal static class VideoCommand
         var inputs = new Argument<string[]>("inputs") { Description = "Video files (anything ffmpeg reads) or folders of frames (sorted by name)", Arity = ArgumentArity.OneOrMore };
         var top = new Option<int>("--top") { Description = "Frames to choose per track", DefaultValueFactory = _ => new SelectionOptions().Top };
         var minGap = new Option<int>("--min-gap") { Description = "Least distance between two chosen frames, in sampled frames", DefaultValueFactory = _ => new SelectionOptions().MinGap };
+        var shortWindow = new Option<int>("--short-window") { Description = "Rank by the mean quality of this many observations either side (0: per-frame score)" };
+        var longWindow = new Option<int>("--long-window") { Description = "With a long window too, rank by the lower of the two window means (0: off)" };
         var fps = new Option<double?>("--fps") { Description = "Frames per second to sample (default 2; ignored for a folder)" };
         var every = new Option<int?>("--every") { Description = "Keep every N-th frame instead of sampling by time" };
         var start = new Option<double>("--start") { Description = "Start at this time, seconds" };
@@ -33,7 +35,7 @@ internal static class VideoCommand
         var minScore = new Option<float?>("--min-score") { Description = "Detector score threshold, 0..1 (default: the model manifest's)" };
         var command = new Command("video", "Track faces through videos or frame folders and choose the best frames of each track by UnifiedQualityScore")
         {
-            inputs, top, minGap, fps, every, start, maxSeconds, maxFrames, maxPixels, output, framesOut, export, gallery, seed, models, threads, minScore,
+            inputs, top, minGap, shortWindow, longWindow, fps, every, start, maxSeconds, maxFrames, maxPixels, output, framesOut, export, gallery, seed, models, threads, minScore,
         };
         command.SetAction(p =>
         {
@@ -50,7 +52,7 @@ internal static class VideoCommand
                 MaxFrames = p.GetValue(maxFrames),
                 MaxPixels = p.GetValue(maxPixels),
             };
-            var selection = new SelectionOptions { Top = p.GetValue(top), MinGap = p.GetValue(minGap) };
+            var selection = new SelectionOptions { Top = p.GetValue(top), MinGap = p.GetValue(minGap), ShortWindow = p.GetValue(shortWindow), LongWindow = p.GetValue(longWindow) };
             try
             {
                 sampling.Validate();
