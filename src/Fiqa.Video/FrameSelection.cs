@@ -11,8 +11,8 @@ public sealed record SelectionOptions
     /// of one moment (1 = adjacent frames allowed).</summary>
     public int MinGap { get; init; } = 2;
     /// <summary>Temporal aggregation, short window: a frame is ranked by the mean quality of the observations within
-    /// this many places before and after it (0 = its own score). Off by default: on franck.mp4 no window chosen on the
-    /// first half beat the per-frame score on the second (docs/video.md).</summary>
+    /// this many places before and after it (0 = its own score). Off by default: on franck.mp4 the window chosen on the
+    /// first half (±4) raised the second half's mean cosine to the references by only 0.002 (docs/video.md).</summary>
     public int ShortWindow { get; init; }
     /// <summary>Temporal aggregation, long window (half-width in observations, 0 = off): with both set, the rank score is
     /// the lower of the two window means, so a moment is chosen only when it is good and its stretch of video is too —
