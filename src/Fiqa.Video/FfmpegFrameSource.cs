@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Fiqa.Face.Models;
 using Fiqa.Imaging;
 
@@ -23,7 +24,7 @@ public sealed record VideoInfo(int Width, int Height, double FramesPerSecond, do
 /// <summary>Frames of a video decoded by ffmpeg in a subprocess, as raw RGB24 over a pipe: one frame in memory at a time.
 /// The <c>fps</c> filter (or <c>select</c> for every N-th frame) samples inside ffmpeg, so unsampled frames are never
 /// converted or copied.</summary>
-public sealed class FfmpegFrameSource : IFrameSource
+public sealed partial class FfmpegFrameSource : IFrameSource
 {
     private readonly FrameSampling _sampling;
     private readonly FfmpegTools _tools;
@@ -165,6 +166,17 @@ public sealed class FfmpegFrameSource : IFrameSource
         if (process.ExitCode != 0)
             throw new VideoDecodeException($"{Path}: decoding failed after {index} frame(s): {message ?? $"ffmpeg exit code {process.ExitCode}"}");
         if (index == 0) throw new VideoDecodeException($"{Path}: no frames decoded{(message is null ? "" : ": " + message)}");
+        // ffmpeg ends a file cut short without an error when its index was at the front: judge by the duration the
+        // container declares. The last sampled frame may precede the end by one sampling interval (plus a frame).
+        if (info.DurationSeconds is { } duration)
+        {
+            double end = Math.Min(duration, _sampling.MaxSeconds is { } max ? _sampling.StartSeconds + max : double.PositiveInfinity);
+            double interval = _sampling.Every is { } n ? n / info.FramesPerSecond : 1 / (_sampling.Fps ?? info.FramesPerSecond);
+            double last = TimeOf(index - 1, info);
+            if (end - last > 2 * interval + 1 / info.FramesPerSecond)
+                throw new VideoDecodeException(string.Create(CultureInfo.InvariantCulture,
+                    $"{Path}: decoding stopped at {last:F2} s of {end:F2} s (truncated or corrupt){(message is null ? "" : ": " + message)}"));
+        }
     }
 
     private static int ReadFull(Stream stream, byte[] buffer)
@@ -208,9 +220,13 @@ public sealed class FfmpegFrameSource : IFrameSource
     {
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (lines.Length == 0) return null;
-        var last = lines[^1];
+        var last = FfmpegContext().Replace(lines[^1], "");
         return last.StartsWith(Path + ": ", StringComparison.Ordinal) ? last[(Path.Length + 2)..] : last;
     }
+
+    /// <summary>ffmpeg's "[demuxer @ 0x55d9…] " prefix: an address that changes per run and says nothing to the user.</summary>
+    [GeneratedRegex(@"^\[[^\]]* @ 0x[0-9a-f]+\]\s*")]
+    private static partial Regex FfmpegContext();
 
     private static string Invariant(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -45,6 +45,13 @@ public sealed class VideoClips : IDisposable
         Truncated = Path.Combine(Folder, "truncated.mp4");
         var bytes = File.ReadAllBytes(Degraded);
         File.WriteAllBytes(Truncated, bytes[..(bytes.Length / 2)]);
+        // The same clip with its index at the front (-movflags +faststart), cut after 60 % of its bytes: ffmpeg decodes
+        // the first frames and stops without failing.
+        var front = Path.Combine(Folder, "faststart.mp4");
+        Ffmpeg("-i", Degraded, "-c", "copy", "-movflags", "+faststart", front);
+        CutShort = Path.Combine(Folder, "cut.mp4");
+        var frontBytes = File.ReadAllBytes(front);
+        File.WriteAllBytes(CutShort, frontBytes[..(frontBytes.Length * 6 / 10)]);
         NotVideo = Path.Combine(Folder, "notes.mp4");
         File.WriteAllText(NotVideo, "this is not a video\n");
     }
@@ -54,6 +61,7 @@ public sealed class VideoClips : IDisposable
     public string DegradedFolder { get; }
     public string TwoPeople { get; }
     public string Truncated { get; }
+    public string CutShort { get; }
     public string NotVideo { get; }
 
     private static void Encode(string pattern, string output) =>

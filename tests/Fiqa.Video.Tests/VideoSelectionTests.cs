@@ -89,6 +89,17 @@ public sealed class VideoSelectionTests(VideoClips clips, SelectorFixture fixtur
     }
 
     [Fact]
+    public void Run_VideoCutShort_KeepsTheFramesReadAndReportsTheCut()
+    {
+        var result = fixture.Selector.Run(FrameSources.Open(clips.CutShort, EveryFrame));
+        Assert.InRange(result.FramesRead, 1, 15);
+        Assert.Single(result.Tracks);
+        Assert.NotNull(result.Error);
+        Assert.Contains("truncated or corrupt", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(" @ 0x", result.Error, StringComparison.Ordinal); // no ffmpeg-internal addresses
+    }
+
+    [Fact]
     public void Run_AnyThreadCount_GivesIdenticalTracksAndPicks()
     {
         using var parallel = new VideoFaceSelector(fixture.Selector.Options with { Threads = 2 });
