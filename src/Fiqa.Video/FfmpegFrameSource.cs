@@ -167,13 +167,14 @@ public sealed partial class FfmpegFrameSource : IFrameSource
             throw new VideoDecodeException($"{Path}: decoding failed after {index} frame(s): {message ?? $"ffmpeg exit code {process.ExitCode}"}");
         if (index == 0) throw new VideoDecodeException($"{Path}: no frames decoded{(message is null ? "" : ": " + message)}");
         // ffmpeg ends a file cut short without an error when its index was at the front: judge by the duration the
-        // container declares. The last sampled frame may precede the end by one sampling interval (plus a frame).
+        // container declares. The last sampled frame may precede the end by one sampling interval (plus a frame); 5 % of
+        // the length more absorbs the drift of times computed at a constant rate on a variable-rate stream.
         if (info.DurationSeconds is { } duration)
         {
             double end = Math.Min(duration, _sampling.MaxSeconds is { } max ? _sampling.StartSeconds + max : double.PositiveInfinity);
             double interval = _sampling.Every is { } n ? n / info.FramesPerSecond : 1 / (_sampling.Fps ?? info.FramesPerSecond);
             double last = TimeOf(index - 1, info);
-            if (end - last > 2 * interval + 1 / info.FramesPerSecond)
+            if (end - last > 2 * interval + 1 / info.FramesPerSecond + 0.05 * (end - _sampling.StartSeconds))
                 throw new VideoDecodeException(string.Create(CultureInfo.InvariantCulture,
                     $"{Path}: decoding stopped at {last:F2} s of {end:F2} s (truncated or corrupt){(message is null ? "" : ": " + message)}"));
         }
