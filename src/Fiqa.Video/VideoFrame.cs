@@ -25,8 +25,8 @@ public interface IFrameSource
 public sealed record FrameSampling
 {
     /// <summary>Frames per second to sample (ffmpeg's <c>fps</c> filter); null with <see cref="Every"/> unset means every
-    /// frame. Default 2: a face's appearance changes little within half a second, and analysis costs ≈ 0.4 s per frame
-    /// on 2 cores.</summary>
+    /// frame. Default 2: a face's appearance changes little within half a second, so denser sampling mostly adds
+    /// near-duplicates to rank.</summary>
     public double? Fps { get; init; } = 2;
     /// <summary>Keep every N-th decoded frame (1 = all); overrides <see cref="Fps"/>.</summary>
     public int? Every { get; init; }
