@@ -31,6 +31,7 @@ public static class CliApp
             TrainingCommands.CreateTrain(io),
             TrainingCommands.CreateCalibrate(io),
             TrainingCommands.CreateCrop(io),
+            VideoCommand.Create(io),
         };
         // '@list.txt' is Fiqa's own list syntax (paths relative to the list, one per line, # comments), not a response file.
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
