@@ -63,6 +63,9 @@ public sealed class VideoFaceSelector : IDisposable
         {
             Face = face,
             Measures = [UnifiedQualityScore.Descriptor.Id],
+            // Decoded frames are upright already (ffmpeg applies the stream's rotation); a turned-face search per frame
+            // would cost up to three more embedder passes on every blurred frame.
+            DetectRotation = false,
         });
         _assessor.Warm();
     }
