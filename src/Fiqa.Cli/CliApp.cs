@@ -25,6 +25,7 @@ public static class CliApp
             MeasuresCommand.CreateMethods(io),
             IqaCommand.Create(io),
             IqaEvalCommand.Create(io),
+            JndCommand.Create(io),
             BenchIqaCommand.Create(io),
             TrainingCommands.CreateDegrade(io),
             TrainingCommands.CreateTrain(io),
