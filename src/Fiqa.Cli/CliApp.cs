@@ -26,6 +26,7 @@ public static class CliApp
             IqaCommand.Create(io),
             IqaEvalCommand.Create(io),
             JndCommand.Create(io),
+            JndCommand.CreateEval(io),
             BenchIqaCommand.Create(io),
             TrainingCommands.CreateDegrade(io),
             TrainingCommands.CreateTrain(io),

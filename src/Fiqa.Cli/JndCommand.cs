@@ -117,6 +117,95 @@ internal static class JndCommand
         return command;
     }
 
+    public static Command CreateEval(CliOutput io)
+    {
+        var flags = new JndFlags();
+        var models = new Option<string?>("--models") { Description = "Models folder (default: $FIQA_MODELS, else the installation's models/)" };
+        var data = new Option<string[]>("--data") { Description = "Identity folders (one sub-folder per identity); default: the installed dlib johns", AllowMultipleArgumentsPerToken = true };
+        var codecs = new Option<string>("--codecs") { Description = "Codecs to search, comma-separated (avif is skipped with a message when libavif-bin is missing)", DefaultValueFactory = _ => "jpeg,webp,avif" };
+        var ladder = new Option<string>("--ladder") { Description = "Quality ladder of the correlation study (JPEG and WebP)", DefaultValueFactory = _ => "90,70,50,30,20,10,5" };
+        var threads = new Option<int>("--threads") { Description = "Images in parallel (results do not depend on it)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var command = new Command("jnd-eval", "JND savings per codec and lost matches on identity folders; which distortion measure predicts the recogniser") { models, data, codecs, ladder, threads };
+        flags.AddTo(command);
+        command.SetAction(p =>
+        {
+            var options = flags.Options(p);
+            var paths = CliPaths.Resolve(p.GetValue(models));
+            var roots = p.GetValue(data) is { Length: > 0 } d ? d : [CliPaths.RequireData(paths, "dlib/johns")];
+            if (p.GetValue(threads) < 1) throw new UsageException($"--threads must be at least 1, got {p.GetValue(threads)}");
+            int[] steps;
+            try
+            {
+                steps = p.GetRequiredValue(ladder).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+            }
+            catch (FormatException)
+            {
+                throw new UsageException($"--ladder must be comma-separated integers, got '{p.GetValue(ladder)}'");
+            }
+            var searched = new List<IImageCodec>();
+            foreach (var name in p.GetRequiredValue(codecs).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                try
+                {
+                    searched.Add(Codecs.Create(name));
+                }
+                catch (UnknownNameException e)
+                {
+                    throw UsageException.From(e);
+                }
+                catch (CodecUnavailableException e)
+                {
+                    io.Error.WriteLine($"fiqa jnd-eval: skipping {name}: {e.Message}");
+                }
+            }
+            IdentityDataset dataset;
+            try
+            {
+                dataset = IdentityDataset.FromFolders(roots, InputFiles.ImageExtensions);
+            }
+            catch (Exception e) when (e is DirectoryNotFoundException or InvalidDataException)
+            {
+                throw new UsageException(e.Message, e);
+            }
+            var report = JndEvaluation.Run(dataset, searched, [Codecs.Create("jpeg"), Codecs.Create("webp")], new JndEvaluationOptions
+            {
+                Jnd = options,
+                Ladder = steps,
+                Threads = p.GetValue(threads),
+                Face = new FaceAnalyzerOptions { Paths = paths, Session = new Face.Onnx.OnnxSessionOptions { IntraOpThreads = 1 } },
+            }, io.Error);
+            foreach (var c in report.Codecs)
+                io.Out.WriteLine(FaceJson.Write(w =>
+                {
+                    w.WriteString("codec", c.Codec);
+                    w.WriteNumber("images", c.Images);
+                    w.WriteNumber("found", c.Found);
+                    Number(w, "median_saved_vs_baseline", c.MedianSaved);
+                    Number(w, "total_saved_vs_baseline", c.TotalSaved);
+                    Number(w, "median_quality", c.MedianQuality);
+                    w.WriteNumber("mated_pairs", c.MatedPairs);
+                    w.WriteNumber("lost_matches", c.LostMatches);
+                    w.WriteNumber("required_similarity", Math.Round(options.RequiredSimilarity, 4));
+                }));
+            foreach (var m in report.Correlations)
+                io.Out.WriteLine(FaceJson.Write(w =>
+                {
+                    w.WriteString("metric", m.Metric);
+                    w.WriteNumber("pairs", m.Pairs);
+                    Number(w, "srcc_vs_mated_similarity_drop", m.Spearman);
+                }));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static void Number(System.Text.Json.Utf8JsonWriter w, string name, double v)
+    {
+        if (double.IsFinite(v)) w.WriteNumber(name, Math.Round(v, 4));
+        else w.WriteNull(name);
+    }
+
     private sealed record FileRecord(string File, string Json, JndResult? Result, string? Error);
 
     private static FileRecord Record(string file, CompressionJnd jnd, IImageCodec codec, DecodeOptions decode, string? outDir)
