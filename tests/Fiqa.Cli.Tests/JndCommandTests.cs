@@ -34,4 +34,15 @@ public sealed class JndCommandTests
         Assert.Contains("broken.jpg", stderr, StringComparison.Ordinal);
         Assert.Contains("saved", stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Jnd_Batch_OutputIndependentOfThreads()
+    {
+        string[] files = [TestData.File("dlib/johns/John_Salley/000179_02159509.jpg"), TestData.File("dlib/johns/John_Simm/000310_00470511.jpg"), TestData.File("dlib/johns/John_Savage/000291_01099214.jpg")];
+        var one = CliRunner.Run(["jnd", .. files, "--codec", "jpeg", "--threads", "1"]);
+        var two = CliRunner.Run(["jnd", .. files, "--codec", "jpeg", "--threads", "2"]);
+        Assert.Equal(0, one.Code);
+        Assert.Equal(3, CliRunner.JsonLines(one.Out).Count);
+        Assert.Equal(one.Out, two.Out);
+    }
 }
