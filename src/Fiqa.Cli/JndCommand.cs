@@ -16,7 +16,7 @@ internal static class JndCommand
         public Option<int?> MaxDrop { get; } = new("--max-drop") { Description = "Largest allowed drop of the unified score (distilled, 0..100 points); default: not checked" };
         public Option<double> Margin { get; } = new("--margin") { Description = "Share of the threshold's angle the embedding may move (0..1]", DefaultValueFactory = _ => new JndOptions().Margin };
         public Option<double?> MinSimilarity { get; } = new("--min-similarity") { Description = "Required cosine to the original (overrides --threshold and --margin)" };
-        public Option<double> Threshold { get; } = new("--threshold") { Description = $"Decision threshold (default {Verification.DefaultThreshold}: FMR≈1e-3 on the installed data)", DefaultValueFactory = _ => Verification.DefaultThreshold };
+        public Option<double> Threshold { get; } = new("--threshold") { Description = $"Decision threshold (default {Verification.DefaultThreshold}: FMR≈1e-3 on the installed data)", DefaultValueFactory = _ => new JndOptions().Threshold };
         public Option<int> Baseline { get; } = new("--baseline-quality") { Description = "JPEG quality of the baseline the savings are measured against", DefaultValueFactory = _ => 75 };
 
         public void AddTo(Command c)

@@ -8,7 +8,7 @@ namespace Fiqa.Evaluation;
 public sealed record JndOptions
 {
     /// <summary>The recogniser's decision threshold (cosine) at the operating point; default FMR ≈ 1e-3.</summary>
-    public double Threshold { get; init; } = Verification.DefaultThreshold;
+    public double Threshold { get; init; } = Math.Round((double)Verification.DefaultThreshold, 6); // the float constant, without its binary tail
     /// <summary>Safety margin: the compressed face's embedding may move from the original's by at most this share of
     /// the angle the threshold allows (arccos t). 0.25 with t = 0.31 requires cosine ≥ cos(18.0°) = 0.951.</summary>
     public double Margin { get; init; } = 0.25;

@@ -78,7 +78,7 @@ public sealed class CompressionJndTests
     public void RequiredSimilarity_DefaultMargin_IsQuarterOfThresholdAngle()
     {
         var o = new JndOptions();
-        Assert.Equal(Math.Cos(0.25 * Math.Acos(Verification.DefaultThreshold)), o.RequiredSimilarity, 12);
+        Assert.Equal(Math.Cos(0.25 * Math.Acos(Verification.DefaultThreshold)), o.RequiredSimilarity, 6);
         Assert.InRange(o.RequiredSimilarity, 0.95, 0.952); // t = 0.31: cos(18.0°)
         Assert.Equal(0.9, new JndOptions { MinSimilarity = 0.9 }.RequiredSimilarity);
     }
