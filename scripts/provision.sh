@@ -4,5 +4,6 @@ set -euo pipefail
 here="$(dirname "${BASH_SOURCE[0]}")"
 "$here/provision-models.sh"
 "$here/provision-data.sh"
+"$here/provision-codecs.sh"
 "$here/provision-tools.sh"
 "$here/provision-quality-head.sh"

@@ -26,6 +26,8 @@ public static class CliApp
             ProfilesCommand.Create(io),
             IqaCommand.Create(io),
             IqaEvalCommand.Create(io),
+            JndCommand.Create(io),
+            JndCommand.CreateEval(io),
             BenchIqaCommand.Create(io),
             TrainingCommands.CreateDegrade(io),
             TrainingCommands.CreateTrain(io),

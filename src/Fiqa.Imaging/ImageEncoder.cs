@@ -16,7 +16,7 @@ public static class ImageEncoder
     /// <summary>Lossless PNG.</summary>
     public static byte[] Png(RgbImage image) => Encode(image, SKEncodedImageFormat.Png, 100);
 
-    private static byte[] Encode(RgbImage image, SKEncodedImageFormat format, int quality)
+    internal static byte[] Encode(RgbImage image, SKEncodedImageFormat format, int quality)
     {
         ArgumentNullException.ThrowIfNull(image);
         var rgba = new byte[image.Width * image.Height * 4];

@@ -17,6 +17,11 @@ public sealed record IqaSettings
     public BrisqueConvention BrisqueConvention { get; init; } = BrisqueConvention.OpenCv;
     /// <summary>Planes MAD runs on (R, G, B averaged as pyiqa does, or luminance only).</summary>
     public MadChannels MadChannels { get; init; } = MadChannels.Rgb;
+    /// <summary>Where the models are, for metrics computed on a network (<c>deepwsd_fr</c>); null: resolved from the
+    /// environment.</summary>
+    public FiqaPaths? Paths { get; init; }
+    /// <summary>The pipeline's sessions, when the metric should share them; null: the metric opens its own.</summary>
+    public Fiqa.Face.Onnx.SessionRegistry? Sessions { get; init; }
 
     /// <summary>The installed files: NIQE's parameters and OpenCV's LIVE BRISQUE model under the data folder.</summary>
     public static IqaSettings FromPaths(FiqaPaths paths)
@@ -27,6 +32,7 @@ public sealed record IqaSettings
             NiqeParameters = paths.NiqeParameters,
             BrisqueModel = paths.IqaFile("brisque_model_live.yml"),
             BrisqueRange = paths.IqaFile("brisque_range_live.yml"),
+            Paths = paths,
         };
     }
 }
@@ -59,6 +65,7 @@ public static class IqaCatalogue
         new(Niqe.Info, s => new Niqe(NiqeParameters.Load(s.NiqeParameters))),
         new(Brisque.Info, s => new Brisque(BrisqueModel.Load(s.BrisqueModel, s.BrisqueRange), s.BrisqueConvention)),
         new(Piqe.Info, _ => new Piqe()),
+        new(DeepWsdFr.Info, s => new DeepWsdFr(new DeepWsdFrOptions(), s.Sessions, s.Paths)),
     ]);
 
     /// <summary>Every descriptor, in catalogue order.</summary>

@@ -61,11 +61,24 @@ public class CalibrationTests(ITestOutputHelper output)
     private static RgbImage Ref(string n) => ImageDecoder.Decode(TestData.Shared($"calibration/iqa/ref/{n}.bmp"));
     private static RgbImage Dist(string n) => ImageDecoder.Decode(TestData.Shared($"calibration/iqa/dist/{n}.bmp"));
 
+    /// <summary>Metrics with no official outputs to hold them to, and the tests that hold them instead.</summary>
+    private static readonly Dictionary<string, string> WithoutOfficialRow = new(StringComparer.Ordinal)
+    {
+        ["deepwsd_fr"] = "DeepWSD's formulation on the FR embedder (a project variant): DeepWsdFrTests",
+    };
+
     public static TheoryData<string> Metrics()
     {
         var data = new TheoryData<string>();
-        foreach (var d in IqaCatalogue.All) data.Add(d.Name);
+        foreach (var d in IqaCatalogue.All.Where(d => !WithoutOfficialRow.ContainsKey(d.Name))) data.Add(d.Name);
         return data;
+    }
+
+    [Fact]
+    public void Catalogue_EveryMetric_HasARowOrIsHeldElsewhere()
+    {
+        foreach (var d in IqaCatalogue.All)
+            Assert.True(Expectations.ContainsKey(d.Name) ^ WithoutOfficialRow.ContainsKey(d.Name), $"{d.Name}: neither calibrated nor exempted (or both)");
     }
 
     [Theory]

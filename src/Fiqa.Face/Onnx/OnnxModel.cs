@@ -82,7 +82,11 @@ public sealed class OnnxModel : IDisposable
     public int InputLength => (int)(_inputShape[1] * _inputShape[2] * _inputShape[3]);
 
     /// <summary>Runs the model on one NCHW input (length <see cref="InputLength"/>) and returns each output's values.</summary>
-    public float[][] Run(float[] input)
+    public float[][] Run(float[] input) => RunShaped(input).Values;
+
+    /// <summary>Runs the model on one NCHW input and returns each output's values and shape (for methods that read
+    /// intermediate feature maps as maps, such as <c>deepwsd_fr</c>).</summary>
+    public (float[][] Values, long[][] Shapes) RunShaped(float[] input)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.Length != InputLength) throw new ArgumentException($"input has {input.Length} floats, model needs {InputLength}");
@@ -90,8 +94,13 @@ public sealed class OnnxModel : IDisposable
         using var value = OrtValue.CreateTensorValueFromMemory(input, _inputShape);
         using var results = _session.Run(_runOptions, _inputNames, [value], (IReadOnlyCollection<string>)OutputNames);
         var outputs = new float[results.Count][];
-        for (int i = 0; i < outputs.Length; i++) outputs[i] = results[i].GetTensorDataAsSpan<float>().ToArray();
-        return outputs;
+        var shapes = new long[results.Count][];
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            outputs[i] = results[i].GetTensorDataAsSpan<float>().ToArray();
+            shapes[i] = results[i].GetTensorTypeAndShape().Shape;
+        }
+        return (outputs, shapes);
     }
 
     /// <inheritdoc />
