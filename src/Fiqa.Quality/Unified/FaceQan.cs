@@ -34,7 +34,7 @@ public sealed record FaceQanOptions
 /// <param name="Quality">Q = [(1 + mean S)/2 · clip(1 − std S, 0, 1) · s_f]^p.</param>
 /// <param name="Similarities">S: cos(e(I), e(x)) of every attacked copy x before each of its FGSM steps, k·l values.</param>
 /// <param name="Symmetry">s_f = cos(e(I), e(flipped I)), the pose term.</param>
-/// <param name="Attribution">Σ over the attack's iterates and colour channels of |∂(1 − cos)/∂pixel|, row-major over the
+/// <param name="Attribution">Σ over the attack's gradient evaluations (k·(l − 1)) and colour channels of |∂(1 − cos)/∂pixel|, row-major over the
 /// aligned crop (pixel units scaled to 0..1).</param>
 public sealed record FaceQanProbe(double Quality, IReadOnlyList<double> Similarities, double Symmetry, float[] Attribution);
 
@@ -56,6 +56,7 @@ public sealed class FaceQan : IUnifiedQualityMethod
 
     private readonly FaceQanOptions _options;
     private readonly EmbedderCosineGradient _gradient;
+    private readonly OnnxModel _plain;
 
     /// <summary>Builds (or opens) the embedder's input-gradient graph; <paramref name="starts"/> overrides k.</summary>
     public FaceQan(QualitySettings settings, int? starts = null)
@@ -64,6 +65,7 @@ public sealed class FaceQan : IUnifiedQualityMethod
         _options = starts is { } k ? settings.Methods.FaceQan with { Starts = k } : settings.Methods.FaceQan;
         _options.Validate();
         _gradient = new EmbedderCosineGradient(settings.Registry, settings.EmbedderModel, settings.DerivedModelDirectory);
+        _plain = settings.Registry.Open(settings.EmbedderModel);
         Descriptor = starts is null ? Info : Info with { Name = $"{Info.Name}:{starts}" };
     }
 
@@ -128,8 +130,13 @@ public sealed class FaceQan : IUnifiedQualityMethod
             }
             for (int t = 0; t < _options.Steps; t++)
             {
-                // As the reference records it: the similarity of the copy before each step (the last step's result is
-                // not embedded again).
+                // As the reference records it: the similarity of the copy before each step. The last step's result is
+                // never embedded again, so the last iterate needs only the forward pass, not the gradient graph.
+                if (t == _options.Steps - 1)
+                {
+                    similarities.Add(Cosine(_plain.Run(x)[0], cleanEmbedding));
+                    break;
+                }
                 var pass = _gradient.Run(x, cleanEmbedding);
                 similarities.Add(pass.Cosine);
                 var g = pass.InputGradient;
@@ -146,5 +153,17 @@ public sealed class FaceQan : IUnifiedQualityMethod
         double sd = Math.Sqrt(similarities.Sum(s => (s - mean) * (s - mean)) / similarities.Count); // numpy std: population
         double q = Math.Pow((1 + mean) / 2 * Math.Clamp(1 - sd, 0, 1) * symmetry, _options.Exponent);
         return new FaceQanProbe(q, similarities, symmetry, attribution);
+    }
+
+    private static double Cosine(float[] a, float[] b)
+    {
+        double ab = 0, aa = 0, bb = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            ab += (double)a[i] * b[i];
+            aa += (double)a[i] * a[i];
+            bb += (double)b[i] * b[i];
+        }
+        return ab / Math.Sqrt(aa * bb);
     }
 }
