@@ -47,10 +47,11 @@ public sealed class EmbedderCosineGradient
     /// <summary>The embedder's manifest.</summary>
     public ModelManifest Manifest { get; }
 
-    /// <summary>SHA-256 of the derived graph as built in this process (null until the session has been built here).</summary>
+    /// <summary>SHA-256 of the derived graph as built by this instance; null when another instance on the same registry
+    /// built the shared session first (its record is then the one written).</summary>
     public string? DerivedSha256 { get; private set; }
 
-    /// <summary>Where the derived graph was written (null: not written).</summary>
+    /// <summary>Where this instance wrote the derived graph (null: not written by it).</summary>
     public string? DerivedPath { get; private set; }
 
     /// <summary>Embedding, cosine to <paramref name="reference"/> (any norm) and the loss gradient at input tensor
