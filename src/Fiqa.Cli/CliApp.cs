@@ -21,6 +21,7 @@ public static class CliApp
             DemoCommand.Create(io),
             BenchCommand.Create(io),
             EvalCommand.Create(io),
+            ExplainCommand.Create(io),
             MeasuresCommand.Create(io),
             MeasuresCommand.CreateMethods(io),
             ProfilesCommand.Create(io),

@@ -79,7 +79,7 @@ public sealed class FaceQualityAssessor : IDisposable
         try
         {
             Profile = options.Profile is null ? null : VerdictProfile.Load(options.Profile);
-            var settings = new QualitySettings { Registry = _registry, EmbedderModel = options.Face.Embedder, Methods = options.Methods };
+            var settings = new QualitySettings { Registry = _registry, EmbedderModel = options.Face.Embedder, Methods = options.Methods, DerivedModelDirectory = paths.CacheFor("derived") };
             // A verdict needs the profile's measures: they are added to an explicit selection.
             var ids = options.Measures is null || Profile is null ? options.Measures : options.Measures.Concat(Profile.MeasureIds);
             var entries = MeasureCatalogue.Select(ids);

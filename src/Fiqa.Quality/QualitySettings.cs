@@ -13,6 +13,8 @@ public sealed record QualityMethodOptions
     public string? FroqCalibration { get; init; }
     /// <summary>SER-FIQ's passes, dropout rate and seed.</summary>
     public SerFiqOptions SerFiq { get; init; } = new();
+    /// <summary>FaceQAN's ε, steps, starts, exponent and seed.</summary>
+    public FaceQanOptions FaceQan { get; init; } = new();
 }
 
 /// <summary>What measures and unified methods are built from, once, when the assessor is built: the session registry
@@ -25,6 +27,9 @@ public sealed record QualitySettings
     public required string EmbedderModel { get; init; }
     /// <summary>Method files and settings.</summary>
     public QualityMethodOptions Methods { get; init; } = new();
+    /// <summary>Where graphs derived from the models (FaceQAN's input-gradient graph) are written with their SHA-256;
+    /// null: built in memory only. Never the models folder.</summary>
+    public string? DerivedModelDirectory { get; init; }
 
     /// <summary>The embedder's manifest (read and verified once by the registry).</summary>
     public ModelManifest Embedder => Registry.Manifest(EmbedderModel);

@@ -5,7 +5,7 @@ namespace Fiqa.Face.Onnx;
 /// <summary>Just enough of the ONNX protobuf format (onnx.proto3) to expose an intermediate tensor as an extra graph
 /// output, add simple nodes, and read a node's float initializers — what SER-FIQ-, FROQ- and eDifFIQA-style methods need
 /// from an FR model. Everything else in the file is copied byte for byte.</summary>
-public static class OnnxGraph
+public static partial class OnnxGraph
 {
     // Field numbers from onnx.proto: ModelProto.graph = 7; GraphProto.node = 1, initializer = 5, output = 12;
     // NodeProto.input = 1, output = 2, name = 3, op_type = 4; TensorProto.dims = 1, data_type = 2, float_data = 4, name = 8,

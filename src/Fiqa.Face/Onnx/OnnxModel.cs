@@ -103,6 +103,31 @@ public sealed class OnnxModel : IDisposable
         return (outputs, shapes);
     }
 
+    /// <summary>Runs a model with further float32 inputs besides the image (a derived graph's, e.g. the reference embedding
+    /// of an input-gradient graph), each given with its shape.</summary>
+    public float[][] RunWith(float[] input, IReadOnlyList<(string Name, float[] Values, long[] Shape)> extraInputs)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(extraInputs);
+        if (input.Length != InputLength) throw new ArgumentException($"input has {input.Length} floats, model needs {InputLength}");
+        Interlocked.Increment(ref _runs);
+        var values = new List<OrtValue>(1 + extraInputs.Count);
+        try
+        {
+            values.Add(OrtValue.CreateTensorValueFromMemory(input, _inputShape));
+            foreach (var (_, v, shape) in extraInputs) values.Add(OrtValue.CreateTensorValueFromMemory(v, shape));
+            string[] names = [.. _inputNames, .. extraInputs.Select(e => e.Name)];
+            using var results = _session.Run(_runOptions, names, values, (IReadOnlyCollection<string>)OutputNames);
+            var outputs = new float[results.Count][];
+            for (int i = 0; i < outputs.Length; i++) outputs[i] = results[i].GetTensorDataAsSpan<float>().ToArray();
+            return outputs;
+        }
+        finally
+        {
+            foreach (var v in values) v.Dispose();
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

@@ -9,6 +9,10 @@ public sealed record SessionVariant(string Key, IReadOnlyList<OnnxGraph.AddedNod
 {
     /// <summary>The model file unchanged.</summary>
     public static SessionVariant Plain { get; } = new("plain", [], []);
+
+    /// <summary>Rewrites the model file's bytes into a derived graph (e.g. with an input-gradient pass) before the added
+    /// nodes are applied; null: the file as it is.</summary>
+    public Func<byte[], byte[]>? Derive { get; init; }
 }
 
 /// <summary>Owns every ONNX Runtime session of a face pipeline, keyed by model and variant, each opened once on first
@@ -74,14 +78,16 @@ public sealed class SessionRegistry : IDisposable
     {
         var manifest = Manifest(name);
         OnnxModel model;
-        if (variant.AddedNodes.Count == 0 && variant.ExtraOutputs.Count == 0)
+        if (variant.AddedNodes.Count == 0 && variant.ExtraOutputs.Count == 0 && variant.Derive is null)
         {
             model = new OnnxModel(manifest, SessionOptions);
         }
         else
         {
             string[] extra = [.. variant.AddedNodes.Select(n => n.Output), .. variant.ExtraOutputs];
-            var bytes = OnnxGraph.WithAdditions(File.ReadAllBytes(manifest.ModelPath), variant.AddedNodes, extra);
+            var source = File.ReadAllBytes(manifest.ModelPath);
+            if (variant.Derive is { } derive) source = derive(source);
+            var bytes = variant.AddedNodes.Count == 0 ? source : OnnxGraph.WithAdditions(source, variant.AddedNodes, extra);
             model = new OnnxModel(manifest, SessionOptions, [.. manifest.Outputs, .. extra], bytes);
         }
         lock (_lock)

@@ -78,6 +78,7 @@ public static class UnifiedCatalogue
         new(PerturbationRobustness.Info, PerturbationRobustness.Create) { NameFor = PerturbationRobustness.NameFor },
         new(SerFiq.Info, (s, _) => new SerFiq(s)),
         new(Froq.Info, (s, _) => new Froq(s)),
+        new(FaceQan.Info, FaceQan.Create) { NameFor = FaceQan.NameFor },
         new(CertaintyRatio.Info, (_, _) => new CertaintyRatio()),
     ]);
 
