@@ -87,7 +87,8 @@ public sealed class SessionRegistry : IDisposable
             string[] extra = [.. variant.AddedNodes.Select(n => n.Output), .. variant.ExtraOutputs];
             var source = File.ReadAllBytes(manifest.ModelPath);
             if (variant.Derive is { } derive) source = derive(source);
-            var bytes = variant.AddedNodes.Count == 0 ? source : OnnxGraph.WithAdditions(source, variant.AddedNodes, extra);
+            // Extra outputs need the graph rewritten even without added nodes (they expose existing tensors).
+            var bytes = extra.Length == 0 ? source : OnnxGraph.WithAdditions(source, variant.AddedNodes, extra);
             model = new OnnxModel(manifest, SessionOptions, [.. manifest.Outputs, .. extra], bytes);
         }
         lock (_lock)
