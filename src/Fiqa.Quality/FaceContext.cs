@@ -61,6 +61,12 @@ public sealed class FaceContext
         _greyscale = new(() => HasNoChroma(Portrait.Image, FaceRegion));
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, object?> _memo = new(StringComparer.Ordinal);
+
+    /// <summary>A value derived from this face once and shared by the measures that read it (e.g. Sharpness's raw
+    /// value, which EyesOpen also consults).</summary>
+    internal T Memo<T>(string key, Func<T> compute) => (T)_memo.GetOrAdd(key, _ => compute())!;
+
     /// <summary>Clockwise rotation, in degrees, by which the face stood in the image as given (0 when it was upright or
     /// the run turns images upright without judging it); HeadPoseRoll includes it.</summary>
     public int ImageRotation { get; init; }

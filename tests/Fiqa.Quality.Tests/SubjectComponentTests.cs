@@ -30,4 +30,37 @@ public class SubjectComponentTests
         Assert.True(within >= 0.75, $"{within:P0} of P(neutral) shifts within ±0.15");
         Assert.True(shifts[shifts.Count / 2] <= 0.08, $"median shift {shifts[shifts.Count / 2]:F3}");
     }
+
+    [Fact]
+    public void EyesOpen_SaysItCannotJudge_RatherThanClosed_WhenTheEyesAreDarkOrBlurred()
+    {
+        using var assessor = FaceQualityAssessor.Create(new AssessorOptions { Measures = ["EyesOpen"], DetectRotation = false });
+        string[] openEyed = ["franck/franck_01829.jpg", "dlib/johns/John_Simm/000300_00470148.jpg", "dlib/johns/John_Shimkus/000373_03228153.jpg", "dlib/johns/John_Salley/000186_02159346.jpg"];
+        int cannotJudge = 0;
+        foreach (var file in openEyed)
+        {
+            var clean = ImageDecoder.Decode(TestData.File(file));
+            Assert.True(assessor.Assess(clean).Quality["EyesOpen"].Raw >= 0.5, $"{file}: open eyes read closed");
+            foreach (var degraded in new[] { CaptureLadder.Exposure(clean, 0.1), CaptureLadder.Exposure(clean, 0.2), CaptureLadder.Apply(clean, "blur", 3) })
+            {
+                var a = assessor.Assess(degraded);
+                if (a.Faces.Count == 0) continue;
+                var r = a.Quality["EyesOpen"];
+                if (r.Status == MeasureStatus.FailureToAssess)
+                {
+                    Assert.Matches("too dark to judge|too blurred to judge", r.Reason);
+                    cannotJudge++;
+                }
+                else
+                {
+                    Assert.True(r.Raw >= 0.5, $"{file}: degraded open eyes read closed ({r.Raw:F2})");
+                }
+            }
+        }
+        Assert.True(cannotJudge >= 4, $"only {cannotJudge} degraded copies were left unjudged");
+        // Shut eyes are still called shut.
+        var shut = assessor.Assess(TestData.File("franck/franck_04000.jpg")).Quality["EyesOpen"];
+        Assert.Equal(MeasureStatus.Success, shut.Status);
+        Assert.True(shut.Raw < 0.2);
+    }
 }

@@ -29,6 +29,15 @@ public sealed class Sharpness : IQualityMeasure
     /// <inheritdoc />
     public MeasureResult Assess(FaceContext face)
     {
+        if (face.FaceRegion.AsSpan().IndexOf(true) < 0) return MeasureResult.Failure("the face region lies outside the image");
+        return Contrast(face) is double raw ? Descriptor.Result(raw) : MeasureResult.Failure("face region practically black");
+    }
+
+    /// <summary>The raw value, or null when the face region is empty or practically black (computed once per face).</summary>
+    internal static double? Contrast(FaceContext face) => face.Memo(nameof(Sharpness), () => Compute(face));
+
+    private static double? Compute(FaceContext face)
+    {
         var lum = face.PortraitLuminance;
         var lap = Filters.Laplacian(lum).Values;
         var mask = face.FaceRegion;
@@ -42,13 +51,13 @@ public sealed class Sharpness : IQualityMeasure
             magnitudes.Add(Math.Abs(lap[i]));
         }
         int n = magnitudes.Count;
-        if (n == 0) return MeasureResult.Failure("the face region lies outside the image");
+        if (n == 0) return null;
         double mean = brightness / n;
-        if (mean < 2) return MeasureResult.Failure("face region practically black");
+        if (mean < 2) return null;
         var sorted = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(magnitudes);
         sorted.Sort();
         double floor = sorted[n / 2] / GaussianMedianAbs;
         double signal = Math.Sqrt(Math.Max(0, energy / n - floor * floor));
-        return Descriptor.Result(100 * signal / mean);
+        return 100 * signal / mean;
     }
 }
