@@ -78,10 +78,7 @@ public static class CaptureLadder
     {
         ArgumentNullException.ThrowIfNull(image);
         var output = image.Clone();
-        Span<byte> table = stackalloc byte[256];
-        for (int v = 0; v < 256; v++) table[v] = Colour.Encode(Math.Min(1, Colour.Linear((byte)v) * gain));
-        var pixels = output.Pixels.AsSpan();
-        for (int k = 0; k < pixels.Length; k++) pixels[k] = table[pixels[k]];
+        Colour.ScaleExposure(output.Pixels, gain);
         return output;
     }
 

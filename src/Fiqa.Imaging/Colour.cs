@@ -26,6 +26,15 @@ public static class Colour
         return (byte)Math.Clamp(Math.Round(255 * c), 0, 255);
     }
 
+    /// <summary>Scales exposure in place by <paramref name="gain"/> in linear light: sRGB decoded, scaled, clipped at
+    /// white, re-encoded.</summary>
+    public static void ScaleExposure(Span<byte> pixels, double gain)
+    {
+        Span<byte> table = stackalloc byte[256];
+        for (int v = 0; v < 256; v++) table[v] = Encode(Math.Min(1, Linear((byte)v) * gain));
+        for (int k = 0; k < pixels.Length; k++) pixels[k] = table[pixels[k]];
+    }
+
     /// <summary>Relative luminance Y (0..1) of linearised sRGB (Rec. 709 primaries): 0.2126 R + 0.7152 G + 0.0722 B.</summary>
     public static double Luminance(byte r, byte g, byte b) => 0.2126 * LinearLut[r] + 0.7152 * LinearLut[g] + 0.0722 * LinearLut[b];
 

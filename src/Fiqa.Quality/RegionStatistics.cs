@@ -73,10 +73,13 @@ public static class RegionStatistics
     /// Ngan 1999, widened in Cr for lips). Used where OFIQ uses a segmentation network we do not have.</summary>
     public static bool IsSkinChroma(byte r, byte g, byte b)
     {
-        double cb = 128 - 0.168736 * r - 0.331264 * g + 0.5 * b;
-        double cr = 128 + 0.5 * r - 0.418688 * g - 0.081312 * b;
+        var (cb, cr) = Chroma(r, g, b);
         return cb is >= 77 and <= 135 && cr is >= 133 and <= 180;
     }
+
+    /// <summary>ITU-R BT.601 chroma (Cb, Cr) of an 8-bit RGB colour, 0..255 with 128 neutral.</summary>
+    public static (double Cb, double Cr) Chroma(byte r, byte g, byte b) =>
+        (128 - 0.168736 * r - 0.331264 * g + 0.5 * b, 128 + 0.5 * r - 0.418688 * g - 0.081312 * b);
 
     /// <summary>Fraction (0..1) of masked portrait pixels that are not skin-or-lip coloured; NaN when the mask is empty.</summary>
     public static double NonSkinFraction(RgbImage image, bool[] mask)

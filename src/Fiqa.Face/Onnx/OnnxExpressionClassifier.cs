@@ -58,7 +58,7 @@ public sealed class OnnxExpressionClassifier : IExpressionClassifier
             for (int x = 0; x < rect.Width; x++) sum += Colour.Luminance(row[3 * x], row[3 * x + 1], row[3 * x + 2]);
         }
         double mean = sum / (rect.Width * rect.Height);
-        if (mean > 0.005) face = CaptureLadder.Exposure(face, ReferenceLuminance / mean);
+        if (mean > 0.005) Colour.ScaleExposure(face.Pixels, ReferenceLuminance / mean);
         return (face, new FaceBox(box.X - rect.X, box.Y - rect.Y, box.Width, box.Height));
     }
 

@@ -31,8 +31,10 @@ internal sealed class SkinModel
     private SkinModel(double cb, double cr, double sCb, double sCr, bool fixedBounds) =>
         (_cb, _cr, _sCb, _sCr, _fixedBounds) = (cb, cr, sCb, sCr, fixedBounds);
 
-    /// <summary>The model of one face (its portrait's cheek zones).</summary>
-    public static SkinModel Of(FaceContext face)
+    /// <summary>The model of one face (its portrait's cheek zones), learnt once and shared by the covering measures.</summary>
+    public static SkinModel Of(FaceContext face) => face.Memo(nameof(SkinModel), () => Learn(face));
+
+    private static SkinModel Learn(FaceContext face)
     {
         var px = face.Portrait.Image.Pixels;
         var cbs = new List<float>();
@@ -43,7 +45,7 @@ internal sealed class SkinModel
             for (int i = 0; i < zone.Length; i++)
             {
                 if (!zone[i]) continue;
-                var (cb, cr) = Chroma(px[3 * i], px[3 * i + 1], px[3 * i + 2]);
+                var (cb, cr) = RegionStatistics.Chroma(px[3 * i], px[3 * i + 1], px[3 * i + 2]);
                 cbs.Add((float)cb); crs.Add((float)cr);
             }
         }
@@ -58,7 +60,7 @@ internal sealed class SkinModel
     public bool IsSkin(byte r, byte g, byte b, bool lips = false)
     {
         if (_fixedBounds) return RegionStatistics.IsSkinChroma(r, g, b);
-        var (cb, cr) = Chroma(r, g, b);
+        var (cb, cr) = RegionStatistics.Chroma(r, g, b);
         double zCb = (cb - _cb) / _sCb, zCr = (cr - _cr) / _sCr;
         // Lips: redder (Cr up) and a little bluer-free (Cb down) than skin; the allowance stretches the model that way.
         if (lips && zCr > 0) zCr = Math.Max(0, zCr - LipCrAllowance);
@@ -81,9 +83,6 @@ internal sealed class SkinModel
         }
         return n == 0 ? double.NaN : (double)other / n;
     }
-
-    private static (double Cb, double Cr) Chroma(byte r, byte g, byte b) =>
-        (128 - 0.168736 * r - 0.331264 * g + 0.5 * b, 128 + 0.5 * r - 0.418688 * g - 0.081312 * b);
 
     private static (double Median, double Spread) MedianAndSpread(List<float> values)
     {

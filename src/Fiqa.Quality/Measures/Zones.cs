@@ -16,12 +16,17 @@ internal static class Zones
     private static readonly int[] OuterLips = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59];
     private static readonly int[] InnerLips = [60, 61, 62, 63, 64, 65, 66, 67];
 
-    public static bool[] Eye(FaceContext face, bool first) => face.Region(face.PortraitPolygon(first ? FirstEye : SecondEye, 1.5f));
+    // Zones are computed once per face and shared (EyesOpen, EyesVisible and FaceOcclusionPrevention read the same
+    // eye zones); callers only read them.
+    public static bool[] Eye(FaceContext face, bool first) =>
+        face.Memo(first ? "zone.eye.first" : "zone.eye.second", () => face.Region(face.PortraitPolygon(first ? FirstEye : SecondEye, 1.5f)));
 
     /// <summary>Mouth zone: the outer lips grown 1.3×, united with an ellipse where the mouth belongs in the canonical
     /// portrait (centre (308, 402), the template's mouth, half-axes 70 × 32 px). The landmark model, shown a covered
     /// mouth, often places the lips off the cover; the template position still looks at it.</summary>
-    public static bool[] Mouth(FaceContext face)
+    public static bool[] Mouth(FaceContext face) => face.Memo("zone.mouth", () => BuildMouth(face));
+
+    private static bool[] BuildMouth(FaceContext face)
     {
         var zone = face.Region(face.PortraitPolygon(OuterLips, 1.3f));
         int size = FaceContext.PortraitSize;
@@ -35,7 +40,7 @@ internal static class Zones
     }
 
     /// <summary>The mouth opening (inner lips, grown a little): teeth and the mouth cavity are not cover.</summary>
-    public static bool[] MouthOpening(FaceContext face) => face.Region(face.PortraitPolygon(InnerLips, 1.2f));
+    public static bool[] MouthOpening(FaceContext face) => face.Memo("zone.mouth_opening", () => face.Region(face.PortraitPolygon(InnerLips, 1.2f)));
 
     /// <summary>Forehead band: between the eyebrow line and 0.35 T above it, eyebrow ends to eyebrow ends.</summary>
     public static bool[] Forehead(FaceContext face)

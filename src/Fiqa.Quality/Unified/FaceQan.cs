@@ -75,10 +75,7 @@ public sealed class FaceQan : IUnifiedQualityMethod
     /// <summary>The name of <c>faceqan:K</c> for a parameter, checked.</summary>
     public static string NameFor(string parameter) => $"{Info.Name}:{ParseStarts(parameter)}";
 
-    private static int ParseStarts(string parameter) =>
-        int.TryParse(parameter, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int k) && k is >= 1 and <= MaxStarts
-            ? k
-            : throw new UnknownNameException($"faceqan:K needs K (random starts) in 1..{MaxStarts}, got '{parameter}'");
+    private static int ParseStarts(string parameter) => UnifiedCatalogue.ParseCount(parameter, MaxStarts, "faceqan:K needs K (random starts)");
 
     /// <summary>The descriptor: named <c>faceqan</c>, or <c>faceqan:K</c>.</summary>
     public UnifiedMethodDescriptor Descriptor { get; }

@@ -40,10 +40,7 @@ public sealed class PerturbationRobustness : IUnifiedQualityMethod
     /// <summary>The name of <c>perturb:R</c> for a parameter, checked.</summary>
     public static string NameFor(string parameter) => $"{Info.Name}:{ParseRepeats(parameter)}";
 
-    private static int ParseRepeats(string parameter) =>
-        int.TryParse(parameter, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int r) && r is >= 1 and <= MaxRepeats
-            ? r
-            : throw new UnknownNameException($"perturb:R needs R in 1..{MaxRepeats}, got '{parameter}'");
+    private static int ParseRepeats(string parameter) => UnifiedCatalogue.ParseCount(parameter, MaxRepeats, "perturb:R needs R");
 
     /// <summary>The descriptor: named <c>perturb</c>, or <c>perturb:R</c> with R draws.</summary>
     public UnifiedMethodDescriptor Descriptor { get; }

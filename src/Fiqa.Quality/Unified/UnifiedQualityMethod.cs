@@ -70,6 +70,13 @@ public sealed record UnifiedMethodEntry(UnifiedMethodDescriptor Descriptor, Func
 /// <summary>The unified methods, created by name: one line per method.</summary>
 public static class UnifiedCatalogue
 {
+    /// <summary>The count in a <c>name:N</c> parameter (digits only, 1..<paramref name="max"/>); otherwise an
+    /// <see cref="UnknownNameException"/> saying what <paramref name="syntax"/> expects.</summary>
+    public static int ParseCount(string parameter, int max, string syntax) =>
+        int.TryParse(parameter, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n >= 1 && n <= max
+            ? n
+            : throw new UnknownNameException($"{syntax} in 1..{max}, got '{parameter}'");
+
     /// <summary>The catalogue.</summary>
     public static Catalogue<UnifiedMethodEntry> Methods { get; } = new("unified quality method",
     [
