@@ -1,3 +1,4 @@
+using Fiqa.Quality.Records;
 using System.CommandLine;
 using Fiqa.Iqa;
 

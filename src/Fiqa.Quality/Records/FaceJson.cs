@@ -1,8 +1,7 @@
 using System.Text.Json;
 using Fiqa.Face;
-using Fiqa.Quality;
 
-namespace Fiqa.Cli;
+namespace Fiqa.Quality.Records;
 
 /// <summary>Writes <c>fiqa assess</c> records (one JSON object per line). Coordinates are rounded to 0.01 px,
 /// angles to 0.01°, probabilities to 1e-4, so equal inputs give byte-identical lines.</summary>

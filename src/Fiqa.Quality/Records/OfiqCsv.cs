@@ -1,15 +1,15 @@
 using System.Globalization;
 using Fiqa.Face;
-using Fiqa.Quality;
+
 using Fiqa.Quality.Unified;
 
-namespace Fiqa.Cli;
+namespace Fiqa.Quality.Records;
 
 /// <summary>CSV in OFIQ's layout: <c>Filename</c>, one column per measure with the native value, one <c>.scalar</c>
 /// column per measure (−1 on failure, as OFIQ), then Fiqa's own columns: <c>&lt;method&gt;.native</c> and
 /// <c>&lt;method&gt;.scalar</c> per unified method, <c>Face</c>, <c>Status</c>, <c>Pass</c>, <c>ReasonCodes</c> (space-separated), <c>Reasons</c> (" | "-separated). Natives use
 /// '.' decimals; RFC 4180 quoting.</summary>
-internal sealed class OfiqCsv(IReadOnlyList<MeasureDescriptor> measures, IReadOnlyList<UnifiedMethodDescriptor> unified, char delimiter)
+public sealed class OfiqCsv(IReadOnlyList<MeasureDescriptor> measures, IReadOnlyList<UnifiedMethodDescriptor> unified, char delimiter)
 {
     private static readonly string[] TrailingColumns = ["Face", "Status", "Pass", "ReasonCodes", "Reasons"];
     private static readonly string[] Unassessed = ["", "-1"];
