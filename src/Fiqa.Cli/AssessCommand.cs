@@ -29,9 +29,10 @@ internal static class AssessCommand
         var format = new Option<string>("--format") { Description = "jsonl or csv (OFIQ-compatible columns, then the unified methods)", DefaultValueFactory = _ => "jsonl" };
         format.AcceptOnlyFromAmong("jsonl", "csv");
         var delimiter = new Option<string>("--delimiter") { Description = "CSV delimiter (';' for OFIQ parity)", DefaultValueFactory = _ => "," };
+        var annotate = new Option<string?>("--annotate") { Description = "Also write each file's annotated image (box, landmarks, aligned crop, failing regions) as PNG into this folder" };
         var command = new Command("assess", "Detect faces and assess their quality; writes JSONL records or CSV rows")
         {
-            inputs, output, embeddings, allFaces, measures, profile, autoRotate, assumeUpright, failOnReject, unified, format, delimiter,
+            inputs, output, embeddings, allFaces, measures, profile, autoRotate, assumeUpright, failOnReject, unified, format, delimiter, annotate,
         };
         common.AddTo(command);
         command.SetAction(p =>
@@ -79,6 +80,7 @@ internal static class AssessCommand
                 var csvWriter = csv ? new OfiqCsv(assessor.Measures, assessor.UnifiedMethods, delim[0]) : null;
                 if (csvWriter is not null) sink.WriteLine(csvWriter.Header);
                 bool withEmbedding = p.GetValue(embeddings);
+                var annotator = p.GetValue(annotate) is { } annotateDir ? new Annotator(OutputFile.Folder(annotateDir, "--annotate"), options.Decode, io.Error) : null;
                 int ok = 0, noFace = 0, errors = 0, passed = 0, failed = 0;
                 var reasonCounts = new Dictionary<string, int>(StringComparer.Ordinal);
                 BatchRunner.Run(files, assessor.Assess, workers, io.Error, r =>
@@ -86,6 +88,7 @@ internal static class AssessCommand
                     var lines = csvWriter is not null ? csvWriter.Rows(r) : FaceJson.Records(r, withEmbedding);
                     foreach (var line in lines) sink.WriteLine(line);
                     sink.Flush();
+                    annotator?.Write(r);
                     switch (r.Status)
                     {
                         case FileStatus.Ok: ok++; break;

@@ -35,6 +35,8 @@ public static class CliApp
             TrainingCommands.CreateCalibrate(io),
             TrainingCommands.CreateCrop(io),
             VideoCommand.Create(io),
+            ServeCommand.Create(io),
+            ReportCommand.Create(io),
         };
         // '@list.txt' is Fiqa's own list syntax (paths relative to the list, one per line, # comments), not a response file.
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

@@ -14,6 +14,7 @@ using Fiqa.Quality.Records;
 using Fiqa.Quality.Reports;
 using Fiqa.Quality.Unified;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Fiqa.Server;
 
@@ -48,18 +49,18 @@ public static class FiqaServer
         var builder = WebApplication.CreateBuilder(args);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && builder.Configuration.GetSection("Kestrel:Endpoints").GetChildren().Any() is false)
             builder.WebHost.UseUrls(DefaultUrl);
+        // Refused before anything binds: the hosted-service check below runs only after the server has started listening.
+        StartupGuard.Check(Options(builder.Configuration), builder.Configuration);
         builder.Logging.ClearProviders();
+        // One line per request from us; the framework's own per-request lines only when something goes wrong.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddJsonConsole(o =>
         {
             o.IncludeScopes = true;
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
             o.UseUtcTimestamp = true;
         });
-        builder.Services.AddSingleton(sp =>
-        {
-            var o = sp.GetRequiredService<IConfiguration>().GetSection("Fiqa").Get<ServerOptions>() ?? new ServerOptions();
-            return string.IsNullOrEmpty(o.ApiKey) && Environment.GetEnvironmentVariable("FIQA_API_KEY") is { Length: > 0 } key ? o with { ApiKey = key } : o;
-        });
+        builder.Services.AddSingleton(sp => Options(sp.GetRequiredService<IConfiguration>()));
         builder.Services.AddSingleton(sp => new AssessorPool(sp.GetRequiredService<ServerOptions>()));
         builder.Services.AddSingleton(sp => { var o = sp.GetRequiredService<ServerOptions>(); return new WorkGate(o.MaxConcurrency, o.QueueLimit); });
         builder.Services.AddSingleton<Readiness>();
@@ -77,6 +78,12 @@ public static class FiqaServer
         return app;
     }
 
+    private static ServerOptions Options(IConfiguration configuration)
+    {
+        var o = configuration.GetSection("Fiqa").Get<ServerOptions>() ?? new ServerOptions();
+        return string.IsNullOrEmpty(o.ApiKey) && Environment.GetEnvironmentVariable("FIQA_API_KEY") is { Length: > 0 } key ? o with { ApiKey = key } : o;
+    }
+
     private static void Map(WebApplication app)
     {
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Fiqa.Server");
@@ -87,7 +94,7 @@ public static class FiqaServer
             ctx.TraceIdentifier = id;
             ctx.Response.Headers["X-Request-Id"] = id;
             var sw = Stopwatch.StartNew();
-            using (log.BeginScope(new Dictionary<string, object> { ["RequestId"] = id }))
+            using (log.BeginScope(new Dictionary<string, object> { ["request_id"] = id }))
             {
                 await next(ctx).ConfigureAwait(false);
                 if (log.IsEnabled(LogLevel.Information))
@@ -113,6 +120,19 @@ public static class FiqaServer
             });
         }
 
+        // Answers the framework gives without a body (415 from the endpoints' accepted types, 404, 405) get the same JSON error.
+        app.UseStatusCodePages(async ctx =>
+        {
+            int code = ctx.HttpContext.Response.StatusCode;
+            var message = code switch
+            {
+                415 => $"unsupported media type '{ctx.HttpContext.Request.ContentType ?? "(none)"}': send multipart/form-data with image parts, or the image itself as {string.Join(", ", Uploads.RawTypes)}",
+                404 => $"no endpoint {ctx.HttpContext.Request.Path}; see /openapi/v1.json or /docs",
+                405 => $"{ctx.HttpContext.Request.Method} is not allowed on {ctx.HttpContext.Request.Path}",
+                _ => ReasonPhrases.GetReasonPhrase(code),
+            };
+            await Api.Error(code, message).ExecuteAsync(ctx.HttpContext).ConfigureAwait(false);
+        });
         app.MapOpenApi();
         app.UseSwaggerUI(o =>
         {
@@ -403,13 +423,19 @@ internal sealed class Readiness
 /// loads and warms the models in the background (<c>/ready</c> answers 503 until they are).</summary>
 internal sealed class StartupGuard(ServerOptions options, IConfiguration configuration, AssessorPool pool, Readiness readiness, ILogger<StartupGuard> log) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Throws for settings that make no sense, or for an address off loopback without an API key.</summary>
+    public static void Check(ServerOptions options, IConfiguration configuration)
     {
         if (options.Problem() is { } problem) throw new InvalidOperationException($"fiqa serve: {problem}");
         var urls = (configuration["urls"] ?? FiqaServer.DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries);
         var endpoints = configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(c => c["Url"] ?? "").ToList();
         if (!FiqaServer.IsLoopbackOnly(urls.Concat(endpoints), out var offending) && string.IsNullOrEmpty(options.ApiKey))
             throw new InvalidOperationException($"fiqa serve: refusing to listen on {offending} (not loopback) without an API key: pass --api-key KEY or set FIQA_API_KEY");
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        Check(options, configuration);
         _ = Task.Run(() =>
         {
             var sw = Stopwatch.StartNew();

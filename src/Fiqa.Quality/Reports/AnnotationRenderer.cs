@@ -72,7 +72,8 @@ public static class AnnotationRenderer
             using var edge = new SKPaint { Color = Fail, Style = SKPaintStyle.Stroke, StrokeWidth = stroke, IsAntialias = true, PathEffect = SKPathEffect.CreateDash([stroke * 3, stroke * 2], 0) };
             foreach (var region in verdict.Reasons.Select(r => Region(r.Measure, face, width, height)).OfType<SKRect>().Distinct())
             {
-                canvas.DrawRect(region, fill);
+                // A region that is most of the image (background, margins of a tight crop) is outlined, not tinted.
+                if (region.Width * region.Height < 0.5f * width * height) canvas.DrawRect(region, fill);
                 canvas.DrawRect(region, edge);
             }
         }
