@@ -31,7 +31,7 @@ public partial class ReportTests
         // Both faces fail icao (see their records), the broken file has the file.unreadable reason.
         Assert.Contains("<span id=\"pass-rate\">0.0%</span> pass (0 of 3 judged)", page);
         Assert.Contains("<code>file.unreadable</code></td><td>1</td>", page);
-        Assert.Equal(2, ThumbnailPattern().Matches(page).Count);
+        Assert.Equal(2, ThumbnailPattern().Count(page));
         Assert.DoesNotContain("http://", page);
         Assert.DoesNotContain("https://", page);
     }
