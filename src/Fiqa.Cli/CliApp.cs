@@ -35,7 +35,7 @@ public static class CliApp
             TrainingCommands.CreateCalibrate(io),
             TrainingCommands.CreateCrop(io),
             VideoCommand.Create(io),
-            ServeCommand.Create(io),
+            ServeCommand.Create(),
             ReportCommand.Create(io),
         };
         // '@list.txt' is Fiqa's own list syntax (paths relative to the list, one per line, # comments), not a response file.

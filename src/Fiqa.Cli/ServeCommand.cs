@@ -8,7 +8,7 @@ namespace Fiqa.Cli;
 /// configuration keys, so <c>--Fiqa:Key=value</c> arguments after <c>--</c> reach it too.</summary>
 internal static class ServeCommand
 {
-    public static Command Create(CliOutput io)
+    public static Command Create()
     {
         var urls = new Option<string>("--urls") { Description = "Where to listen, ';'-separated; off loopback an API key is required", DefaultValueFactory = _ => FiqaServer.DefaultUrl };
         var apiKey = new Option<string?>("--api-key") { Description = "Required in the X-Api-Key header of /v1 requests (default: $FIQA_API_KEY)" };
@@ -42,7 +42,7 @@ internal static class ServeCommand
             Add("MaxFaces", p.GetValue(maxFaces));
             Add("IntraOpThreads", p.GetValue(intraOp));
             args.AddRange(p.UnmatchedTokens);
-            io.Error.WriteLine($"fiqa serve: listening on {p.GetValue(urls)} (page at /, API docs at /docs); Ctrl+C stops after in-flight requests");
+            // The host logs where it listens once it does (after the loopback / API key check); Ctrl+C drains in-flight requests.
             return FiqaServer.Run([.. args]);
         });
         return command;
