@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Fiqa.Imaging;
 
 namespace Fiqa.Iqa;
@@ -78,33 +79,56 @@ public static class Matlab
         var src = image.Data;
         var k = kernel.Data;
         int rows = image.Rows, cols = image.Cols;
+        // Columns whose window lies inside the image: there the kernel is applied tap by tap to whole row segments
+        // (vectorised); each output still sums its taps in the same order from zero, so the result is bit-identical
+        // to the per-pixel loop the border keeps.
+        int cLo = Math.Min(offC, outCols), cHi = Math.Clamp(cols - kc + offC + 1, cLo, outCols);
         for (int r = 0; r < outRows; r++)
-            for (int c = 0; c < outCols; c++)
+        {
+            int r0 = r - offR;
+            if (r0 < 0 || r0 + kr > rows || cHi == cLo)
             {
-                double s = 0;
-                int r0 = r - offR, c0 = c - offC;
-                bool inside = r0 >= 0 && c0 >= 0 && r0 + kr <= rows && c0 + kc <= cols;
-                for (int i = 0; i < kr; i++)
-                {
-                    int rr = r0 + i;
-                    for (int j = 0; j < kc; j++)
-                    {
-                        double w = k[i * kc + j];
-                        if (w == 0) continue;
-                        int cc = c0 + j;
-                        double v;
-                        if (inside) v = src[rr * cols + cc];
-                        else
-                        {
-                            int pr = Pad(rr, rows, padding), pc = Pad(cc, cols, padding);
-                            v = pr < 0 || pc < 0 ? 0 : src[pr * cols + pc];
-                        }
-                        s += w * v;
-                    }
-                }
-                result[r, c] = s;
+                for (int c = 0; c < outCols; c++) result.Data[r * outCols + c] = Pixel(r, c);
+                continue;
             }
+            for (int c = 0; c < cLo; c++) result.Data[r * outCols + c] = Pixel(r, c);
+            for (int c = cHi; c < outCols; c++) result.Data[r * outCols + c] = Pixel(r, c);
+            var dst = result.Data.AsSpan(r * outCols + cLo, cHi - cLo);
+            for (int i = 0; i < kr; i++)
+                for (int j = 0; j < kc; j++)
+                {
+                    double w = k[i * kc + j];
+                    if (w == 0) continue;
+                    TensorPrimitives.MultiplyAdd(src.AsSpan((r0 + i) * cols + cLo - offC + j, dst.Length), w, dst, dst);
+                }
+        }
         return result;
+
+        double Pixel(int r, int c)
+        {
+            double s = 0;
+            int r0 = r - offR, c0 = c - offC;
+            bool inside = r0 >= 0 && c0 >= 0 && r0 + kr <= rows && c0 + kc <= cols;
+            for (int i = 0; i < kr; i++)
+            {
+                int rr = r0 + i;
+                for (int j = 0; j < kc; j++)
+                {
+                    double w = k[i * kc + j];
+                    if (w == 0) continue;
+                    int cc = c0 + j;
+                    double v;
+                    if (inside) v = src[rr * cols + cc];
+                    else
+                    {
+                        int pr = Pad(rr, rows, padding), pc = Pad(cc, cols, padding);
+                        v = pr < 0 || pc < 0 ? 0 : src[pr * cols + pc];
+                    }
+                    s += w * v;
+                }
+            }
+            return s;
+        }
     }
 
     /// <summary>'valid' correlation with a separable kernel k = column ⊗ row (e.g. a Gaussian window): two 1-D passes,
@@ -116,28 +140,22 @@ public static class Matlab
         ArgumentNullException.ThrowIfNull(row);
         int outRows = image.Rows - column.Length + 1, outCols = image.Cols - row.Length + 1;
         if (outRows <= 0 || outCols <= 0) return new Matrix(Math.Max(0, outRows), Math.Max(0, outCols));
+        // Tap by tap over whole rows (vectorised, not fused: each output sums its taps in order from zero, as a
+        // per-pixel loop would, so results are bit-identical to it).
         var horizontal = new Matrix(image.Rows, outCols);
         var src = image.Data;
         for (int r = 0; r < image.Rows; r++)
         {
-            int o = r * image.Cols;
-            for (int c = 0; c < outCols; c++)
-            {
-                double s = 0;
-                for (int k = 0; k < row.Length; k++) s += row[k] * src[o + c + k];
-                horizontal.Data[r * outCols + c] = s;
-            }
+            var dst = horizontal.Data.AsSpan(r * outCols, outCols);
+            for (int k = 0; k < row.Length; k++) TensorPrimitives.MultiplyAdd(src.AsSpan(r * image.Cols + k, outCols), row[k], dst, dst);
         }
         var result = new Matrix(outRows, outCols);
         var h = horizontal.Data;
         for (int r = 0; r < outRows; r++)
-            for (int k = 0; k < column.Length; k++)
-            {
-                double w = column[k];
-                var dst = result.Data.AsSpan(r * outCols, outCols);
-                var line = h.AsSpan((r + k) * outCols, outCols);
-                for (int c = 0; c < outCols; c++) dst[c] += w * line[c];
-            }
+        {
+            var dst = result.Data.AsSpan(r * outCols, outCols);
+            for (int k = 0; k < column.Length; k++) TensorPrimitives.MultiplyAdd(h.AsSpan((r + k) * outCols, outCols), column[k], dst, dst);
+        }
         return result;
     }
 
@@ -150,9 +168,18 @@ public static class Matlab
         int offR = (kernel.Rows + 1) / 2 - 1, offC = (kernel.Cols + 1) / 2 - 1;
         int rows = image.Rows, cols = image.Cols;
         var horizontal = new Matrix(rows, cols);
+        // Inside columns tap by tap over the row segment (vectorised, same order per output); the border per pixel.
+        int cLo = Math.Min(offC, cols), cHi = Math.Clamp(cols - row.Length + offC + 1, cLo, cols);
+        for (int r = 0; r < rows; r++)
+        {
+            var dst = horizontal.Data.AsSpan(r * cols + cLo, cHi - cLo);
+            for (int k = 0; k < row.Length; k++) TensorPrimitives.MultiplyAdd(image.Data.AsSpan(r * cols + cLo - offC + k, dst.Length), row[k], dst, dst);
+        }
         for (int r = 0; r < rows; r++)
             for (int c = 0; c < cols; c++)
             {
+                if (c == cLo) c = cHi;
+                if (c >= cols) break;
                 double s = 0;
                 for (int k = 0; k < row.Length; k++)
                 {
@@ -176,10 +203,8 @@ public static class Matlab
                     rr = Pad(rr, rows, padding);
                     if (rr < 0) continue;
                 }
-                double w = column[k];
                 var dst = result.Data.AsSpan(r * cols, cols);
-                var line = horizontal.Data.AsSpan(rr * cols, cols);
-                for (int c = 0; c < cols; c++) dst[c] += w * line[c];
+                TensorPrimitives.MultiplyAdd(horizontal.Data.AsSpan(rr * cols, cols), column[k], dst, dst);
             }
         return result;
     }

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Fiqa.Imaging;
 
 namespace Fiqa.Iqa.Metrics;
@@ -31,9 +32,9 @@ public sealed class Ssim : IIqaMetric
         static Matrix Blur(Matrix m) => Matlab.FilterValidSeparable(m, Window1D, Window1D);
         var mu1 = Blur(x);
         var mu2 = Blur(y);
-        var xx = Blur(Matrix.Zip(x, x, (a, b) => a * b));
-        var yy = Blur(Matrix.Zip(y, y, (a, b) => a * b));
-        var xy = Blur(Matrix.Zip(x, y, (a, b) => a * b));
+        var xx = Blur(Product(x, x));
+        var yy = Blur(Product(y, y));
+        var xy = Blur(Product(x, y));
         double ssim = 0, cs = 0;
         int n = mu1.Data.Length;
         for (int i = 0; i < n; i++)
@@ -45,5 +46,12 @@ public sealed class Ssim : IIqaMetric
             ssim += (2 * m1 * m2 + C1) / (m1 * m1 + m2 * m2 + C1) * contrastStructure;
         }
         return (ssim / n, cs / n);
+    }
+
+    private static Matrix Product(Matrix a, Matrix b)
+    {
+        var m = new Matrix(a.Rows, a.Cols);
+        TensorPrimitives.Multiply(a.Data, b.Data, m.Data);
+        return m;
     }
 }
