@@ -34,7 +34,11 @@ public static class Matlab
         var m = new Matrix(image.Height, image.Width);
         var px = image.Pixels;
         for (int i = 0; i < m.Data.Length; i++)
-            m.Data[i] = Math.Clamp(Round(Rw * px[3 * i] + Gw * px[3 * i + 1] + Bw * px[3 * i + 2]), 0, 255);
+        {
+            // Round half away from zero for v ≥ 0 (as Round): v − trunc(v) is exact, so this matches it bit for bit.
+            double v = Rw * px[3 * i] + Gw * px[3 * i + 1] + Bw * px[3 * i + 2], t = Math.Truncate(v);
+            m.Data[i] = Math.Min(v - t >= 0.5 ? t + 1 : t, 255);
+        }
         return m;
     }
 
@@ -131,6 +135,43 @@ public static class Matlab
         }
     }
 
+    /// <summary><c>X = imfilter(X, kernel, padding, 'same'); X(1:step:end, 1:step:end)</c> computing only the kept samples
+    /// (each exactly as <see cref="Filter"/> computes it).</summary>
+    public static Matrix FilterSameSubsampled(Matrix image, Matrix kernel, Padding padding, int step)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(kernel);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(step);
+        int rows = image.Rows, cols = image.Cols, kr = kernel.Rows, kc = kernel.Cols;
+        int offR = (kr + 1) / 2 - 1, offC = (kc + 1) / 2 - 1;
+        var result = new Matrix((rows + step - 1) / step, (cols + step - 1) / step);
+        var src = image.Data;
+        var k = kernel.Data;
+        for (int R = 0; R < result.Rows; R++)
+            for (int C = 0; C < result.Cols; C++)
+            {
+                int r0 = R * step - offR, c0 = C * step - offC;
+                bool inside = r0 >= 0 && c0 >= 0 && r0 + kr <= rows && c0 + kc <= cols;
+                double s = 0;
+                for (int i = 0; i < kr; i++)
+                    for (int j = 0; j < kc; j++)
+                    {
+                        double w = k[i * kc + j];
+                        if (w == 0) continue;
+                        double v;
+                        if (inside) v = src[(r0 + i) * cols + c0 + j];
+                        else
+                        {
+                            int pr = Pad(r0 + i, rows, padding), pc = Pad(c0 + j, cols, padding);
+                            v = pr < 0 || pc < 0 ? 0 : src[pr * cols + pc];
+                        }
+                        s += w * v;
+                    }
+                result.Data[R * result.Cols + C] = s;
+            }
+        return result;
+    }
+
     /// <summary>'valid' correlation with a separable kernel k = column ⊗ row (e.g. a Gaussian window): two 1-D passes,
     /// the same result as <see cref="Filter"/> with the outer-product kernel up to rounding.</summary>
     public static Matrix FilterValidSeparable(Matrix image, double[] column, double[] row)
@@ -146,15 +187,14 @@ public static class Matlab
         var src = image.Data;
         for (int r = 0; r < image.Rows; r++)
         {
-            var dst = horizontal.Data.AsSpan(r * outCols, outCols);
-            for (int k = 0; k < row.Length; k++) TensorPrimitives.MultiplyAdd(src.AsSpan(r * image.Cols + k, outCols), row[k], dst, dst);
+            Kernels.Correlate(src.AsSpan(r * image.Cols, image.Cols), row, horizontal.Data.AsSpan(r * outCols, outCols));
         }
         var result = new Matrix(outRows, outCols);
         var h = horizontal.Data;
         for (int r = 0; r < outRows; r++)
         {
-            var dst = result.Data.AsSpan(r * outCols, outCols);
-            for (int k = 0; k < column.Length; k++) TensorPrimitives.MultiplyAdd(h.AsSpan((r + k) * outCols, outCols), column[k], dst, dst);
+            int top = r;
+            Kernels.CorrelateRows(h, k => (top + k) * outCols, column, result.Data.AsSpan(r * outCols, outCols));
         }
         return result;
     }
@@ -173,7 +213,7 @@ public static class Matlab
         for (int r = 0; r < rows; r++)
         {
             var dst = horizontal.Data.AsSpan(r * cols + cLo, cHi - cLo);
-            for (int k = 0; k < row.Length; k++) TensorPrimitives.MultiplyAdd(image.Data.AsSpan(r * cols + cLo - offC + k, dst.Length), row[k], dst, dst);
+            Kernels.Correlate(image.Data.AsSpan(r * cols + cLo - offC, dst.Length + row.Length - 1), row, dst);
         }
         for (int r = 0; r < rows; r++)
             for (int c = 0; c < cols; c++)
@@ -267,7 +307,7 @@ public static class Matlab
         if (f == 1) return x;
         var box = new Matrix(f, f);
         Array.Fill(box.Data, 1.0 / (f * f));
-        return Filter(x, box, same: true, Padding.Zero).Subsample(f);
+        return FilterSameSubsampled(x, box, Padding.Zero, f);
     }
 
     /// <summary><c>real(x^p)</c>: a negative base takes the principal complex power, |x|^p·cos(pπ).</summary>
