@@ -46,4 +46,31 @@ internal static class Kernels
             dst[c] = s;
         }
     }
+
+    /// <summary>dst[c] = Σ_i Σ_j k[i·kc + j]·src[start + i·stride + c + j] (row-major taps, zero weights skipped), for every c in dst.</summary>
+    public static void Correlate2D(ReadOnlySpan<double> src, int start, int stride, ReadOnlySpan<double> k, int kr, int kc, Span<double> dst)
+    {
+        int n = dst.Length, width = Vector<double>.Count, c = 0, taps = 0;
+        Span<int> offsets = kr * kc <= 256 ? stackalloc int[kr * kc] : new int[kr * kc];
+        Span<double> weights = kr * kc <= 256 ? stackalloc double[kr * kc] : new double[kr * kc];
+        for (int i = 0; i < kr; i++)
+            for (int j = 0; j < kc; j++)
+            {
+                if (k[i * kc + j] == 0) continue;
+                offsets[taps] = start + i * stride + j;
+                weights[taps++] = k[i * kc + j];
+            }
+        for (; c <= n - width; c += width)
+        {
+            var acc = Vector<double>.Zero;
+            for (int t = 0; t < taps; t++) acc += new Vector<double>(weights[t]) * new Vector<double>(src.Slice(offsets[t] + c, width));
+            acc.CopyTo(dst.Slice(c, width));
+        }
+        for (; c < n; c++)
+        {
+            double s = 0;
+            for (int t = 0; t < taps; t++) s += weights[t] * src[offsets[t] + c];
+            dst[c] = s;
+        }
+    }
 }

@@ -97,14 +97,7 @@ public static class Matlab
             }
             for (int c = 0; c < cLo; c++) result.Data[r * outCols + c] = Pixel(r, c);
             for (int c = cHi; c < outCols; c++) result.Data[r * outCols + c] = Pixel(r, c);
-            var dst = result.Data.AsSpan(r * outCols + cLo, cHi - cLo);
-            for (int i = 0; i < kr; i++)
-                for (int j = 0; j < kc; j++)
-                {
-                    double w = k[i * kc + j];
-                    if (w == 0) continue;
-                    TensorPrimitives.MultiplyAdd(src.AsSpan((r0 + i) * cols + cLo - offC + j, dst.Length), w, dst, dst);
-                }
+            Kernels.Correlate2D(src, r0 * cols + cLo - offC, cols, k, kr, kc, result.Data.AsSpan(r * outCols + cLo, cHi - cLo));
         }
         return result;
 
