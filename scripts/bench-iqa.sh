@@ -33,3 +33,29 @@ for m in dict.fromkeys(r["metric"] for r in ours):
         cells.append(f"{f:.1f} | {o:.1f} | {f / o:.2f}×" if o else f"{f:.1f} | — | —")
     print(f"| {m} | " + " | ".join(cells) + " |")
 PY
+
+# Whole process, same pair, beside ffmpeg's ssim and psnr filters (Debian ffmpeg, scripts/provision-tools.sh): a
+# 1920×1080 crop of face-api sample1.jpg as PNG and its JPEG-quality-30 copy as PNG; start-up and decoding included for
+# both, median wall time of the runs.
+"$FIQA_ROOT/scripts/provision-tools.sh"
+work="$(mktemp -d)"; trap 'rm -rf "$ours" "$ref" "$work"' EXIT
+ffmpeg -v error -y -i "$data/face-api/sample1.jpg" -vf crop=1920:1080:0:100 "$work/ref.png"
+ffmpeg -v error -y -i "$work/ref.png" -q:v 20 "$work/dist.jpg"
+ffmpeg -v error -y -i "$work/dist.jpg" "$work/dist.png"
+dotnet "$FIQA_ROOT/artifacts/cli/fiqa.dll" --version >/dev/null   # built above by ./fiqa
+median_wall() {   # median_wall N CMD... → seconds
+  local n="$1"; shift; local times=()
+  for ((i = 0; i < n; i++)); do
+    local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N)
+    times+=("$(echo "$e - $s" | bc)")
+  done
+  printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
+echo
+echo "| whole process, 1920x1080 PNG pair | Fiqa s | ffmpeg s | ratio |"
+echo "|---|---:|---:|---:|"
+for m in ssim psnr; do
+  f=$(median_wall "$iterations" dotnet "$FIQA_ROOT/artifacts/cli/fiqa.dll" iqa --metric "$m" --ref "$work/ref.png" "$work/dist.png")
+  g=$(median_wall "$iterations" ffmpeg -v error -i "$work/dist.png" -i "$work/ref.png" -lavfi "$m" -f null -)
+  echo "| $m | $f | $g | $(echo "scale=2; $f / $g" | bc)× |"
+done

@@ -20,9 +20,19 @@ internal static class BenchCommand
         var iterations = new Option<int>("--iterations") { Description = "Timed repetitions per stage", DefaultValueFactory = _ => 60 };
         var threads = new Option<int[]>("--threads") { Description = "ONNX intra-op thread counts to compare", DefaultValueFactory = _ => [1, 2], AllowMultipleArgumentsPerToken = true };
         var unified = new Option<string?>("--unified") { Description = "Comma-separated blind unified methods to time (default: all but faceqan, ≈ 100 embedding passes a face; name it to time it); each is timed alternately with one embedding pass, and its ratio is to that pass" };
-        var command = new Command("bench", "Measure per-stage latency (median over repetitions)") { models, image, iterations, threads, unified };
+        var batch = new Option<string?>("--batch") { Description = "Folder of images: throughput as `assess` runs it (images/s, decode / face pipeline / quality components, peak memory) instead of per-stage latency" };
+        var workers = new Option<int>("--workers") { Description = "With --batch: images in parallel", DefaultValueFactory = _ => 2 };
+        var rounds = new Option<int>("--rounds") { Description = "With --batch: timed passes over the folder (median)", DefaultValueFactory = _ => 3 };
+        var command = new Command("bench", "Measure per-stage latency (median over repetitions), or a folder's throughput with --batch") { models, image, iterations, threads, unified, batch, workers, rounds };
         command.SetAction(p =>
         {
+            if (p.GetValue(batch) is { } folder)
+            {
+                if (p.GetValue(workers) < 1) throw new UsageException("--workers must be at least 1");
+                if (p.GetValue(rounds) < 1) throw new UsageException("--rounds must be at least 1");
+                BenchBatch.Run(io, CliPaths.Resolve(p.GetValue(models)), folder, p.GetValue(workers), p.GetValue(rounds));
+                return ExitCodes.Success;
+            }
             int n = p.GetValue(iterations);
             if (n < 5) throw new UsageException("--iterations must be at least 5");
             var paths = CliPaths.Resolve(p.GetValue(models));

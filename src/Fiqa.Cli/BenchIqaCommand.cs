@@ -15,7 +15,8 @@ internal static class BenchIqaCommand
     {
         var iterations = new Option<int>("--iterations") { Description = "Timed repetitions per metric and size", DefaultValueFactory = _ => 15 };
         var json = new Option<bool>("--json") { Description = "One JSON line per (metric, size) instead of a table" };
-        var command = new Command("bench-iqa", "Median time per image of each IQA metric at 512×384 and ~2 MP") { iterations, json };
+        var only = new Option<string?>("--metric") { Description = "Comma-separated metrics to time (default: every metric of the catalogue)" };
+        var command = new Command("bench-iqa", "Median time per image of each IQA metric at 512×384 and ~2 MP") { iterations, json, only };
         command.SetAction(p =>
         {
             int n = p.GetValue(iterations);
@@ -32,7 +33,10 @@ internal static class BenchIqaCommand
                 io.Out.WriteLine($"| metric | {string.Join(" | ", pairs.Select(x => x.Size + " ms"))} |");
                 io.Out.WriteLine("|---|" + string.Concat(pairs.Select(_ => "---:|")));
             }
-            foreach (var d in IqaCatalogue.All)
+            var selected = p.GetValue(only) is { } names
+                ? names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(IqaCatalogue.Find).ToList()
+                : IqaCatalogue.All.ToList();
+            foreach (var d in selected)
             {
                 var metric = IqaCatalogue.Create(d.Name, IqaSettings.FromPaths(paths));
                 double score(RgbImage r, RgbImage x) => metric.Score(x, r);

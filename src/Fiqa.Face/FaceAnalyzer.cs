@@ -47,6 +47,8 @@ public sealed record FaceAnalyzerOptions
     public string Liveness { get; init; } = "fr_liveness";
     /// <summary>Expression model.</summary>
     public string Expression { get; init; } = "fr_expression";
+    /// <summary>How the expression model is run (input size, mirror averaging).</summary>
+    public ExpressionRunOptions ExpressionRun { get; init; } = new();
     /// <summary>Detector post-processing.</summary>
     public FaceDetectorOptions Detection { get; init; } = new();
     /// <summary>Analyse every detected face, not only the primary (largest) one.</summary>
@@ -122,7 +124,7 @@ public sealed class FaceAnalyzer : IDisposable
         _pose = new(() => new OnnxHeadPoseEstimator(r, Options.HeadPose));
         _eyes = new(() => new OnnxEyeStateClassifier(r, Options.EyeState));
         _liveness = new(() => new OnnxLivenessDetector(r, Options.Liveness));
-        _expression = new(() => new OnnxExpressionClassifier(r, Options.Expression));
+        _expression = new(() => new OnnxExpressionClassifier(r, Options.Expression, Options.ExpressionRun));
     }
 
     /// <summary>The options in force.</summary>

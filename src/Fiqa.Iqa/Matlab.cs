@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Fiqa.Imaging;
 
 namespace Fiqa.Iqa;
@@ -33,7 +34,11 @@ public static class Matlab
         var m = new Matrix(image.Height, image.Width);
         var px = image.Pixels;
         for (int i = 0; i < m.Data.Length; i++)
-            m.Data[i] = Math.Clamp(Round(Rw * px[3 * i] + Gw * px[3 * i + 1] + Bw * px[3 * i + 2]), 0, 255);
+        {
+            // Round half away from zero for v ≥ 0 (as Round): v − trunc(v) is exact, so this matches it bit for bit.
+            double v = Rw * px[3 * i] + Gw * px[3 * i + 1] + Bw * px[3 * i + 2], t = Math.Truncate(v);
+            m.Data[i] = Math.Min(v - t >= 0.5 ? t + 1 : t, 255);
+        }
         return m;
     }
 
@@ -78,31 +83,84 @@ public static class Matlab
         var src = image.Data;
         var k = kernel.Data;
         int rows = image.Rows, cols = image.Cols;
+        // Columns whose window lies inside the image: there the kernel is applied tap by tap to whole row segments
+        // (vectorised); each output still sums its taps in the same order from zero, so the result is bit-identical
+        // to the per-pixel loop the border keeps.
+        int cLo = Math.Min(offC, outCols), cHi = Math.Clamp(cols - kc + offC + 1, cLo, outCols);
         for (int r = 0; r < outRows; r++)
-            for (int c = 0; c < outCols; c++)
+        {
+            int r0 = r - offR;
+            if (r0 < 0 || r0 + kr > rows || cHi == cLo)
             {
-                double s = 0;
-                int r0 = r - offR, c0 = c - offC;
-                bool inside = r0 >= 0 && c0 >= 0 && r0 + kr <= rows && c0 + kc <= cols;
-                for (int i = 0; i < kr; i++)
+                for (int c = 0; c < outCols; c++) result.Data[r * outCols + c] = Pixel(r, c);
+                continue;
+            }
+            for (int c = 0; c < cLo; c++) result.Data[r * outCols + c] = Pixel(r, c);
+            for (int c = cHi; c < outCols; c++) result.Data[r * outCols + c] = Pixel(r, c);
+            Kernels.Correlate2D(src, r0 * cols + cLo - offC, cols, k, kr, kc, result.Data.AsSpan(r * outCols + cLo, cHi - cLo));
+        }
+        return result;
+
+        double Pixel(int r, int c)
+        {
+            double s = 0;
+            int r0 = r - offR, c0 = c - offC;
+            bool inside = r0 >= 0 && c0 >= 0 && r0 + kr <= rows && c0 + kc <= cols;
+            for (int i = 0; i < kr; i++)
+            {
+                int rr = r0 + i;
+                for (int j = 0; j < kc; j++)
                 {
-                    int rr = r0 + i;
+                    double w = k[i * kc + j];
+                    if (w == 0) continue;
+                    int cc = c0 + j;
+                    double v;
+                    if (inside) v = src[rr * cols + cc];
+                    else
+                    {
+                        int pr = Pad(rr, rows, padding), pc = Pad(cc, cols, padding);
+                        v = pr < 0 || pc < 0 ? 0 : src[pr * cols + pc];
+                    }
+                    s += w * v;
+                }
+            }
+            return s;
+        }
+    }
+
+    /// <summary><c>X = imfilter(X, kernel, padding, 'same'); X(1:step:end, 1:step:end)</c> computing only the kept samples
+    /// (each exactly as <see cref="Filter"/> computes it).</summary>
+    public static Matrix FilterSameSubsampled(Matrix image, Matrix kernel, Padding padding, int step)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(kernel);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(step);
+        int rows = image.Rows, cols = image.Cols, kr = kernel.Rows, kc = kernel.Cols;
+        int offR = (kr + 1) / 2 - 1, offC = (kc + 1) / 2 - 1;
+        var result = new Matrix((rows + step - 1) / step, (cols + step - 1) / step);
+        var src = image.Data;
+        var k = kernel.Data;
+        for (int R = 0; R < result.Rows; R++)
+            for (int C = 0; C < result.Cols; C++)
+            {
+                int r0 = R * step - offR, c0 = C * step - offC;
+                bool inside = r0 >= 0 && c0 >= 0 && r0 + kr <= rows && c0 + kc <= cols;
+                double s = 0;
+                for (int i = 0; i < kr; i++)
                     for (int j = 0; j < kc; j++)
                     {
                         double w = k[i * kc + j];
                         if (w == 0) continue;
-                        int cc = c0 + j;
                         double v;
-                        if (inside) v = src[rr * cols + cc];
+                        if (inside) v = src[(r0 + i) * cols + c0 + j];
                         else
                         {
-                            int pr = Pad(rr, rows, padding), pc = Pad(cc, cols, padding);
+                            int pr = Pad(r0 + i, rows, padding), pc = Pad(c0 + j, cols, padding);
                             v = pr < 0 || pc < 0 ? 0 : src[pr * cols + pc];
                         }
                         s += w * v;
                     }
-                }
-                result[r, c] = s;
+                result.Data[R * result.Cols + C] = s;
             }
         return result;
     }
@@ -116,28 +174,21 @@ public static class Matlab
         ArgumentNullException.ThrowIfNull(row);
         int outRows = image.Rows - column.Length + 1, outCols = image.Cols - row.Length + 1;
         if (outRows <= 0 || outCols <= 0) return new Matrix(Math.Max(0, outRows), Math.Max(0, outCols));
+        // Tap by tap over whole rows (vectorised, not fused: each output sums its taps in order from zero, as a
+        // per-pixel loop would, so results are bit-identical to it).
         var horizontal = new Matrix(image.Rows, outCols);
         var src = image.Data;
         for (int r = 0; r < image.Rows; r++)
         {
-            int o = r * image.Cols;
-            for (int c = 0; c < outCols; c++)
-            {
-                double s = 0;
-                for (int k = 0; k < row.Length; k++) s += row[k] * src[o + c + k];
-                horizontal.Data[r * outCols + c] = s;
-            }
+            Kernels.Correlate(src.AsSpan(r * image.Cols, image.Cols), row, horizontal.Data.AsSpan(r * outCols, outCols));
         }
         var result = new Matrix(outRows, outCols);
         var h = horizontal.Data;
         for (int r = 0; r < outRows; r++)
-            for (int k = 0; k < column.Length; k++)
-            {
-                double w = column[k];
-                var dst = result.Data.AsSpan(r * outCols, outCols);
-                var line = h.AsSpan((r + k) * outCols, outCols);
-                for (int c = 0; c < outCols; c++) dst[c] += w * line[c];
-            }
+        {
+            int top = r;
+            Kernels.CorrelateRows(h, k => (top + k) * outCols, column, result.Data.AsSpan(r * outCols, outCols));
+        }
         return result;
     }
 
@@ -150,9 +201,18 @@ public static class Matlab
         int offR = (kernel.Rows + 1) / 2 - 1, offC = (kernel.Cols + 1) / 2 - 1;
         int rows = image.Rows, cols = image.Cols;
         var horizontal = new Matrix(rows, cols);
+        // Inside columns tap by tap over the row segment (vectorised, same order per output); the border per pixel.
+        int cLo = Math.Min(offC, cols), cHi = Math.Clamp(cols - row.Length + offC + 1, cLo, cols);
+        for (int r = 0; r < rows; r++)
+        {
+            var dst = horizontal.Data.AsSpan(r * cols + cLo, cHi - cLo);
+            Kernels.Correlate(image.Data.AsSpan(r * cols + cLo - offC, dst.Length + row.Length - 1), row, dst);
+        }
         for (int r = 0; r < rows; r++)
             for (int c = 0; c < cols; c++)
             {
+                if (c == cLo) c = cHi;
+                if (c >= cols) break;
                 double s = 0;
                 for (int k = 0; k < row.Length; k++)
                 {
@@ -176,10 +236,8 @@ public static class Matlab
                     rr = Pad(rr, rows, padding);
                     if (rr < 0) continue;
                 }
-                double w = column[k];
                 var dst = result.Data.AsSpan(r * cols, cols);
-                var line = horizontal.Data.AsSpan(rr * cols, cols);
-                for (int c = 0; c < cols; c++) dst[c] += w * line[c];
+                TensorPrimitives.MultiplyAdd(horizontal.Data.AsSpan(rr * cols, cols), column[k], dst, dst);
             }
         return result;
     }
@@ -242,7 +300,7 @@ public static class Matlab
         if (f == 1) return x;
         var box = new Matrix(f, f);
         Array.Fill(box.Data, 1.0 / (f * f));
-        return Filter(x, box, same: true, Padding.Zero).Subsample(f);
+        return FilterSameSubsampled(x, box, Padding.Zero, f);
     }
 
     /// <summary><c>real(x^p)</c>: a negative base takes the principal complex power, |x|^p·cos(pπ).</summary>

@@ -47,7 +47,7 @@ internal static class SteerablePyramid
                 Matlab.Filter(low, Band0, same: true, Padding.Reflect101),
                 Matlab.Filter(low, Band3, same: true, Padding.Reflect101),
             ];
-            low = Matlab.Filter(low, Lo, same: true, Padding.Reflect101).Subsample(2);
+            low = Matlab.FilterSameSubsampled(low, Lo, Padding.Reflect101, 2);
         }
         return levels;
     }

@@ -11,13 +11,13 @@ internal sealed class CropClassifier
     private readonly float _cropScale;
     private readonly int _classIndex;
 
-    public CropClassifier(SessionRegistry registry, string model, string className, float defaultCropScale)
+    public CropClassifier(SessionRegistry registry, string model, string className, float defaultCropScale, SessionVariant? variant = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         var manifest = registry.Manifest(model);
         _classIndex = Array.IndexOf(manifest.Classes ?? [], className);
         if (_classIndex < 0) throw new ModelConfigurationException($"{manifest.Name}: manifest classes must name the \"{className}\" class");
-        _model = registry.Open(model);
+        _model = registry.Open(model, variant);
         _cropScale = manifest.Crop?.Scale ?? defaultCropScale;
     }
 

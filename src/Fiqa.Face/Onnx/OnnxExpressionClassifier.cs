@@ -3,16 +3,50 @@ using Fiqa.Imaging;
 
 namespace Fiqa.Face.Onnx;
 
-/// <summary>Facial-expression classifier on the face box; its manifest must name a "neutral" class. Probabilities are
-/// averaged over the face and its mirror image: the network alone is far from mirror-symmetric (docs/models.md), and a
-/// face's expression does not change when mirrored.</summary>
+/// <summary>How the expression network is run.</summary>
+public sealed record ExpressionRunOptions
+{
+    /// <summary>Side of the square input the network is fed, pixels; null: the manifest's (224 for the default model).
+    /// The default model is fully convolutional (DenseNet-style, global average pooling before its classifier), so its
+    /// graph is re-declared for the smaller input; the cost falls with the square of the side.</summary>
+    public int? InputSize { get; init; }
+
+    /// <summary>Average the face and its mirror image (two runs): the network alone is far from mirror-symmetric
+    /// (docs/models.md), and a face's expression does not change when mirrored.</summary>
+    public bool Mirror { get; init; } = true;
+
+    /// <summary>The manifest's resolution, face and mirror: the reference the cheaper runs are measured against.</summary>
+    public static ExpressionRunOptions Reference { get; } = new() { InputSize = null, Mirror = true };
+}
+
+/// <summary>Facial-expression classifier on the face box; its manifest must name a "neutral" class. By default the
+/// probabilities are averaged over the face and its mirror image (<see cref="ExpressionRunOptions.Mirror"/>).</summary>
 public sealed class OnnxExpressionClassifier : IExpressionClassifier
 {
     private readonly CropClassifier _classifier;
+    private readonly bool _mirror;
 
-    /// <summary>The expression model of a registry.</summary>
-    public OnnxExpressionClassifier(SessionRegistry registry, string model) =>
-        _classifier = new CropClassifier(registry, model, "neutral", defaultCropScale: 1f);
+    /// <summary>The expression model of a registry, run as <paramref name="options"/> says (default: the manifest's input, face and mirror).</summary>
+    public OnnxExpressionClassifier(SessionRegistry registry, string model, ExpressionRunOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        options ??= ExpressionRunOptions.Reference;
+        _mirror = options.Mirror;
+        _classifier = new CropClassifier(registry, model, "neutral", defaultCropScale: 1f, Variant(registry.Manifest(model), options.InputSize));
+    }
+
+    private static SessionVariant? Variant(ModelManifest manifest, int? size)
+    {
+        var spec = manifest.Input;
+        if (size is not int s || (s == spec.Width && s == spec.Height)) return null;
+        ArgumentOutOfRangeException.ThrowIfLessThan(s, 32);
+        var input = spec with { Width = s, Height = s };
+        return new SessionVariant($"input{s}", [], [])
+        {
+            Derive = bytes => OnnxGraph.WithInputShape(bytes, spec.Name, [1, spec.ChannelCount, s, s]),
+            Input = input,
+        };
+    }
 
     /// <inheritdoc />
     public IReadOnlyDictionary<string, float> Classify(RgbImage image, FaceBox box, FaceLandmarks? landmarks = null)
@@ -21,8 +55,11 @@ public sealed class OnnxExpressionClassifier : IExpressionClassifier
         if (landmarks is not null) box = Steadied(landmarks);
         var (face, local) = ExposureNormalised(image, box);
         var p = _classifier.Probabilities(face, local);
-        var mirrored = _classifier.Probabilities(face, local, mirrored: true);
-        for (int i = 0; i < p.Length; i++) p[i] = (p[i] + mirrored[i]) / 2;
+        if (_mirror)
+        {
+            var mirrored = _classifier.Probabilities(face, local, mirrored: true);
+            for (int i = 0; i < p.Length; i++) p[i] = (p[i] + mirrored[i]) / 2;
+        }
         var classes = _classifier.Classes;
         var result = new Dictionary<string, float>(StringComparer.Ordinal);
         for (int i = 0; i < p.Length && i < classes.Count; i++) result[classes[i]] = (float)p[i];

@@ -13,6 +13,10 @@ public sealed record SessionVariant(string Key, IReadOnlyList<OnnxGraph.AddedNod
     /// <summary>Rewrites the model file's bytes into a derived graph (e.g. with an input-gradient pass) before the added
     /// nodes are applied; null: the file as it is.</summary>
     public Func<byte[], byte[]>? Derive { get; init; }
+
+    /// <summary>The input the derived graph takes when it differs from the manifest's (e.g. a fully convolutional model
+    /// re-declared for a smaller image by <see cref="OnnxGraph.WithInputShape"/>); null: the manifest's.</summary>
+    public InputSpec? Input { get; init; }
 }
 
 /// <summary>Owns every ONNX Runtime session of a face pipeline, keyed by model and variant, each opened once on first
@@ -77,6 +81,7 @@ public sealed class SessionRegistry : IDisposable
     private OnnxModel Create(string name, SessionVariant variant)
     {
         var manifest = Manifest(name);
+        if (variant.Input is { } input) manifest = manifest with { Input = input };
         OnnxModel model;
         if (variant.AddedNodes.Count == 0 && variant.ExtraOutputs.Count == 0 && variant.Derive is null)
         {

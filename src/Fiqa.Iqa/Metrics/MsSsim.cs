@@ -36,8 +36,8 @@ public sealed class MsSsim : IIqaMetric
             if (x.Rows < 11 || x.Cols < 11) throw new ArgumentException("image too small for five MS-SSIM scales (needs ≥ 176 px per side)");
             var (ssim, cs) = Ssim.Index(x, y);
             score *= Math.Pow(level == Weights.Length - 1 ? ssim : cs, Weights[level]);
-            x = Matlab.Filter(x, Box, same: true, Padding.Symmetric).Subsample(2);
-            y = Matlab.Filter(y, Box, same: true, Padding.Symmetric).Subsample(2);
+            x = Matlab.FilterSameSubsampled(x, Box, Padding.Symmetric, 2);
+            y = Matlab.FilterSameSubsampled(y, Box, Padding.Symmetric, 2);
         }
         return score;
     }

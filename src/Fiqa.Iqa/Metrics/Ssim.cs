@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Fiqa.Imaging;
 
 namespace Fiqa.Iqa.Metrics;
@@ -26,24 +27,50 @@ public sealed class Ssim : IIqaMetric
     }
 
     /// <summary>Mean SSIM and mean contrast-structure term of two grey images (ssim_index_new.m, used by MS-SSIM).</summary>
+    /// <remarks>One pass down the image: each row's five horizontally filtered planes (x, y, x², y², xy) go into a ring
+    /// of 11 rows, and each output row is filtered vertically and pooled as soon as its window is complete, so the
+    /// working set stays in cache. Every sum runs in the order of the two-pass definition (taps in order from zero,
+    /// pixels row-major), so the result is bit-identical to filtering whole planes.</remarks>
     internal static (double Ssim, double ContrastStructure) Index(Matrix x, Matrix y)
     {
-        static Matrix Blur(Matrix m) => Matlab.FilterValidSeparable(m, Window1D, Window1D);
-        var mu1 = Blur(x);
-        var mu2 = Blur(y);
-        var xx = Blur(Matrix.Zip(x, x, (a, b) => a * b));
-        var yy = Blur(Matrix.Zip(y, y, (a, b) => a * b));
-        var xy = Blur(Matrix.Zip(x, y, (a, b) => a * b));
+        int k = Window1D.Length, rows = x.Rows, cols = x.Cols;
+        int outRows = rows - k + 1, outCols = cols - k + 1;
+        if (outRows <= 0 || outCols <= 0) return (double.NaN, double.NaN);
+        var ring = new double[5][];
+        for (int q = 0; q < 5; q++) ring[q] = new double[k * outCols];
+        var product = new double[cols];
+        var vertical = new double[5][];
+        for (int q = 0; q < 5; q++) vertical[q] = new double[outCols];
         double ssim = 0, cs = 0;
-        int n = mu1.Data.Length;
-        for (int i = 0; i < n; i++)
+        for (int r = 0; r < rows; r++)
         {
-            double m1 = mu1.Data[i], m2 = mu2.Data[i];
-            double s1 = xx.Data[i] - m1 * m1, s2 = yy.Data[i] - m2 * m2, s12 = xy.Data[i] - m1 * m2;
-            double contrastStructure = (2 * s12 + C2) / (s1 + s2 + C2);
-            cs += contrastStructure;
-            ssim += (2 * m1 * m2 + C1) / (m1 * m1 + m2 * m2 + C1) * contrastStructure;
+            int slot = r % k;
+            var xr = x.Data.AsSpan(r * cols, cols);
+            var yr = y.Data.AsSpan(r * cols, cols);
+            Horizontal(xr, ring[0].AsSpan(slot * outCols, outCols));
+            Horizontal(yr, ring[1].AsSpan(slot * outCols, outCols));
+            TensorPrimitives.Multiply(xr, xr, product);
+            Horizontal(product, ring[2].AsSpan(slot * outCols, outCols));
+            TensorPrimitives.Multiply(yr, yr, product);
+            Horizontal(product, ring[3].AsSpan(slot * outCols, outCols));
+            TensorPrimitives.Multiply(xr, yr, product);
+            Horizontal(product, ring[4].AsSpan(slot * outCols, outCols));
+            if (r < k - 1) continue;
+            int top = r - k + 1;
+            for (int q = 0; q < 5; q++) Kernels.CorrelateRows(ring[q], t => (top + t) % k * outCols, Window1D, vertical[q]);
+            double[] mu1 = vertical[0], mu2 = vertical[1], xx = vertical[2], yy = vertical[3], xy = vertical[4];
+            for (int i = 0; i < outCols; i++)
+            {
+                double m1 = mu1[i], m2 = mu2[i];
+                double s1 = xx[i] - m1 * m1, s2 = yy[i] - m2 * m2, s12 = xy[i] - m1 * m2;
+                double contrastStructure = (2 * s12 + C2) / (s1 + s2 + C2);
+                cs += contrastStructure;
+                ssim += (2 * m1 * m2 + C1) / (m1 * m1 + m2 * m2 + C1) * contrastStructure;
+            }
         }
+        long n = (long)outRows * outCols;
         return (ssim / n, cs / n);
+
+        static void Horizontal(ReadOnlySpan<double> row, Span<double> dst) => Kernels.Correlate(row, Window1D, dst);
     }
 }

@@ -1,0 +1,38 @@
+using Fiqa.Face.Onnx;
+using Fiqa.Imaging;
+using Fiqa.Tests;
+
+namespace Fiqa.Face.Tests;
+
+/// <summary>The cheaper ways of running the expression network that docs/speed.md measures against the reference run.</summary>
+public class ExpressionRunTests(FaceModelsFixture models) : IClassFixture<FaceModelsFixture>
+{
+    [Fact]
+    public void SmallerInput_RedeclaredGraph_RunsAndStaysAProbability_AndTheReferenceRunIsTheDefault()
+    {
+        var fa = models.Primary;
+        var image = ImageDecoder.Decode(TestData.File("skimage/astronaut.png"));
+        var face = Assert.Single(fa.Analyze(image));
+        var reference = fa.Expression.Classify(image, face.Detection.Box, face.Landmarks);
+        var explicitReference = new OnnxExpressionClassifier(fa.Registry, fa.Options.Expression, ExpressionRunOptions.Reference)
+            .Classify(image, face.Detection.Box, face.Landmarks);
+        Assert.Equal(reference["happy"], explicitReference["happy"]);
+
+        long runs = fa.Registry.Runs(fa.Options.Expression);
+        var small = new OnnxExpressionClassifier(fa.Registry, fa.Options.Expression, new ExpressionRunOptions { InputSize = 160, Mirror = false })
+            .Classify(image, face.Detection.Box, face.Landmarks);
+        Assert.Equal(1, fa.Registry.Runs(fa.Options.Expression) - runs); // one pass, no mirror
+        Assert.Equal(reference.Keys.Order(), small.Keys.Order());
+        Assert.InRange(small.Values.Sum(), 0.999, 1.001);
+        // The smiling astronaut (manifest: happy 1.00) stays happy at 160 px.
+        Assert.Equal("happy", small.MaxBy(kv => kv.Value).Key);
+    }
+
+    [Fact]
+    public void WithInputShape_UnknownInput_IsNamed()
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(FiqaPaths.Resolve().Models, "fr_eye.onnx"));
+        var e = Assert.Throws<Models.ModelConfigurationException>(() => OnnxGraph.WithInputShape(bytes, "no_such_input", [1, 3, 32, 32]));
+        Assert.Contains("no_such_input", e.Message);
+    }
+}
