@@ -16,7 +16,8 @@ public static class ImageEncoder
     /// <summary>Lossless PNG.</summary>
     public static byte[] Png(RgbImage image) => Encode(image, SKEncodedImageFormat.Png, 100);
 
-    internal static byte[] Encode(RgbImage image, SKEncodedImageFormat format, int quality)
+    /// <summary>An opaque SkiaSharp image of <paramref name="image"/> (RGB expanded to RGBA), for encoding or drawing on.</summary>
+    public static SKImage ToSkImage(RgbImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
         var rgba = new byte[image.Width * image.Height * 4];
@@ -28,8 +29,12 @@ public static class ImageEncoder
             rgba[i + 2] = rgb[j + 2];
             rgba[i + 3] = 255;
         }
-        var info = new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque);
-        using var skImage = SKImage.FromPixelCopy(info, rgba);
+        return SKImage.FromPixelCopy(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque), rgba);
+    }
+
+    internal static byte[] Encode(RgbImage image, SKEncodedImageFormat format, int quality)
+    {
+        using var skImage = ToSkImage(image);
         using var data = skImage.Encode(format, quality);
         return data.ToArray();
     }

@@ -40,7 +40,7 @@ public static class AnnotationRenderer
         int w = Math.Max(1, (int)MathF.Round(image.Width * scale)), h = Math.Max(1, (int)MathF.Round(image.Height * scale));
         using var surface = SKSurface.Create(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Premul));
         var canvas = surface.Canvas;
-        using (var source = ToSkImage(image))
+        using (var source = ImageEncoder.ToSkImage(image))
             canvas.DrawImage(source, new SKRect(0, 0, w, h), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
         canvas.Scale(scale);
         float stroke = Math.Max(2f, Math.Max(image.Width, image.Height) / 400f);
@@ -51,7 +51,7 @@ public static class AnnotationRenderer
             canvas.ResetMatrix();
             float side = Math.Min(w, h) / 4f;
             var dst = new SKRect(stroke, stroke, stroke + side, stroke + side * aligned.Image.Height / aligned.Image.Width);
-            using var crop = ToSkImage(aligned.Image);
+            using var crop = ImageEncoder.ToSkImage(aligned.Image);
             canvas.DrawImage(crop, dst, new SKSamplingOptions(SKFilterMode.Linear));
             using var border = new SKPaint { Color = SKColors.White, Style = SKPaintStyle.Stroke, StrokeWidth = Math.Max(2f, stroke * scale), IsAntialias = true };
             canvas.DrawRect(dst, border);
@@ -111,19 +111,5 @@ public static class AnnotationRenderer
     {
         var pts = lm.Points.Skip(first).Take(count).ToList();
         return new SKRect(pts.Min(p => p.X) - pad, pts.Min(p => p.Y) - pad, pts.Max(p => p.X) + pad, pts.Max(p => p.Y) + pad);
-    }
-
-    internal static SKImage ToSkImage(RgbImage image)
-    {
-        var rgba = new byte[image.Width * image.Height * 4];
-        var rgb = image.Pixels;
-        for (int i = 0, j = 0; j < rgb.Length; i += 4, j += 3)
-        {
-            rgba[i] = rgb[j];
-            rgba[i + 1] = rgb[j + 1];
-            rgba[i + 2] = rgb[j + 2];
-            rgba[i + 3] = 255;
-        }
-        return SKImage.FromPixelCopy(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque), rgba);
     }
 }

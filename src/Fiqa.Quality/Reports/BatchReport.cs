@@ -112,7 +112,7 @@ public static class BatchReport
         float scale = Math.Min(1f, (float)side / Math.Max(image.Width, image.Height));
         int w = Math.Max(1, (int)(image.Width * scale)), h = Math.Max(1, (int)(image.Height * scale));
         using var surface = SKSurface.Create(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Premul));
-        using (var src = AnnotationRenderer.ToSkImage(image))
+        using (var src = ImageEncoder.ToSkImage(image))
             surface.Canvas.DrawImage(src, new SKRect(0, 0, w, h), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
         // Boxes refer to the upright image; a rotated record's box would land elsewhere on the stored one.
         if (record.TryGetProperty("box", out var box) && !record.TryGetProperty("rotation", out _))
