@@ -55,11 +55,11 @@ internal static class AssessCommand
             var options = new AssessorOptions
             {
                 Face = common.Analyzer(p, FaceParts.All, p.GetValue(allFaces), intraOp),
-                Measures = ParseList(p.GetValue(measures)),
+                Measures = AssessorOptions.ParseNames(p.GetValue(measures)),
                 Profile = p.GetValue(profile),
                 AutoRotate = p.GetValue(autoRotate),
                 DetectRotation = !p.GetValue(assumeUpright),
-                UnifiedMethods = ParseList(p.GetValue(unified)) ?? [],
+                UnifiedMethods = AssessorOptions.ParseNames(p.GetValue(unified)) ?? [],
                 Decode = common.Decode(p),
             };
             var outPath = p.GetValue(output);
@@ -114,12 +114,4 @@ internal static class AssessCommand
         });
         return command;
     }
-
-    /// <summary>A comma-separated list; null when not given, empty for "none".</summary>
-    internal static string[]? ParseList(string? text) => text switch
-    {
-        null => null,
-        var t when t.Trim().Equals("none", StringComparison.OrdinalIgnoreCase) => [],
-        var t => t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-    };
 }

@@ -9,6 +9,15 @@ namespace Fiqa.Quality;
 /// <summary>Options of <see cref="FaceQualityAssessor"/>.</summary>
 public sealed record AssessorOptions
 {
+    /// <summary>A comma-separated list of measure or method names as users write it: null when not given, empty for
+    /// "none".</summary>
+    public static IReadOnlyList<string>? ParseNames(string? text) => text switch
+    {
+        null => null,
+        var t when t.Trim().Equals("none", StringComparison.OrdinalIgnoreCase) => [],
+        var t => t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+    };
+
     /// <summary>The face pipeline (models, threads, all faces or the primary one, aligned input). Its
     /// <see cref="FaceAnalyzerOptions.Parts"/> are what every face record carries besides what the measures need;
     /// by default none, so only the models the selected measures need are loaded.</summary>

@@ -10,13 +10,8 @@ namespace Fiqa.Server;
 /// its assessor is kept.</summary>
 internal sealed record AssessQuery(string? Measures, string? Unified, string? Profile, bool AllFaces, bool AutoRotate, bool AssumeUpright)
 {
-    /// <summary>A comma-separated list; null when not given, empty for "none" (as <c>fiqa assess --measures</c>).</summary>
-    public static IReadOnlyList<string>? List(string? text) => text switch
-    {
-        null or "" => null,
-        var t when t.Trim().Equals("none", StringComparison.OrdinalIgnoreCase) => [],
-        var t => t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-    };
+    /// <summary>As <c>fiqa assess --measures</c>; an empty query value means not given.</summary>
+    public static IReadOnlyList<string>? List(string? text) => AssessorOptions.ParseNames(string.IsNullOrEmpty(text) ? null : text);
 
     /// <summary>The first contradiction, or null (the CLI refuses the same pairs).</summary>
     public string? Problem() =>
