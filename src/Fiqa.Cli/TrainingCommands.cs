@@ -137,7 +137,7 @@ internal static class TrainingCommands
             Description = $"Head inputs after the activation norms: none, or some of {string.Join(",", QualityHead.KnownExtraInputs)}",
             DefaultValueFactory = _ => string.Join(",", QualityHead.KnownExtraInputs),
         };
-        var activations = new Option<string>("--activations") { Description = "Activation norms the head reads: all, or the deepest N tensors (0: none)", DefaultValueFactory = _ => "all" };
+        var activations = new Option<string>("--activations") { Description = "Activation norms the head reads: all, or the deepest N tensors (0: none)", DefaultValueFactory = _ => DistillationOptions.DefaultActivations.ToString(CultureInfo.InvariantCulture) };
         var epsilon = new Option<double>("--epsilon") { Description = "eDifFIQA's label optimisation strength ε (eDifFIQA: 0.5; 0 keeps the teacher's labels)", DefaultValueFactory = _ => new DistillationOptions().Epsilon };
         var holdOut = new Option<double>("--holdout") { Description = "Share of identities held out for the report", DefaultValueFactory = _ => 0.25 };
         var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => new QualityHeadTrainingOptions().Epochs };
