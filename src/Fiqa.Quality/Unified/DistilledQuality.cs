@@ -17,7 +17,7 @@ public sealed class DistilledQuality : IUnifiedQualityMethod
     /// <summary>The descriptor. The scalar is 100 × the head's output clamped to [0, 1]: the output estimates the
     /// teacher's label min–max normalised over the training set (0 = the worst training sample, 1 = the best).</summary>
     public static UnifiedMethodDescriptor Info { get; } = new("distilled",
-        "eDifFIQA-style MLP on the embedder's activation norms, trained on teacher labels (≈0..1)", new FormulaMapping("100·clamp(x, 0, 1)", x => 100 * x), "Babnik et al. 2024 (eDifFIQA)");
+        "eDifFIQA-style MLP on the embedder pass (activation norms, embedding norm, SER-FIQ), trained on recognition-grounded teachers (≈0..1)", new FormulaMapping("100·clamp(x, 0, 1)", x => 100 * x), "Babnik et al. 2024 (eDifFIQA)");
 
     private readonly QualityHead _head;
     private readonly HeadInputs _inputs;
