@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Trains the default 'distilled' quality head (the UnifiedQualityScore) with the project's own commands on the
 # installed data — reproducible, nothing downloaded: every face of the group photos becomes its own identity folder
-# (fiqa crop), then fiqa train-quality distils perturbation-robustness labels over the dlib johns, the franck video
-# frames and those crops with seeded degradations; fiqa calibrate froq chooses FROQ's observed layers on a seeded subset
+# (fiqa crop), then fiqa train-quality distils two teachers grounded in recognition outcomes (similarity to the
+# identity's clean reference and SDD-FIQA's mated/non-mated distance; docs/quality-head.md) over the dlib johns, the
+# franck video frames and those crops with seeded degradations into one shared regressor (MonotonicIQA); fiqa calibrate froq chooses FROQ's observed layers on a seeded subset
 # of the same material. Re-runs are instant unless a file or its recipe is missing/changed.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 # Bump when the training recipe (commands, options, trainer code) changes, so existing heads are retrained.
-RECIPE="distilled-v2 perturb:4 activation-l1 hidden64 epsilon0 seed1"
+RECIPE="distilled-v3 reference,sdd monotone deep24-l1+norm+serfiq hidden64 epsilon0 seed1"
 MODELS="${FIQA_MODELS:-$FIQA_ROOT/models}"
 DATA="${FIQA_DATA:-$FIQA_ROOT/data}"
 head="$MODELS/fiqa_quality_head.json"
@@ -39,6 +40,6 @@ stamped() {
   log "$what ready: $file"
 }
 sources=(--data "$DATA/dlib/johns" --data "$DATA/video" --data "$DATA/crops" --seed 1)
-# The head takes a few minutes on 2 cores, the FROQ calibration under one.
+# The head takes a few minutes on 2 cores (one embedder pass per image, no extra embeddings), the FROQ calibration under one.
 stamped "quality head" "$head" "$stamp" "$RECIPE" "$fiqa" train-quality "${sources[@]}" --out "$head"
 stamped "FROQ calibration" "$froq" "$froq_stamp" "$FROQ_RECIPE" "$fiqa" calibrate froq "${sources[@]}" --top 10 --max-samples 600 --out "$froq"

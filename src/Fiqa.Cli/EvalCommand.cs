@@ -34,9 +34,11 @@ internal static class EvalCommand
         var seed = new Option<int>("--seed") { Description = "Seed for the non-mated sample", DefaultValueFactory = _ => 1 };
         var cache = new Option<string?>("--cache") { Description = "Feature cache folder (default: $FIQA_CACHE/eval, else ~/.cache/fiqa/eval)" };
         var output = new Option<string>("--out", "-o") { Description = "Output folder: results.json, report.md, report.html, edc.png, edc.svg", Required = true };
+        var jitter = new Option<int?>("--jitter") { Description = "With --data: also score each face N times with the box jittered ±5 % and the five alignment points ±2 px; writes jitter.md (Spearman of the score with itself, spread per face)" };
+        var jitterImages = new Option<int>("--jitter-images") { Description = "Images the jitter report uses (evenly spaced over the set)", DefaultValueFactory = _ => 200 };
         var command = new Command("eval", "Error-versus-Discard evaluation of quality methods")
         {
-            data, comparisons, qualities, pairs, methods, components, frModel, qualityModel, fmr, startingError, error, discard, nonMated, seed, cache, output,
+            data, comparisons, qualities, pairs, methods, components, frModel, qualityModel, fmr, startingError, error, discard, nonMated, seed, cache, output, jitter, jitterImages,
         };
         common.AddTo(command);
         command.SetAction(p =>
@@ -51,6 +53,9 @@ internal static class EvalCommand
             if (options.TargetFmr is <= 0 or >= 1) throw new UsageException($"--fmr must be in (0, 1), got {options.TargetFmr.ToString(CultureInfo.InvariantCulture)}");
             if (options.StartingError is <= 0 or >= 1) throw new UsageException($"--starting-error must be in (0, 1), got {options.StartingError?.ToString(CultureInfo.InvariantCulture)}");
             if (p.GetValue(nonMated) is < 1) throw new UsageException($"--non-mated must be positive, got {p.GetValue(nonMated)}");
+            if (p.GetValue(jitter) is < 1 or > 100) throw new UsageException($"--jitter must be in 1..100, got {p.GetValue(jitter)}");
+            if (p.GetValue(jitterImages) < 3) throw new UsageException($"--jitter-images must be at least 3, got {p.GetValue(jitterImages)}");
+            if (p.GetValue(jitter) is not null && p.GetValue(data) is null) throw new UsageException("--jitter needs --data (it re-runs the face pipeline on the images)");
             var paths = common.Paths(p);
             var outDir = p.GetRequiredValue(output);
             IReadOnlyList<Comparison> comps;
@@ -101,6 +106,18 @@ internal static class EvalCommand
                 OutputFile.Folder(outDir);
                 ScoreFiles.WriteComparisons(Path.Combine(outDir, "comparisons.csv"), comps);
                 ScoreFiles.WriteQualities(Path.Combine(outDir, "qualities.csv"), table, comps.SelectMany(c => new[] { c.SampleA, c.SampleB }).Distinct());
+                if (p.GetValue(jitter) is { } draws)
+                {
+                    var dataset = IdentityDataset.FromFolder(dataDir, InputFiles.ImageExtensions);
+                    int count = Math.Min(p.GetValue(jitterImages), dataset.Samples.Count);
+                    var jitterFiles = Enumerable.Range(0, count).Select(k => dataset.Samples[(int)((long)k * dataset.Samples.Count / count)].Path).ToList();
+                    var blind = evaluation.Methods.Select(UnifiedCatalogue.Normalise).Where(m => UnifiedCatalogue.Describe(m).Kind == UnifiedMethodKind.Blind).Distinct().ToList();
+                    var jitterOptions = new JitterOptions { Draws = draws, Seed = p.GetValue(seed) };
+                    var rows = JitterStability.Evaluate(jitterFiles, blind, evaluation.Assessor, jitterOptions, common.ThreadCount(p));
+                    var md = JitterStability.Markdown(rows, jitterOptions);
+                    File.WriteAllText(Path.Combine(outDir, "jitter.md"), md);
+                    io.Out.Write(md);
+                }
             }
             else
             {

@@ -90,12 +90,30 @@ internal static class TrainingCommands
         var common = new CommonOptions();
         var set = new DatasetOptions();
         var output = new Option<string>("--out", "-o") { Description = "Output root: identity folders plus manifest.csv", Required = true };
-        var command = new Command("degrade", "Write seeded degraded copies of identity folders (blur, noise, JPEG, low light, downscale, occlusion)") { output };
+        var split = new Option<string>("--split") { Description = "Identities to write: all, or train-quality's held-out or calibration (training) side of --holdout with --seed", DefaultValueFactory = _ => "all" };
+        split.AcceptOnlyFromAmong("all", "held-out", "calibration");
+        var holdOut = new Option<double>("--holdout") { Description = "Share of identities held out (as train-quality's --holdout)", DefaultValueFactory = _ => new DistillationOptions().HoldOut };
+        var command = new Command("degrade", "Write seeded degraded copies of identity folders (blur, noise, JPEG, low light, downscale, occlusion)") { output, split, holdOut };
         set.AddTo(command);
         common.AddTo(command);
         command.SetAction(p =>
         {
-            var (_, plan) = set.Plan(p, common.Paths(p));
+            var (dataset, plan) = set.Plan(p, common.Paths(p));
+            if (p.GetValue(split) is "held-out" or "calibration")
+            {
+                if (p.GetValue(holdOut) is <= 0 or >= 1) throw new UsageException($"--holdout must be in (0, 1), got {p.GetValue(holdOut).ToString(CultureInfo.InvariantCulture)}");
+                HashSet<string> held;
+                try
+                {
+                    held = QualityDistillation.HeldOutIdentities(dataset.Samples.Select(s => s.Identity), p.GetValue(holdOut), p.GetValue(set.Seed)).ToHashSet(StringComparer.Ordinal);
+                }
+                catch (ArgumentException e)
+                {
+                    throw UsageException.From(e);
+                }
+                bool wantHeld = p.GetValue(split) == "held-out";
+                plan = plan.Where(s => held.Contains(s.Identity) == wantHeld).ToList();
+            }
             var outDir = OutputFile.Folder(p.GetRequiredValue(output));
             var (written, failures) = DegradedDataset.Write(plan, outDir, common.Decode(p), common.ThreadCount(p));
             foreach (var f in failures) io.Error.WriteLine($"fiqa degrade: {f}");
@@ -111,9 +129,15 @@ internal static class TrainingCommands
         var set = new DatasetOptions();
         var teacher = new Option<string>("--teacher")
         {
-            Description = $"Teacher labels, any unified method but distilled: {string.Join(", ", UnifiedCatalogue.Methods.Syntax.Where(n => n != DistilledQuality.Info.Name))}",
-            DefaultValueFactory = _ => DistillationOptions.DefaultTeacher,
+            Description = $"Teacher labels, comma-separated (several: one shared regressor + a monotone transform per teacher): {string.Join(", ", QualityTeachers.Names)}",
+            DefaultValueFactory = _ => string.Join(",", DistillationOptions.DefaultTeachers),
         };
+        var extraInputs = new Option<string>("--extra-inputs")
+        {
+            Description = $"Head inputs after the activation norms: none, or some of {string.Join(",", QualityHead.KnownExtraInputs)}",
+            DefaultValueFactory = _ => string.Join(",", QualityHead.KnownExtraInputs),
+        };
+        var activations = new Option<string>("--activations") { Description = "Activation norms the head reads: all, or the deepest N tensors (0: none)", DefaultValueFactory = _ => DistillationOptions.DefaultActivations.ToString(CultureInfo.InvariantCulture) };
         var epsilon = new Option<double>("--epsilon") { Description = "eDifFIQA's label optimisation strength ε (eDifFIQA: 0.5; 0 keeps the teacher's labels)", DefaultValueFactory = _ => new DistillationOptions().Epsilon };
         var holdOut = new Option<double>("--holdout") { Description = "Share of identities held out for the report", DefaultValueFactory = _ => 0.25 };
         var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => new QualityHeadTrainingOptions().Epochs };
@@ -123,25 +147,34 @@ internal static class TrainingCommands
         var cache = new Option<string?>("--cache") { Description = "Teacher-score cache folder (default: $FIQA_CACHE/train, else ~/.cache/fiqa/train)" };
         var command = new Command("train-quality", "Distil a teacher quality method into the fast 'distilled' head (eDifFIQA-style)")
         {
-            teacher, epsilon, holdOut, epochs, hidden, rate, output, cache,
+            teacher, extraInputs, activations, epsilon, holdOut, epochs, hidden, rate, output, cache,
         };
         set.AddTo(command);
         common.AddTo(command);
         command.SetAction(p =>
         {
-            string teacherName;
+            List<string> teacherNames;
             try
             {
-                teacherName = UnifiedCatalogue.Normalise(p.GetValue(teacher)!);
+                teacherNames = p.GetValue(teacher)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select(QualityTeachers.Normalise).Distinct().ToList();
             }
             catch (ArgumentException e)
             {
                 throw new UsageException($"--teacher: {CliApp.Message(e)}", e);
             }
-            if (teacherName == DistilledQuality.Info.Name) throw new UsageException("the distilled head cannot be its own teacher; use any other unified method (see 'fiqa methods')");
+            if (teacherNames.Count == 0) throw new UsageException($"--teacher: name at least one of {string.Join(", ", QualityTeachers.Names)}");
+            var extrasText = p.GetValue(extraInputs)!.Trim();
+            var extras = extrasText.Equals("none", StringComparison.OrdinalIgnoreCase) ? [] : extrasText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+            if (extras.FirstOrDefault(e => !QualityHead.KnownExtraInputs.Contains(e)) is { } unknownExtra)
+                throw new UsageException($"--extra-inputs: unknown '{unknownExtra}'; known: {string.Join(", ", QualityHead.KnownExtraInputs)} or none");
+            string teacherName = string.Join(",", teacherNames);
             var options = new DistillationOptions
             {
-                Teacher = teacherName,
+                Teachers = teacherNames,
+                ExtraInputs = extras,
+                Activations = p.GetValue(activations)!.Trim() is var act && act.Equals("all", StringComparison.OrdinalIgnoreCase) ? null
+                    : int.TryParse(act, NumberStyles.None, CultureInfo.InvariantCulture, out int nAct) ? nAct : throw new UsageException($"--activations: 'all' or a count, got '{act}'"),
                 Epsilon = p.GetValue(epsilon),
                 HoldOut = p.GetValue(holdOut),
                 Seed = p.GetValue(set.Seed),
@@ -159,10 +192,12 @@ internal static class TrainingCommands
 
             var clock = System.Diagnostics.Stopwatch.StartNew();
             int step = Math.Max(1, plan.Count / 10);
-            var featureCache = new FeatureCache(p.GetValue(cache) ?? paths.CacheFor("train"), TrainingCacheKey(teacherName, face, store));
-            var samples = QualityDistillation.Collect(plan, teacherName, new AssessorOptions { Face = face, Decode = common.Decode(p) }, common.ThreadCount(p),
+            var blindTeachers = string.Join(",", teacherNames.Where(QualityTeachers.IsBlind));
+            var featureCache = new FeatureCache(p.GetValue(cache) ?? paths.CacheFor("train"), TrainingCacheKey(blindTeachers, face, store));
+            var heldOutIds = QualityDistillation.HeldOutIdentities(dataset.Samples.Select(s => s.Identity), options.HoldOut, options.Seed).ToHashSet(StringComparer.Ordinal);
+            var samples = QualityDistillation.Collect(plan, teacherNames, new AssessorOptions { Face = face, Decode = common.Decode(p) }, common.ThreadCount(p), heldOutIds,
                 done => { if (done % step == 0) io.Error.WriteLine($"  scored {done}/{plan.Count} ({clock.Elapsed.TotalSeconds:F0} s)"); }, featureCache);
-            io.Error.WriteLine($"fiqa train-quality: teacher scores and activation norms in {clock.Elapsed.TotalSeconds:F0} s; training on {samples.ObservedTensors.Count} activation norms");
+            io.Error.WriteLine($"fiqa train-quality: teacher scores and head inputs in {clock.Elapsed.TotalSeconds:F0} s; training on {samples.ObservedTensors.Count} activation norms + {(extras.Count == 0 ? "nothing else" : string.Join(", ", extras))}");
             clock.Restart();
             QualityHead head;
             DistillationReport report;
@@ -196,8 +231,9 @@ internal static class TrainingCommands
     private static string TrainingCacheKey(string teacher, FaceAnalyzerOptions face, ModelStore store)
     {
         string Sha(string name) => store.Get(name).Sha256 ?? name;
-        // "v2": entries are [score, features…, raw embedding…] or [NaN]; bump when the layout changes.
-        return string.Join("|", "train", "v2", teacher, string.Join("|", "v2", Sha(face.Detector), Sha(face.Landmarks), Sha(face.Embedder), face.AlignedInput, face.Detection.ScoreThreshold));
+        // "v3": entries are [blind teachers' scores…, features…, raw embedding…] or [NaN]; bump when the layout changes.
+        var serfiq = new SerFiqOptions();
+        return string.Join("|", "train", "v3", teacher, $"serfiq{serfiq.Passes}-{serfiq.DropoutRate.ToString("R", CultureInfo.InvariantCulture)}-{serfiq.Seed}", string.Join("|", "v2", Sha(face.Detector), Sha(face.Landmarks), Sha(face.Embedder), face.AlignedInput, face.Detection.ScoreThreshold));
     }
 
     public static Command CreateCalibrate(CliOutput io)

@@ -59,19 +59,39 @@ public static class QualityHeadTrainer
         return optimised;
     }
 
-    /// <summary>Trains a head on inputs (<c>QualityHead.Features</c> of <paramref name="observedTensors"/>) and
-    /// [0, 1] targets; <paramref name="progress"/> gets (epoch, mean L1).</summary>
+    /// <summary>Trains a single-teacher head on inputs and [0, 1] targets by plain L1 regression; <paramref name="progress"/>
+    /// gets (epoch, mean L1).</summary>
     public static QualityHead Train(IReadOnlyList<float[]> features, IReadOnlyList<double> targets, IReadOnlyList<string> observedTensors,
-        QualityHeadTrainingOptions options, Action<int, double>? progress = null, string? embedderSha256 = null)
+        QualityHeadTrainingOptions options, Action<int, double>? progress = null, string? embedderSha256 = null, IReadOnlyList<string>? extraInputs = null)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        return Fit(features, [targets.ToArray()], observedTensors, options, progress, embedderSha256, extraInputs, monotone: false);
+    }
+
+    /// <summary>Trains a head on several teachers' [0, 1] targets at once (targets[t][i]; NaN: teacher t has no label for
+    /// sample i), MonotonicIQA's way (Feng et al., Electronics Letters 2023; fzp0424/MonotonicIQA): the MLP is one shared
+    /// regressor whose output y is the score, and teacher t's label is fitted by g_t(y) = d_t + Σ_k |v_tk|·tanh(|u_tk|·y + c_tk),
+    /// increasing in y whatever the weights, so each teacher keeps its own scale and range while all of them rank the
+    /// samples through the same y. The output is then rescaled so the training samples span [0, 1]. With one teacher it
+    /// is the same model with one transform (the single-teacher head to compare against).</summary>
+    public static QualityHead Train(IReadOnlyList<float[]> features, IReadOnlyList<double[]> targets, IReadOnlyList<string> observedTensors,
+        QualityHeadTrainingOptions options, Action<int, double>? progress = null, string? embedderSha256 = null, IReadOnlyList<string>? extraInputs = null) =>
+        Fit(features, targets, observedTensors, options, progress, embedderSha256, extraInputs, monotone: true);
+
+    /// <summary>Units of each teacher's monotone transform.</summary>
+    public const int TransformUnits = 8;
+
+    private static QualityHead Fit(IReadOnlyList<float[]> features, IReadOnlyList<double[]> targets, IReadOnlyList<string> observedTensors,
+        QualityHeadTrainingOptions options, Action<int, double>? progress, string? embedderSha256, IReadOnlyList<string>? extraInputs, bool monotone)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(targets);
         ArgumentNullException.ThrowIfNull(observedTensors);
         ArgumentNullException.ThrowIfNull(options);
-        int n = features.Count;
-        if (n < 2 || targets.Count != n) throw new ArgumentException("need at least two samples and one target each");
+        int n = features.Count, teachers = targets.Count;
+        if (n < 2 || teachers == 0 || targets.Any(t => t.Length != n)) throw new ArgumentException("need at least two samples and, per teacher, one target each");
         int inputs = features[0].Length, hidden = options.Hidden;
-        var head = new QualityHead(inputs, hidden, observedTensors) { EmbedderSha256 = embedderSha256 };
+        var head = new QualityHead(inputs, hidden, observedTensors, extraInputs) { EmbedderSha256 = embedderSha256 };
 
         // Standardisation from the training set (double sums, fixed order).
         var transformed = features.Select(x => (float[])x.Clone()).ToArray();
@@ -97,9 +117,24 @@ public static class QualityHeadTrainer
         for (int i = 0; i < head.W1.Length; i++) head.W1[i] = (float)((rng.NextDouble() * 2 - 1) * b1Bound);
         for (int i = 0; i < hidden; i++) head.B1[i] = (float)((rng.NextDouble() * 2 - 1) * b1Bound);
         for (int i = 0; i < hidden; i++) head.W2[i] = (float)((rng.NextDouble() * 2 - 1) * b2Bound);
-        head.B2 = (float)targets.Average();
+        head.B2 = (float)targets[0].Where(double.IsFinite).DefaultIfEmpty(0.5).Average();
 
-        var adam = new Adam(options, [head.W1, head.B1, head.W2]);
+        // Transforms: [u (K), v (K), c (K), d] per teacher, started near g(y) = y on [0, 1].
+        const int K = TransformUnits;
+        var transforms = new float[teachers][];
+        for (int t = 0; t < teachers; t++)
+        {
+            var g = transforms[t] = new float[3 * K + 1];
+            for (int k = 0; k < K; k++)
+            {
+                g[k] = 3;
+                g[K + k] = 1f / K;
+                g[2 * K + k] = -3 * (k + 0.5f) / K;
+            }
+            g[3 * K] = 0.5f;
+        }
+        var transformGrads = transforms.Select(g => new float[g.Length]).ToArray();
+        var adam = new Adam(options, [head.W1, head.B1, head.W2, .. (monotone ? transforms : [])]);
         var gW1 = new float[head.W1.Length];
         var gB1 = new float[hidden];
         var gW2 = new float[hidden];
@@ -116,31 +151,75 @@ public static class QualityHeadTrainer
                 Array.Clear(gW1);
                 Array.Clear(gB1);
                 Array.Clear(gW2);
+                foreach (var g in transformGrads) Array.Clear(g);
                 double gB2 = 0;
                 for (int b = 0; b < count; b++)
                 {
                     int i = order[start + b];
                     var x = inputsStd[i];
                     float y = head.Forward(x, pre, act);
-                    double error = y - targets[i];
-                    lossSum += Math.Abs(error);
-                    // d|e|/dy = sign(e), averaged over the batch.
-                    float g = (float)(Math.Sign(error) / (double)count);
-                    if (g == 0) continue;
-                    gB2 += g;
-                    TensorPrimitives.MultiplyAdd(act, g, gW2, gW2);
+                    // dL/dy: each labelled teacher's L1 term through its transform, averaged over teachers and the batch.
+                    double dy = 0;
+                    int labelled = 0;
+                    for (int t = 0; t < teachers; t++) if (double.IsFinite(targets[t][i])) labelled++;
+                    if (labelled == 0) continue;
+                    for (int t = 0; t < teachers; t++)
+                    {
+                        double label = targets[t][i];
+                        if (!double.IsFinite(label)) continue;
+                        double scale = 1.0 / (labelled * count);
+                        if (!monotone)
+                        {
+                            double e0 = y - label;
+                            lossSum += Math.Abs(e0) / labelled;
+                            dy += Math.Sign(e0) * scale;
+                            continue;
+                        }
+                        var g = transforms[t];
+                        var gg = transformGrads[t];
+                        double value = g[3 * K], slope = 0;
+                        for (int k = 0; k < K; k++)
+                        {
+                            double th = Math.Tanh(Math.Abs(g[k]) * y + g[2 * K + k]);
+                            value += Math.Abs(g[K + k]) * th;
+                            slope += Math.Abs(g[K + k]) * Math.Abs(g[k]) * (1 - th * th);
+                        }
+                        double error = value - label;
+                        lossSum += Math.Abs(error) / labelled;
+                        double sign = Math.Sign(error) * scale;
+                        if (sign == 0) continue;
+                        dy += sign * slope;
+                        for (int k = 0; k < K; k++)
+                        {
+                            double th = Math.Tanh(Math.Abs(g[k]) * y + g[2 * K + k]), sech2 = 1 - th * th;
+                            gg[k] += (float)(sign * Math.Abs(g[K + k]) * sech2 * y * Math.Sign(g[k]));
+                            gg[K + k] += (float)(sign * th * Math.Sign(g[K + k]));
+                            gg[2 * K + k] += (float)(sign * Math.Abs(g[K + k]) * sech2);
+                        }
+                        gg[3 * K] += (float)sign;
+                    }
+                    float gy = (float)dy;
+                    if (gy == 0) continue;
+                    gB2 += gy;
+                    TensorPrimitives.MultiplyAdd(act, gy, gW2, gW2);
                     for (int j = 0; j < hidden; j++)
                     {
-                        float gh = g * head.W2[j] * GeluDerivative(pre[j]);
+                        float gh = gy * head.W2[j] * GeluDerivative(pre[j]);
                         if (gh == 0) continue;
                         gB1[j] += gh;
                         var row = gW1.AsSpan(j * inputs, inputs);
                         TensorPrimitives.MultiplyAdd(x, gh, row, row);
                     }
                 }
-                head.B2 = adam.Step([gW1, gB1, gW2], head.B2, (float)gB2);
+                head.B2 = adam.Step([gW1, gB1, gW2, .. (monotone ? transformGrads : [])], head.B2, (float)gB2);
             }
             progress?.Invoke(epoch, lossSum / n);
+        }
+        if (monotone)
+        {
+            // The shared score has no scale of its own: map the training samples' range onto [0, 1].
+            var outputs = inputsStd.Select(x => head.Forward(x, pre, act)).ToArray();
+            head.RescaleOutput(outputs.Min(), outputs.Max());
         }
         return head;
     }

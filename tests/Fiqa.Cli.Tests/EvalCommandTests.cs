@@ -150,12 +150,16 @@ public class TrainQualityCommandTests
         var t = CliRunner.Run("train-quality", "--data", degraded, "--kinds", "blur", "--levels", "3", "--teacher", "norm", "--epochs", "3", "--hidden", "32",
             "--aligned", "--cache", Path.Combine(dir, "cache"), "--out", head);
         Assert.True(t.Code == 0, t.Err);
-        Assert.Contains("Spearman vs teacher", t.Out);
+        Assert.Contains("Spearman vs norm", t.Out);
+        Assert.Contains("held-out FNMR-EDC", t.Out);
         var loaded = Fiqa.Quality.Unified.QualityHead.Load(head);
         Assert.Equal(32, loaded.HiddenSize);
         Assert.Equal("norm", (string?)loaded.Provenance["teacher"]);
 
         Assert.Equal(2, CliRunner.Run("train-quality", "--teacher", "distilled", "--out", head).Code);
+        var unknown = CliRunner.Run("train-quality", "--teacher", "reference,nope", "--out", head);
+        Assert.Equal(2, unknown.Code);
+        Assert.Contains("sdd", unknown.Err);
         Assert.Equal(2, CliRunner.Run("degrade", "--data", degraded, "--kinds", "fog", "--out", dir).Code);
     }
 

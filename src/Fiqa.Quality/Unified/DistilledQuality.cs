@@ -2,9 +2,9 @@ using Fiqa.Face;
 
 namespace Fiqa.Quality.Unified;
 
-/// <summary><c>distilled</c>: an eDifFIQA-style quality head (see <see cref="QualityHead"/>) on the activation norms of
-/// the face's embedder pass (the observed tensors' L1 norms, reduced inside the graph), so it costs the reductions plus
-/// one small MLP. The head file comes from <c>fiqa train-quality</c>; provisioning trains the default one
+/// <summary><c>distilled</c>: an eDifFIQA-style quality head (see <see cref="QualityHead"/>) on what the face's embedder
+/// pass yields (the observed tensors' L1 norms reduced inside the graph, the embedding norm, SER-FIQ's dropout score on
+/// the penultimate tensor), so it costs the reductions, the dropout re-runs of the last layer and one small MLP. The head file comes from <c>fiqa train-quality</c>; provisioning trains the default one
 /// (<see cref="DefaultFileName"/> in the models folder).</summary>
 public sealed class DistilledQuality : IUnifiedQualityMethod
 {
@@ -17,10 +17,10 @@ public sealed class DistilledQuality : IUnifiedQualityMethod
     /// <summary>The descriptor. The scalar is 100 × the head's output clamped to [0, 1]: the output estimates the
     /// teacher's label min–max normalised over the training set (0 = the worst training sample, 1 = the best).</summary>
     public static UnifiedMethodDescriptor Info { get; } = new("distilled",
-        "eDifFIQA-style MLP on the embedder's activation norms, trained on teacher labels (≈0..1)", new FormulaMapping("100·clamp(x, 0, 1)", x => 100 * x), "Babnik et al. 2024 (eDifFIQA)");
+        "eDifFIQA-style MLP on the embedder pass (activation norms, embedding norm, SER-FIQ), trained on recognition-grounded teachers (≈0..1)", new FormulaMapping("100·clamp(x, 0, 1)", x => 100 * x), "Babnik et al. 2024 (eDifFIQA)");
 
     private readonly QualityHead _head;
-    private readonly TensorObservation[] _inputs;
+    private readonly HeadInputs _inputs;
 
     /// <summary>Loads the head (settings' file, else the default in the models folder) and checks it was trained on the
     /// settings' embedder.</summary>
@@ -29,7 +29,7 @@ public sealed class DistilledQuality : IUnifiedQualityMethod
         ArgumentNullException.ThrowIfNull(settings);
         _head = EmbedderBoundFile.Load(settings, settings.Methods.QualityHead, DefaultFileName, QualityHead.Load, h => h.EmbedderSha256, "trained",
             $"Train the default quality head with: {TrainCommand} (or fiqa train-quality)", "train a head for it with fiqa train-quality");
-        _inputs = _head.ObservedTensors.Select(t => new TensorObservation(t, TensorStatistic.L1)).ToArray();
+        _inputs = HeadInputs.For(_head, settings.Embedder);
     }
 
     /// <summary>The head in use.</summary>
@@ -39,13 +39,13 @@ public sealed class DistilledQuality : IUnifiedQualityMethod
     public UnifiedMethodDescriptor Descriptor => Info;
 
     /// <inheritdoc />
-    public IReadOnlyList<TensorObservation> Observations => _inputs;
+    public IReadOnlyList<TensorObservation> Observations => _inputs.Observations;
 
     /// <inheritdoc />
     public UnifiedScore Score(FaceContext face)
     {
         ArgumentNullException.ThrowIfNull(face);
-        double q = _head.Predict(QualityHead.Features(face.Pass, _inputs));
+        double q = _head.Predict(_inputs.Features(face.Pass));
         return new UnifiedScore(q, Info.Mapping.ToScalar(q));
     }
 }

@@ -9,22 +9,37 @@ namespace Fiqa.Quality.Unified;
 /// (<see cref="ObservedTensors"/>, reduced in the graph during the face's embedder pass), standardised per input with the
 /// training set's mean and deviation. The final embedding alone is a poor input for a head trained on few identities: its
 /// positions encode identity (README, "how the head is built"). The output approximates the teacher's label mapped to
-/// [0, 1]. Stored as one versioned JSON file (weights as base64 little-endian float32) with the training provenance.</summary>
+/// [0, 1]. Version 3 adds inputs the same pass yields for free or nearly so (<see cref="ExtraInputs"/>): the log L2 norm
+/// of the raw embedding (MagFace's quality) and SER-FIQ's dropout score on the pass's penultimate tensor. Stored as one
+/// versioned JSON file (weights as base64 little-endian float32) with the training provenance.</summary>
 public sealed class QualityHead
 {
     /// <summary>The file format name written into every head file.</summary>
     public const string Format = "fiqa-quality-head";
-    /// <summary>The format version this build reads and writes (1: sorted-embedding input, no longer read).</summary>
-    public const int Version = 2;
+    /// <summary>The format version this build writes (1: sorted-embedding input, no longer read; 2: activation norms
+    /// only, still read).</summary>
+    public const int Version = 3;
+
+    /// <summary>Extra input: ln of the raw embedding's L2 norm.</summary>
+    public const string EmbeddingNormInput = "log_embedding_norm";
+    /// <summary>Extra input: SER-FIQ's score (<see cref="Unified.SerFiq"/>) with the head file's dropout settings.</summary>
+    public const string SerFiqInput = "serfiq";
+    /// <summary>The extra inputs this build knows, in the order they follow the activation norms.</summary>
+    public static IReadOnlyList<string> KnownExtraInputs { get; } = [EmbeddingNormInput, SerFiqInput];
 
     /// <summary>The input transform this build writes and reads: ln of each observed tensor's L1 norm.</summary>
     public const string InputTransform = "log-activation-l1";
 
     /// <summary>An untrained head (zero weights) for <paramref name="observedTensors"/>; the trainer fills it.</summary>
-    internal QualityHead(int inputSize, int hiddenSize, IReadOnlyList<string> observedTensors)
+    internal QualityHead(int inputSize, int hiddenSize, IReadOnlyList<string> observedTensors, IReadOnlyList<string>? extraInputs = null)
     {
-        if (observedTensors.Count != inputSize) throw new ArgumentException($"{observedTensors.Count} observed tensors for {inputSize} inputs");
+        extraInputs ??= [];
+        if (observedTensors.Count + extraInputs.Count != inputSize)
+            throw new ArgumentException($"{observedTensors.Count} observed tensors and {extraInputs.Count} extra inputs for {inputSize} inputs");
+        foreach (var e in extraInputs)
+            if (!KnownExtraInputs.Contains(e)) throw new ArgumentException($"unknown extra input '{e}'; known: {string.Join(", ", KnownExtraInputs)}");
         ObservedTensors = observedTensors;
+        ExtraInputs = extraInputs;
         InputSize = inputSize;
         HiddenSize = hiddenSize;
         InputMean = new float[inputSize];
@@ -52,6 +67,13 @@ public sealed class QualityHead
     /// <summary>The embedder's activation tensors whose L1 norms are the inputs, in input order.</summary>
     public IReadOnlyList<string> ObservedTensors { get; }
 
+    /// <summary>Inputs after the activation norms (<see cref="KnownExtraInputs"/>), in input order.</summary>
+    public IReadOnlyList<string> ExtraInputs { get; }
+
+    /// <summary>SER-FIQ's settings for the <see cref="SerFiqInput"/> input (the head's own, not the <c>serfiq</c>
+    /// method's, so the input is what the head was trained on).</summary>
+    public SerFiqOptions SerFiq { get; init; } = new();
+
     /// <summary>The head's input from the observed tensors' L1 norms (ln, so the head sees scale ratios).</summary>
     public static float[] Features(ReadOnlySpan<double> l1Norms)
     {
@@ -68,6 +90,15 @@ public sealed class QualityHead
         var norms = new double[inputs.Count];
         for (int i = 0; i < norms.Length; i++) norms[i] = pass.Statistic(inputs[i]);
         return Features(norms);
+    }
+
+    /// <summary>Scales the output so that the given outputs (the training set's) span [0, 1]: folded into the last
+    /// layer, so Predict stays one MLP. A multi-teacher head's shared score has no scale of its own.</summary>
+    internal void RescaleOutput(double min, double max)
+    {
+        double span = max > min ? max - min : 1;
+        for (int j = 0; j < HiddenSize; j++) W2[j] = (float)(W2[j] / span);
+        B2 = (float)((B2 - min) / span);
     }
 
     /// <summary>SHA-256 of the embedder model the head was trained on (null: not recorded).</summary>
@@ -113,6 +144,8 @@ public sealed class QualityHead
             ["activation"] = "gelu-tanh",
             ["input_transform"] = InputTransform,
             ["observed_tensors"] = new JsonArray(ObservedTensors.Select(t => (JsonNode)JsonValue.Create(t)!).ToArray()),
+            ["extra_inputs"] = new JsonArray(ExtraInputs.Select(t => (JsonNode)JsonValue.Create(t)!).ToArray()),
+            ["serfiq"] = new JsonObject { ["passes"] = SerFiq.Passes, ["dropout"] = SerFiq.DropoutRate, ["seed"] = SerFiq.Seed },
             ["embedder_sha256"] = EmbedderSha256,
             ["provenance"] = Provenance.DeepClone(),
             ["weights"] = new JsonObject
@@ -142,16 +175,26 @@ public sealed class QualityHead
             var json = JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new InvalidDataException("empty file");
             if ((string?)json["format"] != Format) throw new InvalidDataException($"not a {Format} file");
             int version = (int?)json["version"] ?? 0;
-            if (version != Version) throw new InvalidDataException($"format version {version}; this build reads version {Version} (retrain the head)");
+            if (version is not (2 or Version)) throw new InvalidDataException($"format version {version}; this build reads versions 2 and {Version} (retrain the head)");
             if ((string?)json["activation"] != "gelu-tanh") throw new InvalidDataException($"unsupported activation '{json["activation"]}'");
             int input = (int?)json["input"] ?? 0, hidden = (int?)json["hidden"] ?? 0;
             if (input <= 0 || hidden <= 0) throw new InvalidDataException("input and hidden sizes must be positive");
             if ((string?)json["input_transform"] != InputTransform) throw new InvalidDataException($"unsupported input transform '{json["input_transform"]}'");
             var tensors = json["observed_tensors"]?.AsArray().Select(n => (string?)n ?? throw new InvalidDataException("observed_tensors: null entry")).ToList()
                 ?? throw new InvalidDataException("no observed_tensors");
-            if (tensors.Count != input) throw new InvalidDataException($"{tensors.Count} observed tensors for {input} inputs");
-            var head = new QualityHead(input, hidden, tensors)
+            var extras = json["extra_inputs"]?.AsArray().Select(n => (string?)n ?? throw new InvalidDataException("extra_inputs: null entry")).ToList() ?? [];
+            if (extras.FirstOrDefault(e => !KnownExtraInputs.Contains(e)) is { } unknown)
+                throw new InvalidDataException($"unknown extra input '{unknown}' (this build knows {string.Join(", ", KnownExtraInputs)})");
+            if (tensors.Count + extras.Count != input) throw new InvalidDataException($"{tensors.Count} observed tensors and {extras.Count} extra inputs for {input} inputs");
+            var serfiq = json["serfiq"]?.AsObject();
+            var head = new QualityHead(input, hidden, tensors, extras)
             {
+                SerFiq = serfiq is null ? new SerFiqOptions() : new SerFiqOptions
+                {
+                    Passes = (int?)serfiq["passes"] ?? throw new InvalidDataException("serfiq.passes missing"),
+                    DropoutRate = (double?)serfiq["dropout"] ?? throw new InvalidDataException("serfiq.dropout missing"),
+                    Seed = (int?)serfiq["seed"] ?? throw new InvalidDataException("serfiq.seed missing"),
+                },
                 EmbedderSha256 = (string?)json["embedder_sha256"],
                 Provenance = json["provenance"]?.DeepClone().AsObject() ?? [],
             };

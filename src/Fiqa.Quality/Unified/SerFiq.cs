@@ -33,14 +33,22 @@ public sealed class SerFiq : IUnifiedQualityMethod
         ArgumentNullException.ThrowIfNull(settings);
         var options = settings.Methods.SerFiq;
         _layer = PenultimateLayer.Read(settings.Embedder);
+        _masks = Masks(_layer.InputSize, options);
+    }
+
+    /// <summary>The seeded keep-masks (scaled by 1/(1−p)) of <paramref name="options"/> for a layer of <paramref name="width"/> inputs.</summary>
+    public static float[][] Masks(int width, SerFiqOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
         var rng = new Random(options.Seed);
         float keepScale = (float)(1 / (1 - options.DropoutRate));
-        _masks = new float[options.Passes][];
-        for (int t = 0; t < _masks.Length; t++)
+        var masks = new float[options.Passes][];
+        for (int t = 0; t < masks.Length; t++)
         {
-            _masks[t] = new float[_layer.InputSize];
-            for (int k = 0; k < _layer.InputSize; k++) _masks[t][k] = rng.NextDouble() >= options.DropoutRate ? keepScale : 0;
+            masks[t] = new float[width];
+            for (int k = 0; k < width; k++) masks[t][k] = rng.NextDouble() >= options.DropoutRate ? keepScale : 0;
         }
+        return masks;
     }
 
     /// <inheritdoc />

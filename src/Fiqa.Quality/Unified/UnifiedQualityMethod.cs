@@ -87,6 +87,7 @@ public static class UnifiedCatalogue
         new(Froq.Info, (s, _) => new Froq(s)),
         new(FaceQan.Info, FaceQan.Create) { NameFor = FaceQan.NameFor },
         new(CertaintyRatio.Info, (_, _) => new CertaintyRatio()),
+        new(SddFiqa.Info, (_, _) => new SddFiqa()),
     ]);
 
     /// <summary>Every descriptor, in catalogue order.</summary>
