@@ -173,9 +173,10 @@ public class TrainQualityCommandTests
         using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "results.json")));
         var methods = json.RootElement.GetProperty("methods");
         double Normalised(string m) => methods.GetProperty(m).GetProperty("pauc_normalized").GetProperty("0.2").GetDouble();
-        // Measured normalised pAUC@0.2: norm 0.45 — it ranks these five identities' uniform crops well; distilled 1.02 and
-        // its teacher's family perturb 1.03 — no better than not discarding here. The head follows its teacher.
+        // Measured normalised pAUC@0.2: norm 0.45 — it ranks these five identities' uniform crops well; distilled 0.68 (taught
+        // by recognition outcomes: reference similarity and SDD-FIQA); perturb 1.03 — no better than not discarding here.
         Assert.InRange(Normalised("norm"), 0, 0.6);
-        Assert.InRange(Normalised("distilled") - Normalised("perturb"), -0.15, 0.15);
+        Assert.InRange(Normalised("distilled"), 0, 0.85);
+        Assert.True(Normalised("distilled") < Normalised("perturb") - 0.15, $"distilled {Normalised("distilled"):F2}, perturb {Normalised("perturb"):F2}");
     }
 }

@@ -28,7 +28,10 @@ public class JitterStabilityTests(ITestOutputHelper output)
         var options = new JitterOptions { Draws = 2 };
         var rows = JitterStability.Evaluate(files, ["norm", "distilled"], assessor, options, threads: 2);
         foreach (var r in rows) output.WriteLine($"{r.Method}: Spearman {r.Spearman:F3}, relative spread {r.RelativeSpread:F3}, {r.Faces} faces");
-        Assert.All(rows, r => Assert.Equal(files.Count, r.Faces));
+        // Blur level 4 leaves some johns without a detectable face; those drop out of every method alike, the originals never.
+        int originals = files.Count(f => !f.EndsWith("_blur.png", StringComparison.Ordinal));
+        Assert.All(rows, r => Assert.InRange(r.Faces, originals, files.Count));
+        Assert.Single(rows.Select(r => r.Faces).Distinct());
         // Measured on the held-out set (README): Spearman 0.97–0.99, spread 0.04–0.11 of the spread across faces.
         Assert.All(rows, r => Assert.True(r.Spearman >= 0.85, $"{r.Method}: Spearman {r.Spearman:F3}"));
         Assert.All(rows, r => Assert.InRange(r.RelativeSpread, 0, 0.35));
