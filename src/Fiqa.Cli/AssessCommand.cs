@@ -1,5 +1,5 @@
-using Fiqa.Quality.Records;
 using System.CommandLine;
+using Fiqa.Batch;
 using Fiqa.Face;
 using Fiqa.Quality;
 using Fiqa.Quality.Unified;
@@ -26,32 +26,38 @@ internal static class AssessCommand
         {
             Description = $"Comma-separated unified quality methods: {string.Join(", ", UnifiedCatalogue.Methods.Entries.Where(e => e.Descriptor.Kind == UnifiedMethodKind.Blind).Select(e => e.Parameter is null ? e.Name : $"{e.Name}[:{e.Parameter}]"))} (see 'fiqa methods')",
         };
-        var format = new Option<string>("--format") { Description = "jsonl or csv (OFIQ-compatible columns, then the unified methods)", DefaultValueFactory = _ => "jsonl" };
-        format.AcceptOnlyFromAmong("jsonl", "csv");
+        var format = new Option<string?>("--format") { Description = "jsonl, csv (OFIQ-compatible columns, then the unified methods) or parquet (schema in docs/batch.md); default: from the --out extension (.csv, .parquet), else jsonl" };
+        format.AcceptOnlyFromAmong([.. RecordSinks.Formats]);
         var delimiter = new Option<string>("--delimiter") { Description = "CSV delimiter (';' for OFIQ parity)", DefaultValueFactory = _ => "," };
         var annotate = new Option<string?>("--annotate") { Description = "Also write each file's annotated image (box, landmarks, aligned crop, failing regions) as PNG into this folder" };
-        var command = new Command("assess", "Detect faces and assess their quality; writes JSONL records or CSV rows")
+        var batch = new BatchCliOptions();
+        var command = new Command("assess", "Detect faces and assess their quality; writes JSONL records, CSV rows or Parquet")
         {
             inputs, output, embeddings, allFaces, measures, profile, autoRotate, assumeUpright, failOnReject, unified, format, delimiter, annotate,
         };
+        batch.AddTo(command);
         common.AddTo(command);
         command.SetAction(p =>
         {
-            bool csv = p.GetValue(format) == "csv";
+            var outPath = p.GetValue(output);
+            var fmt = RecordSinks.FormatFor(outPath, p.GetValue(format));
+            bool csv = fmt == "csv";
             var delim = p.GetValue(delimiter)!;
             if (delim.Length != 1) throw new UsageException($"--delimiter must be one character, got '{delim}'");
-            if (csv && p.GetValue(embeddings)) throw new UsageException("--embeddings needs --format jsonl: a CSV row has no room for 512 floats");
+            if (fmt != "jsonl" && p.GetValue(embeddings)) throw new UsageException($"--embeddings needs --format jsonl: a {(csv ? "CSV row" : "Parquet row")} has no room for 512 floats");
             if (p.GetValue(allFaces) && p.GetValue(common.Aligned)) throw new UsageException("--all-faces cannot be combined with --aligned: an aligned crop is one face");
             if (p.GetValue(autoRotate) && p.GetValue(assumeUpright)) throw new UsageException("--auto-rotate and --assume-upright contradict each other");
             if (p.GetValue(failOnReject) && p.GetValue(profile) is null) throw new UsageException("--fail-on-reject needs --profile: without a profile nothing is rejected");
-            var list = InputFiles.Expand(p.GetRequiredValue(inputs));
-            if (list.SkippedSummary is { } skipped) io.Error.WriteLine($"fiqa assess: {skipped}");
-            var files = list.Files;
-            if (files.Count == 0) throw new UsageException("no image files found in the given inputs");
+            if (fmt == "parquet" && outPath is null) throw new UsageException("--format parquet needs --out FILE: Parquet is not a stream format");
+            var run = batch.Parse(p, outPath);
+            var args = p.GetRequiredValue(inputs);
+            // The inputs stream; the first two decide whether there is anything to do and how to spend the threads.
+            var head = InputFiles.Stream(args, new InputScan()).Take(2).ToList();
+            if (head.Count == 0) throw new UsageException("no image files found in the given inputs");
             int threads = common.ThreadCount(p);
             // One file: all threads go to ONNX Runtime; many files: one image per thread.
-            int workers = files.Count == 1 ? 1 : threads;
-            int intraOp = files.Count == 1 ? threads : 1;
+            int workers = head.Count == 1 ? 1 : threads;
+            int intraOp = head.Count == 1 ? threads : 1;
             var options = new AssessorOptions
             {
                 Face = common.Analyzer(p, FaceParts.All, p.GetValue(allFaces), intraOp),
@@ -62,7 +68,7 @@ internal static class AssessCommand
                 UnifiedMethods = AssessorOptions.ParseNames(p.GetValue(unified)) ?? [],
                 Decode = common.Decode(p),
             };
-            var outPath = p.GetValue(output);
+            if (outPath is not null && Directory.Exists(outPath)) throw new UsageException($"--out {outPath} is a folder; give a file path (e.g. {Path.Combine(outPath, "results.jsonl")})");
             FaceQualityAssessor assessor;
             try
             {
@@ -74,20 +80,26 @@ internal static class AssessCommand
             }
             using (assessor)
             {
-                using var writer = outPath is null ? null : OutputFile.Open(outPath);
                 assessor.Warm();
-                var sink = writer ?? io.Out;
-                var csvWriter = csv ? new OfiqCsv(assessor.Measures, assessor.UnifiedMethods, delim[0]) : null;
-                if (csvWriter is not null) sink.WriteLine(csvWriter.Header);
                 bool withEmbedding = p.GetValue(embeddings);
+                var sinkOptions = new RecordSinkOptions
+                {
+                    Format = fmt, Measures = assessor.Measures, Unified = assessor.UnifiedMethods, Embeddings = withEmbedding, Delimiter = delim[0],
+                    Provenance = run.Provenance || fmt == "parquet",
+                    Fingerprint = Fiqa.Batch.Fingerprint.Of(assessor, $"embeddings={withEmbedding}"),
+                };
+                using var state = run.StatePath is null ? null : BatchCli.OpenState(run, outPath!, fmt, sinkOptions.Fingerprint);
+                using var sink = BatchCli.OpenSink(io, outPath, sinkOptions, state);
                 var annotator = p.GetValue(annotate) is { } annotateDir ? new Annotator(OutputFile.Folder(annotateDir, "--annotate"), options.Decode, io.Error) : null;
                 int ok = 0, noFace = 0, errors = 0, passed = 0, failed = 0;
                 var reasonCounts = new Dictionary<string, int>(StringComparer.Ordinal);
-                BatchRunner.Run(files, assessor.Assess, workers, io.Error, r =>
+                var scan = new InputScan();
+                var batchOptions = run.Batch(workers, sinkOptions.Provenance, options.Decode.MaxBytes) with
                 {
-                    var lines = csvWriter is not null ? csvWriter.Rows(r) : FaceJson.Records(r, withEmbedding);
-                    foreach (var line in lines) sink.WriteLine(line);
-                    sink.Flush();
+                    TotalSource = () => InputFiles.Stream(args, new InputScan()),
+                };
+                var summary = BatchCli.Run(io, "fiqa assess", InputFiles.Stream(args, scan), BatchRun.Assess(assessor), sink, state, batchOptions, run.ProgressInterval, (r, _) =>
+                {
                     annotator?.Write(r);
                     switch (r.Status)
                     {
@@ -103,11 +115,13 @@ internal static class AssessCommand
                         foreach (var code in v.Codes) reasonCounts[code] = reasonCounts.GetValueOrDefault(code) + 1;
                     }
                 });
-                var summary = assessor.Profile is null ? "" : $"; profile {assessor.Profile.Name}: {passed} pass, {failed} fail";
-                io.Error.WriteLine($"fiqa assess: {files.Count} file(s): {ok} with faces, {noFace} without, {errors} unreadable{summary}");
+                if (scan.SkippedSummary is { } skipped) io.Error.WriteLine($"fiqa assess: {skipped}");
+                var verdictSummary = assessor.Profile is null ? "" : $"; profile {assessor.Profile.Name}: {passed} pass, {failed} fail";
+                io.Error.WriteLine($"fiqa assess: {summary.Processed} file(s): {ok} with faces, {noFace} without, {errors} unreadable{verdictSummary}");
                 if (reasonCounts.Count > 0)
                     io.Error.WriteLine("fiqa assess: reasons: " + string.Join(", ", reasonCounts
                         .OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} {kv.Value}")));
+                io.Error.WriteLine(BatchCli.TimingLine("fiqa assess", summary));
                 if (p.GetValue(failOnReject) && failed > 0) return ExitCodes.Rejected;
             }
             return ExitCodes.Success;

@@ -17,6 +17,9 @@ public static class CliApp
         var root = new RootCommand("Fiqa — face image quality assessment and image quality metrics.")
         {
             AssessCommand.Create(io),
+            MergeCommand.Create(io),
+            QueueCommands.CreateQueue(io),
+            QueueCommands.CreateWorker(io),
             CompareCommand.Create(io),
             DemoCommand.Create(io),
             BenchCommand.Create(io),

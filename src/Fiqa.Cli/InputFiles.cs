@@ -1,3 +1,5 @@
+using Fiqa.Batch;
+
 namespace Fiqa.Cli;
 
 /// <summary>The files a command line names, and what a folder scan left out.</summary>
@@ -10,71 +12,35 @@ public sealed record InputList(IReadOnlyList<string> Files, IReadOnlyDictionary<
         : $"skipped {Skipped.Values.Sum()} file(s) in the given folders that are not images by extension ({string.Join(", ", Skipped.OrderByDescending(k => k.Value).ThenBy(k => k.Key, StringComparer.Ordinal).Select(k => k.Value > 1 ? $"{k.Key} ×{k.Value}" : k.Key))}); name a file explicitly to try it anyway";
 }
 
-/// <summary>Expands command-line inputs: files as given, folders recursively (image extensions, sorted by ordinal path
-/// so runs are reproducible), and <c>@list.txt</c> files holding one path per line (blank lines and lines starting with
-/// # skipped; relative paths resolve against the list's folder; a line is one path, spaces included).</summary>
+/// <summary>Command-line inputs as a list, for the commands that need one (see <see cref="InputSource"/> for the
+/// rules; <c>fiqa assess</c> streams them instead).</summary>
 public static class InputFiles
 {
     /// <summary>Extensions taken from folders (files named explicitly are always tried).</summary>
-    public static readonly IReadOnlySet<string> ImageExtensions = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
-    {
-        ".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".ico", ".wbmp", ".heic", ".heif", ".avif",
-    };
+    public static IReadOnlySet<string> ImageExtensions => InputSource.ImageExtensions;
 
     /// <summary>The files to process, in order, and what folder scans skipped.</summary>
     public static InputList Expand(IEnumerable<string> inputs)
     {
-        ArgumentNullException.ThrowIfNull(inputs);
-        var files = new List<string>();
-        var skipped = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        foreach (var input in inputs) ExpandOne(input, files, skipped, depth: 0);
-        return new InputList(files, skipped);
+        var scan = new InputScan();
+        return new InputList(Stream(inputs, scan).ToList(), scan.Skipped);
     }
 
-    private static void ExpandOne(string input, List<string> files, Dictionary<string, int> skipped, int depth)
+    /// <summary>The inputs streamed; command-line mistakes (a missing list file) surface as usage errors.</summary>
+    public static IEnumerable<string> Stream(IEnumerable<string> inputs, InputScan scan)
     {
-        // The parser hands unknown options to the inputs argument; a typo must not become a "file not found" record.
-        if (input.StartsWith('-') && !File.Exists(input) && !Directory.Exists(input))
-            throw new UsageException($"unknown option '{input}'");
-        if (input.StartsWith('@') && input.Length > 1)
+        using var e = InputSource.Enumerate(inputs, scan).GetEnumerator();
+        while (true)
         {
-            var list = input[1..];
-            if (depth > 4) throw new UsageException($"{list}: list files nest too deeply");
-            if (Directory.Exists(list)) throw new UsageException($"list file {list} is a folder; give a text file with one path per line");
-            if (!File.Exists(list)) throw new UsageException($"list file not found: {list}");
-            var baseDir = Path.GetDirectoryName(Path.GetFullPath(list))!;
-            foreach (var raw in File.ReadLines(list))
+            try
             {
-                var line = raw.Trim();
-                if (line.Length == 0 || line.StartsWith('#')) continue;
-                var path = line.StartsWith('@') ? "@" + Resolve(baseDir, line[1..]) : Resolve(baseDir, line);
-                ExpandOne(path, files, skipped, depth + 1);
+                if (!e.MoveNext()) yield break;
             }
-            return;
-        }
-        if (Directory.Exists(input))
-        {
-            foreach (var f in Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            catch (ArgumentException ex)
             {
-                var extension = Path.GetExtension(f);
-                if (ImageExtensions.Contains(extension)) files.Add(f);
-                else
-                {
-                    var key = extension.Length == 0 ? "(no extension)" : extension.ToLowerInvariant();
-                    skipped[key] = skipped.GetValueOrDefault(key) + 1;
-                }
+                throw UsageException.From(ex);
             }
-            return;
+            yield return e.Current;
         }
-        files.Add(input);
-    }
-
-    // A list entry relative to the list's folder, written relative to the working folder when it lies below it.
-    private static string Resolve(string baseDir, string entry)
-    {
-        if (Path.IsPathRooted(entry)) return entry;
-        var full = Path.GetFullPath(Path.Combine(baseDir, entry));
-        var relative = Path.GetRelativePath(Environment.CurrentDirectory, full);
-        return relative.StartsWith("..", StringComparison.Ordinal) ? full : relative;
     }
 }

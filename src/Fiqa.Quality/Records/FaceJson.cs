@@ -9,8 +9,9 @@ public static class FaceJson
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>The records for one file: one per face, or one no_face / error record.</summary>
-    public static IEnumerable<string> Records(FaceAssessment assessment, bool includeEmbedding)
+    /// <summary>The records for one file: one per face, or one no_face / error record; <paramref name="extra"/>
+    /// appends fields to each (the batch writers' content hash and fingerprint).</summary>
+    public static IEnumerable<string> Records(FaceAssessment assessment, bool includeEmbedding, Action<Utf8JsonWriter>? extra = null)
     {
         ArgumentNullException.ThrowIfNull(assessment);
         var file = assessment.Analysis;
@@ -22,10 +23,16 @@ public static class FaceJson
                 w.WriteString("status", file.Status == FileStatus.NoFace ? "no_face" : "error");
                 if (file.Error is not null) w.WriteString("error", file.Error);
                 if (assessment.FileVerdict is { } verdict) WriteVerdict(w, verdict);
+                extra?.Invoke(w);
             });
             yield break;
         }
-        foreach (var face in assessment.Faces) yield return Write(w => WriteFace(w, file.Path, face, includeEmbedding, assessment.Rotation));
+        foreach (var face in assessment.Faces)
+            yield return Write(w =>
+            {
+                WriteFace(w, file.Path, face, includeEmbedding, assessment.Rotation);
+                extra?.Invoke(w);
+            });
     }
 
     private static void WriteFace(Utf8JsonWriter w, string path, FaceQuality quality, bool includeEmbedding, int rotation)
