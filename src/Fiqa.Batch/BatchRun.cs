@@ -207,8 +207,8 @@ public static class BatchRun
             processed++;
             done.Add(new DoneInput(item.Path, item.Size, item.MtimeTicks, item.Sha256,
                 result.Status switch { FileStatus.Ok => "ok", FileStatus.NoFace => "no_face", _ => "error" }, result.Analysis.Error));
-            window.Release();
             onResult?.Invoke(result, item);
+            window.Release(); // after the callback: an input counts as in flight until its records are written and reported
             if (done.Count >= options.CheckpointEvery || lastCheckpoint.Elapsed >= options.CheckpointInterval) Checkpoint(false);
             if (onProgress is not null)
             {

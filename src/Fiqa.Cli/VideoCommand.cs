@@ -34,9 +34,10 @@ internal static class VideoCommand
         var models = new Option<string?>("--models") { Description = "Models folder (default: $FIQA_MODELS, else the installation's models/)" };
         var threads = new Option<int>("--threads") { Description = "Frames analysed in parallel (output is identical for any value)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var minScore = new Option<float?>("--min-score") { Description = "Detector score threshold, 0..1 (default: the model manifest's)" };
+        var score = new Option<string?>("--score") { Description = "Rank frames by this unified method (see fiqa methods, e.g. norm) instead of UnifiedQualityScore" };
         var command = new Command("video", "Track faces through videos or frame folders and choose the best frames of each track by UnifiedQualityScore")
         {
-            inputs, top, minGap, shortWindow, longWindow, fps, every, start, maxSeconds, maxFrames, maxPixels, output, framesOut, export, gallery, seed, models, threads, minScore,
+            inputs, top, minGap, shortWindow, longWindow, fps, every, start, maxSeconds, maxFrames, maxPixels, output, framesOut, export, gallery, seed, models, threads, minScore, score,
         };
         command.SetAction(p =>
         {
@@ -76,6 +77,7 @@ internal static class VideoCommand
                 },
                 Selection = selection,
                 Threads = threadCount,
+                Score = p.GetValue(score),
             };
             using var selector = new VideoFaceSelector(options);
             var references = galleryPath is null ? null : References(selector, galleryPath, io);

@@ -30,6 +30,10 @@ internal sealed class AssessorPool : IDisposable
     private readonly ConcurrentDictionary<AssessQuery, Lazy<FaceQualityAssessor>> _assessors = new();
     private readonly Lazy<FaceAnalyzer> _comparer;
     private readonly Lock _createLock = new();
+    private readonly Lock _useLock = new();
+    private readonly ManualResetEventSlim _idle = new(true);
+    private int _users;
+    private bool _disposed;
 
     public AssessorPool(ServerOptions options)
     {
@@ -94,7 +98,7 @@ internal sealed class AssessorPool : IDisposable
 
     /// <summary>Loads the default assessor's models and the comparer's, and runs one image through each so the first
     /// request pays no start-up.</summary>
-    public void Warm()
+    public void Warm() => Use(() =>
     {
         var (assessor, _) = Get(Default);
         assessor.Warm();
@@ -102,12 +106,44 @@ internal sealed class AssessorPool : IDisposable
         Array.Fill(grey.Pixels, (byte)128);
         assessor.Assess(grey, "(warm-up)");
         Comparer.Warm();
+        return true;
+    });
+
+    /// <summary>Runs <paramref name="work"/>, which uses the models; <see cref="Dispose"/> waits for every such run to end.
+    /// Work outlives its request (a timed-out request keeps computing, the warm-up runs in the background), and freeing an
+    /// ONNX session under a running inference takes the process down. Throws <see cref="ObjectDisposedException"/> once
+    /// the service is stopping.</summary>
+    public T Use<T>(Func<T> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        lock (_useLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_users++ == 0) _idle.Reset();
+        }
+        try
+        {
+            return work();
+        }
+        finally
+        {
+            lock (_useLock)
+                if (--_users == 0) _idle.Set();
+        }
     }
 
     public void Dispose()
     {
+        lock (_useLock)
+        {
+            if (_disposed) return;
+            _disposed = true;
+        }
+        // Bounded: a run stuck beyond this is abandoned with its models (a leak at shutdown, not a crash).
+        if (!_idle.Wait(TimeSpan.FromMinutes(2))) return;
         foreach (var lazy in _assessors.Values)
             if (lazy.IsValueCreated) lazy.Value.Dispose();
         if (_comparer.IsValueCreated) _comparer.Value.Dispose();
+        _idle.Dispose();
     }
 }

@@ -198,7 +198,7 @@ public static class FiqaServer
         var (files, error) = await Uploads.ReadAsync(ctx.Request, options, options.MaxFiles).ConfigureAwait(false);
         if (error is not null) return error;
         bool withEmbedding = embeddings ?? false;
-        return await Gated(ctx, gate, deadline, () => WithAssessor(pool, q, assessor =>
+        return await Gated(ctx, gate, pool, deadline, () => WithAssessor(pool, q, assessor =>
         {
             var lines = new List<string>();
             foreach (var f in files!)
@@ -222,7 +222,7 @@ public static class FiqaServer
         if (q.Problem() is { } problem) return Api.Error(400, problem);
         var (files, error) = await Uploads.ReadAsync(ctx.Request, options, 1).ConfigureAwait(false);
         if (error is not null) return error;
-        return await Gated(ctx, gate, deadline, () => WithAssessor(pool, q, assessor =>
+        return await Gated(ctx, gate, pool, deadline, () => WithAssessor(pool, q, assessor =>
         {
             var f = files![0];
             RgbImage image;
@@ -250,7 +250,7 @@ public static class FiqaServer
         var a = files!.FirstOrDefault(f => f.Field == "a");
         var b = files!.FirstOrDefault(f => f.Field == "b");
         if (a is null || b is null) return Api.Error(400, "send two file parts named 'a' and 'b'");
-        return await Gated(ctx, gate, deadline, () =>
+        return await Gated(ctx, gate, pool, deadline, () =>
         {
             var analyses = new List<FileAnalysis>();
             foreach (var f in new[] { a, b })
@@ -301,7 +301,7 @@ public static class FiqaServer
         if (image is null) return Api.Error(400, "send the image to score as a file part named 'image' (and 'reference' for full-reference metrics)");
         if (reference is null && descriptors.FirstOrDefault(d => d.Kind == MetricKind.FullReference) is { } fr)
             return Api.Error(400, $"{fr.Name} is full-reference: send the reference as a file part named 'reference'");
-        return await Gated(ctx, gate, deadline, () =>
+        return await Gated(ctx, gate, pool, deadline, () =>
         {
             RgbImage img, refImg;
             try
@@ -360,17 +360,21 @@ public static class FiqaServer
         }
     }
 
-    private static async Task<IResult> Gated(HttpContext ctx, WorkGate gate, DateTime deadline, Func<IResult> work)
+    private static async Task<IResult> Gated(HttpContext ctx, WorkGate gate, AssessorPool pool, DateTime deadline, Func<IResult> work)
     {
         var (outcome, result) = await gate.RunAsync(() =>
         {
             try
             {
-                return work();
+                return pool.Use(work);
             }
             catch (ModelConfigurationException e)
             {
                 return Api.Error(503, e.Message);
+            }
+            catch (ObjectDisposedException)
+            {
+                return Api.Error(503, "the service is stopping");
             }
         }, deadline, ctx.RequestAborted).ConfigureAwait(false);
         switch (outcome)

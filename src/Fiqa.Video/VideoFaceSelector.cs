@@ -17,6 +17,9 @@ public sealed record VideoSelectorOptions
     /// <summary>Frames analysed in parallel (each with one ONNX thread); 1 = one frame at a time with all ONNX threads
     /// of <see cref="Face"/>. Results are identical for any value: frames are tracked in order after analysis.</summary>
     public int Threads { get; init; } = 1;
+    /// <summary>The frame score: a method of the unified catalogue (<c>fiqa methods</c>, e.g. <c>norm</c>), or null for
+    /// UnifiedQualityScore.</summary>
+    public string? Score { get; init; }
     /// <summary>A face whose box lies at least this much (share of its own area, 0..1) inside a larger face's box is
     /// taken as a false detection on part of that face (the detector fires on eyes of close-ups) and dropped; 1 keeps
     /// every detection.</summary>
@@ -62,7 +65,8 @@ public sealed class VideoFaceSelector : IDisposable
         _assessor = FaceQualityAssessor.Create(new AssessorOptions
         {
             Face = face,
-            Measures = [UnifiedQualityScore.Descriptor.Id],
+            Measures = Options.Score is null ? [UnifiedQualityScore.Descriptor.Id] : [],
+            UnifiedMethods = Options.Score is null ? [] : [Options.Score],
             // Decoded frames are upright already (ffmpeg applies the stream's rotation); a turned-face search per frame
             // would cost up to three more embedder passes on every blurred frame.
             DetectRotation = false,
@@ -88,9 +92,10 @@ public sealed class VideoFaceSelector : IDisposable
             if (f.Face.Embedding is not { } embedding) continue;
             // Faces come largest first, so only earlier ones can contain this one.
             if (faces.Any(g => Containment(f.Face.Detection.Box, g.Detection.Box) >= Options.MaxContainment)) continue;
-            var q = f.Quality[UnifiedQualityScore.Descriptor.Id];
-            faces.Add(new FaceObservation(frame.Index, frame.Time, frame.Label, f.Face.Index, f.Face.Detection, embedding,
-                q.Raw ?? double.NaN, q.Scalar));
+            var (raw, scalar) = Options.Score is null
+                ? (f.Quality[UnifiedQualityScore.Descriptor.Id].Raw ?? double.NaN, f.Quality[UnifiedQualityScore.Descriptor.Id].Scalar)
+                : (f.UnifiedMethods.Values.Single().Raw, f.UnifiedMethods.Values.Single().Scalar);
+            faces.Add(new FaceObservation(frame.Index, frame.Time, frame.Label, f.Face.Index, f.Face.Detection, embedding, raw, scalar));
         }
         return (faces.Count == 0 ? FileStatus.NoFace : FileStatus.Ok, null, faces);
     }

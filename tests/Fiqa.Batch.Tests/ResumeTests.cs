@@ -4,7 +4,7 @@ namespace Fiqa.Batch.Tests;
 
 public class ResumeTests
 {
-    private const int Inputs = 40;
+    private const int Inputs = 80;
 
     /// <summary>SIGKILL at 5 seeded random points, each followed by --resume; the output ends with exactly one record per
     /// input and, order aside, the same records as a run that was never interrupted.</summary>
@@ -30,7 +30,7 @@ public class ResumeTests
         for (int attempt = 0; attempt < 5; attempt++)
         {
             var args = Args(output, state).Concat(attempt == 0 ? [] : new[] { "--resume" }).ToList();
-            if (BatchFixture.KillWhileWriting(args, output, random.Next(0, 400))) kills++;
+            if (BatchFixture.KillWhileWriting(args, output, random.Next(0, 150))) kills++;
         }
         Assert.True(kills >= 3, $"only {kills} of 5 runs were still going when killed: the test lost its meaning");
         var (resumed, resumeErr) = BatchFixture.RunProcess([.. Args(output, state), "--resume"], TimeSpan.FromSeconds(60));
