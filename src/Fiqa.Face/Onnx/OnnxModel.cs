@@ -35,7 +35,7 @@ public sealed class OnnxModel : IDisposable
         sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
         try
         {
-            _session = modelBytes is null ? new InferenceSession(manifest.ModelPath, sessionOptions) : new InferenceSession(modelBytes, sessionOptions);
+            _session = Open(manifest.ModelPath, modelBytes, sessionOptions, options.OptimizedModelCacheFolder);
         }
         catch (OnnxRuntimeException e)
         {
@@ -66,6 +66,67 @@ public sealed class OnnxModel : IDisposable
                 _session.Dispose();
                 throw new ModelConfigurationException($"{manifest.Name}: no output named '{o}' (the model has: {found})");
             }
+        }
+    }
+
+    /// <summary>The session, from the optimised-graph cache when it holds this model, else optimised here (and saved
+    /// to the cache when there is one).</summary>
+    private static InferenceSession Open(string path, byte[]? modelBytes, SessionOptions sessionOptions, string? cacheFolder)
+    {
+        if (cacheFolder is null) return Create(path, modelBytes, sessionOptions);
+        modelBytes ??= File.ReadAllBytes(path);
+        var cached = OptimizedModelCache.PathFor(cacheFolder, System.Security.Cryptography.SHA256.HashData(modelBytes));
+        if (File.Exists(cached))
+        {
+            sessionOptions.GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL;
+            try
+            {
+                return new InferenceSession(cached, sessionOptions);
+            }
+            catch (OnnxRuntimeException)
+            {
+                TryDelete(cached); // damaged or from an incompatible runtime: optimise again below
+            }
+            sessionOptions.GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL;
+        }
+        string? temporary = null;
+        try
+        {
+            Directory.CreateDirectory(cacheFolder);
+            temporary = OptimizedModelCache.TemporaryFor(cached);
+            sessionOptions.OptimizedModelFilePath = temporary;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            temporary = null; // no cache here: optimise in memory only
+        }
+        var session = Create(path, modelBytes, sessionOptions);
+        if (temporary is not null)
+        {
+            try
+            {
+                if (File.Exists(temporary)) File.Move(temporary, cached, overwrite: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                TryDelete(temporary);
+            }
+        }
+        return session;
+    }
+
+    private static InferenceSession Create(string path, byte[]? modelBytes, SessionOptions sessionOptions) =>
+        modelBytes is null ? new InferenceSession(path, sessionOptions) : new InferenceSession(modelBytes, sessionOptions);
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // left for the next writer to replace
         }
     }
 

@@ -10,6 +10,10 @@ public sealed record OnnxSessionOptions
     /// <summary>Let idle intra-op threads spin (lower latency for one session alone, wasted cores for several).</summary>
     public bool AllowSpinning { get; init; }
 
+    /// <summary>Where optimised graphs are kept between processes (see <see cref="OptimizedModelCache"/>); null: optimise
+    /// on every start.</summary>
+    public string? OptimizedModelCacheFolder { get; init; } = OptimizedModelCache.DefaultFolder;
+
     /// <summary>The defaults.</summary>
     public static OnnxSessionOptions Default { get; } = new();
 }
