@@ -160,14 +160,26 @@ public sealed class FaceAnalyzer : IDisposable
     /// <summary>Loads every model the configured parts need now, so the first image does not pay for it.</summary>
     public void Warm()
     {
-        if (!Options.AlignedInput) _ = Detector;
         var parts = Options.Parts;
-        if (parts.HasFlag(FaceParts.Landmarks)) _ = LandmarkDetector;
-        if (parts.HasFlag(FaceParts.Embedding)) { _ = Aligner; _ = _pass.Value; }
-        if (parts.HasFlag(FaceParts.Pose)) _ = HeadPose;
-        if (parts.HasFlag(FaceParts.Eyes)) _ = EyeState;
-        if (parts.HasFlag(FaceParts.Liveness)) _ = Liveness;
-        if (parts.HasFlag(FaceParts.Expression)) _ = Expression;
+        // Largest models first; the loads are independent (each Lazy and the registry are thread-safe), so a cold start
+        // spreads checksums and graph optimisation over the cores.
+        var loads = new List<Action>();
+        if (parts.HasFlag(FaceParts.Expression)) loads.Add(() => _ = Expression);
+        if (parts.HasFlag(FaceParts.Pose)) loads.Add(() => _ = HeadPose);
+        if (parts.HasFlag(FaceParts.Embedding)) loads.Add(() => { _ = Aligner; _ = _pass.Value; });
+        if (parts.HasFlag(FaceParts.Liveness)) loads.Add(() => _ = Liveness);
+        if (!Options.AlignedInput) loads.Add(() => _ = Detector);
+        if (parts.HasFlag(FaceParts.Landmarks)) loads.Add(() => _ = LandmarkDetector);
+        if (parts.HasFlag(FaceParts.Eyes)) loads.Add(() => _ = EyeState);
+        try
+        {
+            Parallel.Invoke(new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, [.. loads]);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // Callers handle a missing or wrong model as the load's own exception, as when loading one by one.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
     }
 
     /// <summary>Faces in the image: the primary (largest) one, or all of them with <see cref="FaceAnalyzerOptions.AllFaces"/>,

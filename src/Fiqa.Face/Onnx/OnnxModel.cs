@@ -100,7 +100,18 @@ public sealed class OnnxModel : IDisposable
         {
             temporary = null; // no cache here: optimise in memory only
         }
-        var session = Create(path, modelBytes, sessionOptions);
+        InferenceSession session;
+        try
+        {
+            session = Create(path, modelBytes, sessionOptions);
+        }
+        catch (OnnxRuntimeException) when (temporary is not null)
+        {
+            // Perhaps only the saving failed (disk full): once more without it, so a real model error is the one reported.
+            TryDelete(temporary);
+            sessionOptions.OptimizedModelFilePath = "";
+            return Create(path, modelBytes, sessionOptions);
+        }
         if (temporary is not null)
         {
             try
