@@ -37,6 +37,7 @@ public static class CliApp
             TrainingCommands.CreateTrain(io),
             TrainingCommands.CreateCalibrate(io),
             TrainingCommands.CreateCrop(io),
+            TrainingCommands.CreateExportHead(io),
             VideoCommand.Create(io),
             ServeCommand.Create(),
             ReportCommand.Create(io),

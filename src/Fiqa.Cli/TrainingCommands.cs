@@ -61,6 +61,27 @@ internal static class TrainingCommands
         }
     }
 
+    /// <summary><c>fiqa export-head</c>: the quality head and its embedder as one ONNX model with a manifest.</summary>
+    public static Command CreateExportHead(CliOutput io)
+    {
+        var head = new Option<string?>("--head") { Description = $"Head file (default: the models folder's {DistilledQuality.DefaultFileName})" };
+        var models = new Option<string?>("--models") { Description = "Models folder (default: $FIQA_MODELS, else the installation's models/)" };
+        var output = new Option<string>("--out", "-o") { Description = "The .onnx to write; its manifest goes beside it (.json), for --unified onnx:MANIFEST", Required = true };
+        var command = new Command("export-head", "Export the distilled quality head with its embedder as one image-in, score-out ONNX model and manifest") { head, models, output };
+        command.SetAction(p =>
+        {
+            var store = ModelStore.For(CliPaths.Resolve(p.GetValue(models)));
+            var headPath = p.GetValue(head) ?? store.File(DistilledQuality.DefaultFileName);
+            if (!File.Exists(headPath)) throw new CommandFailedException($"quality head not found: {headPath}. Train it with: {DistilledQuality.TrainCommand}");
+            var outPath = p.GetRequiredValue(output);
+            if (!outPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) throw new UsageException($"--out must name an .onnx file, got {outPath}");
+            var manifest = QualityHeadOnnx.Write(QualityHead.Load(headPath), store.Get(new FaceAnalyzerOptions().Embedder), outPath);
+            io.Error.WriteLine($"fiqa export-head: wrote {outPath} and {manifest}; score it with: fiqa assess IMAGE --unified onnx:{manifest}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
     public static Command CreateCrop(CliOutput io)
     {
         var common = new CommonOptions();

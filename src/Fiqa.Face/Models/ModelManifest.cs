@@ -82,13 +82,31 @@ public sealed record EmbedderSpec
     [JsonPropertyName("penultimate_tensor")] public string? PenultimateTensor { get; init; }
 }
 
+/// <summary>What a face quality model's output means (task <c>quality</c>): which value of which output is the score,
+/// and which way it points. Lets a user's ONNX export (eDifFIQA, CR-FIQA, MagFace, SDD-FIQA, LightQNet …) run as a
+/// unified method.</summary>
+public sealed record QualityModelSpec
+{
+    /// <summary>The output holding the score (default: the manifest's first output).</summary>
+    public string? Output { get; init; }
+    /// <summary>Index of the score within that output's values (flattened).</summary>
+    [JsonPropertyName("output_index")] public int OutputIndex { get; init; }
+    /// <summary>False when a lower value means a better sample (the score is then negated).</summary>
+    [JsonPropertyName("higher_is_better")] public bool HigherIsBetter { get; init; } = true;
+    /// <summary>Raw score at scalar 50 (with <see cref="ScalarScale"/>: scalar = 100·sigmoid((raw − centre) / scale));
+    /// null: scalar = 100·clamp(raw, 0, 1).</summary>
+    [JsonPropertyName("scalar_center")] public double? ScalarCenter { get; init; }
+    /// <summary>Sigmoid scale of the scalar mapping.</summary>
+    [JsonPropertyName("scalar_scale")] public double? ScalarScale { get; init; }
+}
+
 /// <summary>Describes one ONNX model file: where it came from, its checksum and how to feed it. Users describe their
 /// own models the same way (a JSON file next to the .onnx).</summary>
 public sealed record ModelManifest
 {
     /// <summary>Model name (file stem).</summary>
     public string Name { get; init; } = "";
-    /// <summary>Task: detector, landmarks68, embedder, head_pose, eye_state, liveness, expression.</summary>
+    /// <summary>Task: detector, landmarks68, embedder, head_pose, eye_state, liveness, expression, quality.</summary>
     public string Task { get; init; } = "";
     /// <summary>ONNX file name, relative to the manifest.</summary>
     public string File { get; init; } = "";
@@ -110,11 +128,21 @@ public sealed record ModelManifest
     public CropSpec? Crop { get; init; }
     /// <summary>Embedder facts.</summary>
     public EmbedderSpec? Embedder { get; init; }
+    /// <summary>Quality models: what the score is.</summary>
+    public QualityModelSpec? Quality { get; init; }
     /// <summary>Class names of a classifier, in output order.</summary>
     public string[]? Classes { get; init; }
 
     /// <summary>Full path of the ONNX file (set when loaded from disk).</summary>
     [JsonIgnore] public string ModelPath { get; init; } = "";
+
+    /// <summary>Writes the manifest as JSON (the format <see cref="Load"/> reads).</summary>
+    public void Save(string manifestPath)
+    {
+        ArgumentNullException.ThrowIfNull(manifestPath);
+        var options = new JsonSerializerOptions(ManifestJsonContext.Default.Options) { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+        System.IO.File.WriteAllText(manifestPath, JsonSerializer.Serialize(this, new ManifestJsonContext(options).ModelManifest));
+    }
 
     /// <summary>Reads a manifest file; the model file is resolved next to it.</summary>
     public static ModelManifest Load(string manifestPath)

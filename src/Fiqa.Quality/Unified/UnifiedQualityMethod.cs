@@ -86,6 +86,7 @@ public static class UnifiedCatalogue
         new(SerFiq.Info, (s, _) => new SerFiq(s)),
         new(Froq.Info, (s, _) => new Froq(s)),
         new(FaceQan.Info, FaceQan.Create) { NameFor = FaceQan.NameFor },
+        new(OnnxQualityModel.Info, OnnxQualityModel.Create) { NameFor = OnnxQualityModel.NameFor },
         new(CertaintyRatio.Info, (_, _) => new CertaintyRatio()),
         new(SddFiqa.Info, (_, _) => new SddFiqa()),
     ]);

@@ -1,0 +1,82 @@
+using Fiqa.Face;
+using Fiqa.Face.Models;
+using Fiqa.Face.Onnx;
+using Fiqa.Imaging;
+
+namespace Fiqa.Quality.Unified;
+
+/// <summary><c>onnx:MANIFEST</c>: any face quality model exported to ONNX, described by a model manifest of task
+/// <c>quality</c> (the same JSON format as the pipeline's own models): input size, channel order, mean and std, the
+/// alignment template, and in its <c>quality</c> section the output and index of the score and whether higher is better.
+/// The face is aligned to that template from the shared landmarks (the shared aligned crop is reused when the template
+/// is the embedder's), the session comes from the pipeline's registry, and one run gives the score.</summary>
+public sealed class OnnxQualityModel : IUnifiedQualityMethod
+{
+    /// <summary>The descriptor (its name carries the manifest path: <c>onnx:models/ediffiqa.json</c>).</summary>
+    public static UnifiedMethodDescriptor Info { get; } = new("onnx",
+        "score of a user's ONNX quality model described by a manifest (task \"quality\"): input, alignment, output index, direction",
+        new FormulaMapping("100·clamp(x, 0, 1), or the manifest's sigmoid", x => 100 * x), "the model's own publication")
+    { Parameter = "MANIFEST" };
+
+    private readonly OnnxModel _model;
+    private readonly ModelManifest _manifest;
+    private readonly QualityModelSpec _quality;
+    private readonly int _output;
+    private readonly SimilarityAligner? _ownAligner;
+    private readonly QualityMapping _mapping;
+
+    /// <summary>Opens the model of <paramref name="manifestPath"/> in the settings' registry; every inconsistency is a
+    /// <see cref="ModelConfigurationException"/> naming the manifest.</summary>
+    public OnnxQualityModel(QualitySettings settings, string manifestPath)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentException.ThrowIfNullOrWhiteSpace(manifestPath);
+        if (!File.Exists(manifestPath)) throw new ModelConfigurationException($"onnx: quality model manifest not found: {manifestPath}");
+        _manifest = settings.Registry.Manifest(Path.GetFullPath(manifestPath));
+        _quality = _manifest.Quality ?? throw new ModelConfigurationException($"{manifestPath}: no \"quality\" section (output, output_index, higher_is_better)");
+        _model = settings.Registry.Open(Path.GetFullPath(manifestPath));
+        var outputName = _quality.Output ?? _manifest.Outputs[0];
+        _output = Array.IndexOf(_manifest.Outputs, outputName);
+        if (_output < 0) throw new ModelConfigurationException($"{manifestPath}: quality.output '{outputName}' is not among the outputs ({string.Join(", ", _manifest.Outputs)})");
+        if (_quality.OutputIndex < 0) throw new ModelConfigurationException($"{manifestPath}: quality.output_index must be ≥ 0");
+        var alignment = _manifest.Alignment ?? new AlignmentSpec { Width = _manifest.Input.Width, Height = _manifest.Input.Height };
+        if (alignment.Width != _manifest.Input.Width || alignment.Height != _manifest.Input.Height)
+            throw new ModelConfigurationException($"{manifestPath}: alignment size differs from the model input size");
+        var shared = settings.Embedder.Alignment ?? new AlignmentSpec { Width = settings.Embedder.Input.Width, Height = settings.Embedder.Input.Height };
+        _ownAligner = SameAlignment(alignment, shared) ? null : new SimilarityAligner(alignment);
+        _mapping = (_quality.ScalarCenter, _quality.ScalarScale) switch
+        {
+            ({ } c, { } w) when w > 0 => new SigmoidMapping(c, w),
+            (null, null) => Info.Mapping,
+            _ => throw new ModelConfigurationException($"{manifestPath}: give both quality.scalar_center and a positive quality.scalar_scale, or neither"),
+        };
+        Descriptor = Info with { Name = NameFor(manifestPath), Mapping = _mapping, Source = _manifest.Source ?? Info.Source };
+    }
+
+    /// <summary>The catalogue's factory.</summary>
+    public static IQualityMethod Create(QualitySettings settings, string? parameter) =>
+        new OnnxQualityModel(settings, parameter ?? throw new UnknownNameException("onnx needs a manifest: onnx:PATH.json"));
+
+    /// <summary>The method's name for a manifest path (the path as given).</summary>
+    public static string NameFor(string parameter) =>
+        string.IsNullOrWhiteSpace(parameter) ? throw new UnknownNameException("onnx needs a manifest: onnx:PATH.json") : $"{Info.Name}:{parameter}";
+
+    /// <inheritdoc />
+    public UnifiedMethodDescriptor Descriptor { get; }
+
+    /// <inheritdoc />
+    public UnifiedScore Score(FaceContext face)
+    {
+        ArgumentNullException.ThrowIfNull(face);
+        RgbImage aligned = _ownAligner is null ? face.Aligned.Image : _ownAligner.Align(face.Image, face.Landmarks.FivePoints()).Image;
+        var values = _model.Run(InputTensor.FromImage(aligned, _manifest.Input))[_output];
+        if (_quality.OutputIndex >= values.Length)
+            throw new ModelConfigurationException($"{_manifest.Name}: quality.output_index {_quality.OutputIndex} but the output has {values.Length} value(s)");
+        double raw = _quality.HigherIsBetter ? values[_quality.OutputIndex] : -values[_quality.OutputIndex];
+        return new UnifiedScore(raw, _mapping.ToScalar(raw));
+    }
+
+    private static bool SameAlignment(AlignmentSpec a, AlignmentSpec b) =>
+        a.Width == b.Width && a.Height == b.Height && a.Template.Length == b.Template.Length
+        && a.Template.Zip(b.Template).All(p => p.First.AsSpan().SequenceEqual(p.Second));
+}
