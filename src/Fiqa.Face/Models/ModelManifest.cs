@@ -140,7 +140,7 @@ public sealed record ModelManifest
     public void Save(string manifestPath)
     {
         ArgumentNullException.ThrowIfNull(manifestPath);
-        var options = new JsonSerializerOptions(ManifestJsonContext.Default.Options) { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+        var options = new JsonSerializerOptions(ManifestJsonContext.Default.Options) { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
         System.IO.File.WriteAllText(manifestPath, JsonSerializer.Serialize(this, new ManifestJsonContext(options).ModelManifest));
     }
 
