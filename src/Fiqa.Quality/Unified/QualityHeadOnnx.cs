@@ -42,19 +42,18 @@ public static class QualityHeadOnnx
         }
         var tiny = Constant([1e-30f], 1);
         string LogOf(string scalar) => Op("Reshape", [Op("Log", [Op("Max", [scalar, tiny])]), toVector]);
-        // ‖v‖₂ of each row of a [rows, width] tensor as [rows, 1]: sum of squares by a ones column (no axes, any opset).
+        // ‖v‖₂ of each row of a [rows, width] tensor as [rows, 1]: sum of squares by a ones column (no axes, so any opset).
         string RowNorms(string matrix, int width) => Op("Sqrt", [Op("MatMul", [Op("Mul", [matrix, matrix]), Constant(Enumerable.Repeat(1f, width).ToArray(), width, 1)])]);
 
         var features = new List<string>();
         foreach (var tensor in head.ObservedTensors)
             features.Add(LogOf(Op("ReduceL1", [tensor])));
         var embedding = embedder.Outputs[0];
-        var embeddingWidth = Face.Onnx.PenultimateLayer.Read(embedder).OutputSize;
         foreach (var extra in head.ExtraInputs)
         {
             features.Add(extra switch
             {
-                QualityHead.EmbeddingNormInput => LogOf(RowNorms(Op("Reshape", [embedding, toRow]), embeddingWidth)),
+                QualityHead.EmbeddingNormInput => LogOf(Op("ReduceL2", [embedding])), // no axes: the whole [1, D] embedding
                 QualityHead.SerFiqInput => Op("Reshape", [SerFiqScore(head.SerFiq), toVector]),
                 var other => throw new ModelConfigurationException($"cannot export the head input '{other}'"),
             });
