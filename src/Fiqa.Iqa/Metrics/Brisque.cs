@@ -117,16 +117,32 @@ public sealed class Brisque(BrisqueModel model, BrisqueConvention convention = B
         double rHat = Math.Pow(abs / v.Length, 2) / ((neg + pos) / v.Length);
         double rHatNorm = rHat * (Math.Pow(gammaHat, 3) + 1) * (gammaHat + 1) / Math.Pow(gammaHat * gammaHat + 1, 2);
         double prevGamma = 0, prevDiff = 1e10;
-        for (double gam = 0.2; gam < 10; gam += 0.001)
+        var (shapes, ratios) = OpenCvShapeTable.Value;
+        for (int k = 0; k < shapes.Length; k++)
         {
-            double g2 = NaturalSceneStatistics.Gamma(2 / gam);
-            double diff = Math.Abs(g2 * g2 / (NaturalSceneStatistics.Gamma(1 / gam) * NaturalSceneStatistics.Gamma(3 / gam)) - rHatNorm);
+            double diff = Math.Abs(ratios[k] - rHatNorm);
             if (diff > prevDiff) break;
             prevDiff = diff;
-            prevGamma = gam;
+            prevGamma = shapes[k];
         }
         return (prevGamma, left, right);
     }
+
+    // OpenCV's shape search steps γ = 0.2, 0.201, … (accumulated, as its loop does) and evaluates Γ(2/γ)²/(Γ(1/γ)Γ(3/γ))
+    // at each: the same values for every fit, so they are computed once (three Gamma calls per step were most of a
+    // small image's time); same steps, same arithmetic, same result.
+    private static readonly Lazy<(double[] Shapes, double[] Ratios)> OpenCvShapeTable = new(() =>
+    {
+        var shapes = new List<double>(9800);
+        var ratios = new List<double>(9800);
+        for (double gam = 0.2; gam < 10; gam += 0.001)
+        {
+            double g2 = NaturalSceneStatistics.Gamma(2 / gam);
+            shapes.Add(gam);
+            ratios.Add(g2 * g2 / (NaturalSceneStatistics.Gamma(1 / gam) * NaturalSceneStatistics.Gamma(3 / gam)));
+        }
+        return (shapes.ToArray(), ratios.ToArray());
+    });
 
     // cv::resize INTER_CUBIC on a float image: a = −0.75, source centre (d + 0.5)·in/out − 0.5, clamped taps.
     private static Matrix OpenCvCubic(Matrix im, int rows, int cols)
