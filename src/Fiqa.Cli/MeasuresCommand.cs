@@ -45,18 +45,16 @@ internal static class MeasuresCommand
                 foreach (var e in UnifiedCatalogue.Methods.Entries)
                 {
                     var d = e.Descriptor;
-                    io.Out.WriteLine($"| `{Syntax(e)}` | {Kind(d)} | {Cell(d.Description)} | {Cell(d.Mapping.Formula)} | {Cell(d.Source)} |");
+                    io.Out.WriteLine($"| `{((ICatalogueEntry)e).Syntax}` | {Kind(d)} | {Cell(d.Description)} | {Cell(d.Mapping.Formula)} | {Cell(d.Source)} |");
                 }
                 return ExitCodes.Success;
             }
             foreach (var e in UnifiedCatalogue.Methods.Entries)
-                io.Out.WriteLine($"{Syntax(e),-12} {Kind(e.Descriptor),-18} {e.Descriptor.Description}");
+                io.Out.WriteLine($"{((ICatalogueEntry)e).Syntax,-14} {Kind(e.Descriptor),-18} {e.Descriptor.Description}");
             return ExitCodes.Success;
         });
         return command;
     }
-
-    private static string Syntax(UnifiedMethodEntry e) => e.Parameter is null ? e.Name : $"{e.Name}[:{e.Parameter}]";
 
     private static string Kind(UnifiedMethodDescriptor d) => d.Kind == UnifiedMethodKind.Blind ? "blind" : "labelled reference";
 

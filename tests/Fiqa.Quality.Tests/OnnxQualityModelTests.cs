@@ -48,5 +48,7 @@ public class OnnxQualityModelTests
         Assert.Contains("no \"quality\" section", noQuality.Message);
         var bare = Assert.Throws<UnknownNameException>(() => UnifiedCatalogue.Create("onnx", settings));
         Assert.Contains("onnx:PATH.json", bare.Message);
+        // Listings write the parameter as required, not optional.
+        Assert.Contains("onnx:MANIFEST,", Assert.Throws<UnknownNameException>(() => UnifiedCatalogue.Normalise("onx")).Message);
     }
 }

@@ -9,6 +9,12 @@ public interface ICatalogueEntry
 
     /// <summary>The parameter written after a colon (e.g. "R" for <c>perturb:R</c>), or null when the entry takes none.</summary>
     string? Parameter { get; }
+
+    /// <summary>True when the entry cannot be used without its parameter (<c>onnx:MANIFEST</c>).</summary>
+    bool ParameterRequired => false;
+
+    /// <summary>How the entry is written in listings: <c>name</c>, <c>name[:P]</c>, or <c>name:P</c> when required.</summary>
+    string Syntax => Parameter is null ? Name : ParameterRequired ? $"{Name}:{Parameter}" : $"{Name}[:{Parameter}]";
 }
 
 /// <summary>A name that is not in a catalogue, or a parameter an entry refuses. The message lists the valid names and,
@@ -50,7 +56,7 @@ public sealed class Catalogue<TEntry> where TEntry : ICatalogueEntry
     public IReadOnlyList<TEntry> Entries { get; }
 
     /// <summary>The names as a user writes them, parameterised ones with their parameter: <c>perturb[:R]</c>.</summary>
-    public IEnumerable<string> Syntax => Entries.Select(e => e.Parameter is null ? e.Name : $"{e.Name}[:{e.Parameter}]");
+    public IEnumerable<string> Syntax => Entries.Select(e => e.Syntax);
 
     /// <summary>The entry a name refers to and the text after its colon (null when none was written).</summary>
     public (TEntry Entry, string? Parameter) Resolve(string name)

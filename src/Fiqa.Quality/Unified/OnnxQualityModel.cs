@@ -16,7 +16,7 @@ public sealed class OnnxQualityModel : IUnifiedQualityMethod
     public static UnifiedMethodDescriptor Info { get; } = new("onnx",
         "score of a user's ONNX quality model described by a manifest (task \"quality\"): input, alignment, output index, direction",
         new FormulaMapping("100·clamp(x, 0, 1), or the manifest's sigmoid", x => 100 * x), "the model's own publication")
-    { Parameter = "MANIFEST" };
+    { Parameter = "MANIFEST", ParameterRequired = true };
 
     private readonly OnnxModel _model;
     private readonly ModelManifest _manifest;

@@ -23,6 +23,8 @@ public sealed record UnifiedMethodDescriptor(string Name, string Description, Qu
     public UnifiedMethodKind Kind { get; init; } = UnifiedMethodKind.Blind;
     /// <summary>The parameter's symbol written after a colon (e.g. "R" for <c>perturb:R</c>); null when there is none.</summary>
     public string? Parameter { get; init; }
+    /// <summary>True when the method cannot run without its parameter (<c>onnx:MANIFEST</c>).</summary>
+    public bool ParameterRequired { get; init; }
 }
 
 /// <summary>A unified score: raw value in the method's units and its 0..100 scalar (higher = more useful for recognition).</summary>
@@ -63,6 +65,8 @@ public sealed record UnifiedMethodEntry(UnifiedMethodDescriptor Descriptor, Func
     public string Name => Descriptor.Name;
     /// <inheritdoc />
     public string? Parameter => Descriptor.Parameter;
+    /// <inheritdoc />
+    public bool ParameterRequired => Descriptor.ParameterRequired;
     /// <summary>The name a parameter makes (<c>perturb:4</c>), checked by the entry; null when the entry takes none.</summary>
     public Func<string, string>? NameFor { get; init; }
 }
