@@ -24,7 +24,7 @@ internal static class AssessCommand
         var failOnReject = new Option<bool>("--fail-on-reject") { Description = $"Exit {ExitCodes.Rejected} when any file or face fails the profile (needs --profile)" };
         var unified = new Option<string?>("--unified")
         {
-            Description = $"Comma-separated unified quality methods: {string.Join(", ", UnifiedCatalogue.Methods.Entries.Where(e => e.Descriptor.Kind == UnifiedMethodKind.Blind).Select(e => ((ICatalogueEntry)e).Syntax))} (see 'fiqa methods')",
+            Description = $"Comma-separated unified quality methods: {string.Join(", ", UnifiedCatalogue.Methods.Entries.Where(e => e.Descriptor.Kind == UnifiedMethodKind.Blind).Select(e => e.Syntax()))} (see 'fiqa methods')",
         };
         var format = new Option<string?>("--format") { Description = "jsonl, csv (OFIQ-compatible columns, then the unified methods) or parquet (schema in docs/batch.md); default: from the --out extension (.csv, .parquet), else jsonl" };
         format.AcceptOnlyFromAmong([.. RecordSinks.Formats]);

@@ -45,12 +45,12 @@ internal static class MeasuresCommand
                 foreach (var e in UnifiedCatalogue.Methods.Entries)
                 {
                     var d = e.Descriptor;
-                    io.Out.WriteLine($"| `{((ICatalogueEntry)e).Syntax}` | {Kind(d)} | {Cell(d.Description)} | {Cell(d.Mapping.Formula)} | {Cell(d.Source)} |");
+                    io.Out.WriteLine($"| `{e.Syntax()}` | {Kind(d)} | {Cell(d.Description)} | {Cell(d.Mapping.Formula)} | {Cell(d.Source)} |");
                 }
                 return ExitCodes.Success;
             }
             foreach (var e in UnifiedCatalogue.Methods.Entries)
-                io.Out.WriteLine($"{((ICatalogueEntry)e).Syntax,-14} {Kind(e.Descriptor),-18} {e.Descriptor.Description}");
+                io.Out.WriteLine($"{e.Syntax(),-14} {Kind(e.Descriptor),-18} {e.Descriptor.Description}");
             return ExitCodes.Success;
         });
         return command;

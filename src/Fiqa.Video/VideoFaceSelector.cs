@@ -92,9 +92,18 @@ public sealed class VideoFaceSelector : IDisposable
             if (f.Face.Embedding is not { } embedding) continue;
             // Faces come largest first, so only earlier ones can contain this one.
             if (faces.Any(g => Containment(f.Face.Detection.Box, g.Detection.Box) >= Options.MaxContainment)) continue;
-            var (raw, scalar) = Options.Score is null
-                ? (f.Quality[UnifiedQualityScore.Descriptor.Id].Raw ?? double.NaN, f.Quality[UnifiedQualityScore.Descriptor.Id].Scalar)
-                : (f.UnifiedMethods.Values.Single().Raw, f.UnifiedMethods.Values.Single().Scalar);
+            double raw;
+            int scalar;
+            if (Options.Score is null)
+            {
+                var q = f.Quality[UnifiedQualityScore.Descriptor.Id];
+                (raw, scalar) = (q.Raw ?? double.NaN, q.Scalar);
+            }
+            else
+            {
+                var u = f.UnifiedMethods.Values.Single(); // the one method asked for
+                (raw, scalar) = (u.Raw, u.Scalar);
+            }
             faces.Add(new FaceObservation(frame.Index, frame.Time, frame.Label, f.Face.Index, f.Face.Detection, embedding, raw, scalar));
         }
         return (faces.Count == 0 ? FileStatus.NoFace : FileStatus.Ok, null, faces);

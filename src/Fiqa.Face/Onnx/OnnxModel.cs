@@ -19,7 +19,10 @@ public sealed class OnnxModel : IDisposable
     /// <param name="options">Threading.</param>
     /// <param name="outputs">Outputs to fetch, default the manifest's.</param>
     /// <param name="modelBytes">The model to load instead of the manifest's file (e.g. with an extra output).</param>
-    public OnnxModel(ModelManifest manifest, OnnxSessionOptions? options = null, IReadOnlyList<string>? outputs = null, byte[]? modelBytes = null)
+    /// <param name="verifiedSha256">The manifest file's SHA-256 when the caller has checked it (the optimised-graph cache
+    /// is keyed by it instead of hashing the file again); null: hash the bytes.</param>
+    public OnnxModel(ModelManifest manifest, OnnxSessionOptions? options = null, IReadOnlyList<string>? outputs = null, byte[]? modelBytes = null,
+        string? verifiedSha256 = null)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         options ??= OnnxSessionOptions.Default;
@@ -35,7 +38,7 @@ public sealed class OnnxModel : IDisposable
         sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
         try
         {
-            _session = Open(manifest.ModelPath, modelBytes, sessionOptions, options.OptimizedModelCacheFolder);
+            _session = Open(manifest.ModelPath, modelBytes, modelBytes is null ? verifiedSha256 : null, sessionOptions, options.OptimizedModelCacheFolder);
         }
         catch (OnnxRuntimeException e)
         {
@@ -71,11 +74,13 @@ public sealed class OnnxModel : IDisposable
 
     /// <summary>The session, from the optimised-graph cache when it holds this model, else optimised here (and saved
     /// to the cache when there is one).</summary>
-    private static InferenceSession Open(string path, byte[]? modelBytes, SessionOptions sessionOptions, string? cacheFolder)
+    private static InferenceSession Open(string path, byte[]? modelBytes, string? verifiedSha256, SessionOptions sessionOptions, string? cacheFolder)
     {
         if (cacheFolder is null) return Create(path, modelBytes, sessionOptions);
-        modelBytes ??= File.ReadAllBytes(path);
-        var cached = OptimizedModelCache.PathFor(cacheFolder, System.Security.Cryptography.SHA256.HashData(modelBytes));
+        byte[] sha256 = verifiedSha256 is { Length: 64 }
+            ? Convert.FromHexString(verifiedSha256)
+            : System.Security.Cryptography.SHA256.HashData(modelBytes ??= File.ReadAllBytes(path));
+        var cached = OptimizedModelCache.PathFor(cacheFolder, sha256);
         if (File.Exists(cached))
         {
             sessionOptions.GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL;

@@ -85,7 +85,7 @@ public sealed class SessionRegistry : IDisposable
         OnnxModel model;
         if (variant.AddedNodes.Count == 0 && variant.ExtraOutputs.Count == 0 && variant.Derive is null)
         {
-            model = new OnnxModel(manifest, SessionOptions);
+            model = new OnnxModel(manifest, SessionOptions, verifiedSha256: VerifyChecksums ? manifest.Sha256 : null);
         }
         else
         {

@@ -12,9 +12,17 @@ public interface ICatalogueEntry
 
     /// <summary>True when the entry cannot be used without its parameter (<c>onnx:MANIFEST</c>).</summary>
     bool ParameterRequired => false;
+}
 
-    /// <summary>How the entry is written in listings: <c>name</c>, <c>name[:P]</c>, or <c>name:P</c> when required.</summary>
-    string Syntax => Parameter is null ? Name : ParameterRequired ? $"{Name}:{Parameter}" : $"{Name}[:{Parameter}]";
+/// <summary>How catalogue entries are written.</summary>
+public static class CatalogueEntryExtensions
+{
+    /// <summary>The entry as a user writes it in listings: <c>name</c>, <c>name[:P]</c>, or <c>name:P</c> when required.</summary>
+    public static string Syntax(this ICatalogueEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return entry.Parameter is null ? entry.Name : entry.ParameterRequired ? $"{entry.Name}:{entry.Parameter}" : $"{entry.Name}[:{entry.Parameter}]";
+    }
 }
 
 /// <summary>A name that is not in a catalogue, or a parameter an entry refuses. The message lists the valid names and,
@@ -56,7 +64,7 @@ public sealed class Catalogue<TEntry> where TEntry : ICatalogueEntry
     public IReadOnlyList<TEntry> Entries { get; }
 
     /// <summary>The names as a user writes them, parameterised ones with their parameter: <c>perturb[:R]</c>.</summary>
-    public IEnumerable<string> Syntax => Entries.Select(e => e.Syntax);
+    public IEnumerable<string> Syntax => Entries.Select(e => e.Syntax());
 
     /// <summary>The entry a name refers to and the text after its colon (null when none was written).</summary>
     public (TEntry Entry, string? Parameter) Resolve(string name)

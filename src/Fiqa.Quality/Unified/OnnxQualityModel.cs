@@ -32,9 +32,10 @@ public sealed class OnnxQualityModel : IUnifiedQualityMethod
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentException.ThrowIfNullOrWhiteSpace(manifestPath);
         if (!File.Exists(manifestPath)) throw new ModelConfigurationException($"onnx: quality model manifest not found: {manifestPath}");
-        _manifest = settings.Registry.Manifest(Path.GetFullPath(manifestPath));
+        var fullPath = Path.GetFullPath(manifestPath);
+        _manifest = settings.Registry.Manifest(fullPath);
         _quality = _manifest.Quality ?? throw new ModelConfigurationException($"{manifestPath}: no \"quality\" section (output, output_index, higher_is_better)");
-        _model = settings.Registry.Open(Path.GetFullPath(manifestPath));
+        _model = settings.Registry.Open(fullPath);
         var outputName = _quality.Output ?? _manifest.Outputs[0];
         _output = Array.IndexOf(_manifest.Outputs, outputName);
         if (_output < 0) throw new ModelConfigurationException($"{manifestPath}: quality.output '{outputName}' is not among the outputs ({string.Join(", ", _manifest.Outputs)})");

@@ -130,7 +130,8 @@ public sealed class QualityHead
     }
 
     // GELU, tanh form (Hendrycks & Gimpel): 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
-    internal static float Gelu(float x) => 0.5f * x * (1 + MathF.Tanh(0.7978845608f * (x + 0.044715f * x * x * x)));
+    internal const float GeluScale = 0.7978845608f, GeluCubic = 0.044715f;
+    internal static float Gelu(float x) => 0.5f * x * (1 + MathF.Tanh(GeluScale * (x + GeluCubic * x * x * x)));
 
     /// <summary>Writes the head file.</summary>
     public void Save(string path)

@@ -92,7 +92,7 @@ public static class QualityHeadOnnx
         var pre = Op("Add", [Op("MatMul", [standard, Constant(w1t, n, h)]), Constant(head.B1, h)]);
         // GELU, tanh form: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), as QualityHead.Gelu.
         var cube = Op("Mul", [Op("Mul", [pre, pre]), pre]);
-        var inner = Op("Mul", [Op("Add", [pre, Op("Mul", [cube, Constant([0.044715f], 1)])]), Constant([0.7978845608f], 1)]);
+        var inner = Op("Mul", [Op("Add", [pre, Op("Mul", [cube, Constant([QualityHead.GeluCubic], 1)])]), Constant([QualityHead.GeluScale], 1)]);
         var act = Op("Mul", [Op("Mul", [pre, Constant([0.5f], 1)]), Op("Add", [Op("Tanh", [inner]), Constant([1f], 1)])]);
         var score = Op("Add", [Op("MatMul", [act, Constant(head.W2, h, 1)]), Constant([head.B2], 1)]);
         nodes.Add(new NewNode("Reshape", [score, toVector], [Output]));
