@@ -164,11 +164,12 @@ internal static class TrainingCommands
         var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => new QualityHeadTrainingOptions().Epochs };
         var hidden = new Option<int>("--hidden") { Description = "Hidden units of the head (eDifFIQA: 1024 on the embedding; default for the 95 activation norms)", DefaultValueFactory = _ => new QualityHeadTrainingOptions().Hidden };
         var rate = new Option<double>("--lr") { Description = "Adam learning rate", DefaultValueFactory = _ => new QualityHeadTrainingOptions().LearningRate };
+        var decay = new Option<double>("--weight-decay") { Description = "L2 weight decay of the head's weights", DefaultValueFactory = _ => new QualityHeadTrainingOptions().WeightDecay };
         var output = new Option<string?>("--out", "-o") { Description = $"Head file (default: {DistilledQuality.DefaultFileName} in the models folder, used by 'distilled')" };
         var cache = new Option<string?>("--cache") { Description = "Teacher-score cache folder (default: $FIQA_CACHE/train, else ~/.cache/fiqa/train)" };
         var command = new Command("train-quality", "Distil a teacher quality method into the fast 'distilled' head (eDifFIQA-style)")
         {
-            teacher, extraInputs, activations, epsilon, holdOut, epochs, hidden, rate, output, cache,
+            teacher, extraInputs, activations, epsilon, holdOut, epochs, hidden, rate, decay, output, cache,
         };
         set.AddTo(command);
         common.AddTo(command);
@@ -199,7 +200,7 @@ internal static class TrainingCommands
                 Epsilon = p.GetValue(epsilon),
                 HoldOut = p.GetValue(holdOut),
                 Seed = p.GetValue(set.Seed),
-                Training = new QualityHeadTrainingOptions { Epochs = p.GetValue(epochs), Hidden = p.GetValue(hidden), LearningRate = p.GetValue(rate), Seed = p.GetValue(set.Seed) },
+                Training = new QualityHeadTrainingOptions { Epochs = p.GetValue(epochs), Hidden = p.GetValue(hidden), LearningRate = p.GetValue(rate), WeightDecay = p.GetValue(decay), Seed = p.GetValue(set.Seed) },
             };
             if (options.HoldOut is <= 0 or >= 1) throw new UsageException($"--holdout must be in (0, 1), got {options.HoldOut.ToString(CultureInfo.InvariantCulture)}");
             if (options.Epsilon is < 0 or > 1) throw new UsageException($"--epsilon must be in [0, 1], got {options.Epsilon.ToString(CultureInfo.InvariantCulture)}");

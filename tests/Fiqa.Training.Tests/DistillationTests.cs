@@ -173,17 +173,18 @@ public class DistillationTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void DefaultHead_OnHeldOutIdentities_AgreesWithEachTeacher()
+    public void DefaultHead_OnHeldOutIdentities_AgreesWithEachTeacher_AndKeepsUpWithSerFiq()
     {
         var headPath = Path.Combine(TestData.ModelsRoot, DistilledQuality.DefaultFileName);
         var head = QualityHead.Load(headPath);
         var heldOut = head.Provenance["held_out_identities"]!.AsArray().Select(n => (string)n!).ToHashSet(StringComparer.Ordinal);
         var teachers = ((string)head.Provenance["teacher"]!).Split(',');
         Assert.Equal(DistillationOptions.DefaultTeachers, teachers);
-        // Held-out identities of the installed training folders, two images each, every kind at levels 1, 3, 5.
+        // Every held-out image of the installed training folders with train-quality's own degradation plan (every kind,
+        // levels 1–5, seed 1): the figures README reports, not a subset whose Spearman moves by ±0.03 with the draw.
         var dataset = IdentityDataset.FromFolders([TestData.File("dlib/johns"), TestData.File("video"), TestData.File("crops")], Images);
-        var sources = dataset.Samples.Where(s => heldOut.Contains(s.Identity)).GroupBy(s => s.Identity).SelectMany(g => g.Take(2)).ToList();
-        var plan = DegradedDataset.Plan(sources, Degradation.AllKinds, [1, 3, 5], seed: 1);
+        var sources = dataset.Samples.Where(s => heldOut.Contains(s.Identity)).ToList();
+        var plan = DegradedDataset.Plan(sources, Degradation.AllKinds, [1, 2, 3, 4, 5], seed: 1);
         var face = new FaceAnalyzerOptions { Parts = FaceParts.Embedding, Session = new Face.Onnx.OnnxSessionOptions { IntraOpThreads = 1 } };
         var set = QualityDistillation.Collect(plan, teachers, new AssessorOptions { Face = face }, threads: 2);
         var samples = set.Samples.Where(s => s.Features is not null).ToList();
@@ -199,8 +200,17 @@ public class DistillationTests(ITestOutputHelper output)
             output.WriteLine($"{samples.Count} held-out samples of {sources.Select(s => s.Identity).Distinct().Count()} identities: Spearman vs {teachers[k]} {rho:F3}");
             Assert.True(rho >= MinimumTeacherAgreement, $"Spearman vs {teachers[k]} {rho:F3}");
         }
+        // The held-out EDC at both operating points: the head is level with SER-FIQ, the strongest blind signal (measured
+        // +0.0001 at FMR 1e-3 and +0.007 at FNMR₀ 10 %; the head before the stronger weight decay was 48 % behind at 10 %).
+        int serfiq = tensorCount + set.ExtraInputs.ToList().IndexOf(QualityHead.SerFiqInput);
+        var (edc, _) = QualityDistillation.HeldOutEvaluation(samples, [("head", s => head.Predict(Input(s))), ("serfiq", s => s.Features![serfiq])]);
+        var h = edc.Single(r => r.Method == "head");
+        var f = edc.Single(r => r.Method == "serfiq");
+        output.WriteLine($"held-out normalised pAUC@0.3: head {h.Pauc03:F4} / {h.LowStartPauc03:F4}, serfiq {f.Pauc03:F4} / {f.LowStartPauc03:F4} (FMR 1e-3 / FNMR0 10 %)");
+        Assert.True(h.Pauc03 <= 1.05 * f.Pauc03, $"FMR 1e-3: head {h.Pauc03:F4} vs serfiq {f.Pauc03:F4}");
+        Assert.True(h.LowStartPauc03 <= 1.05 * f.LowStartPauc03, $"FNMR0 10 %: head {h.LowStartPauc03:F4} vs serfiq {f.LowStartPauc03:F4}");
     }
 
-    // The bar is 0.8 for every teacher: met for reference (measured 0.81), not for sdd (0.72); README.
+    // The bar is 0.8 for every teacher: met for reference (measured 0.851), not for sdd (0.730); README.
     private const double MinimumTeacherAgreement = 0.7;
 }

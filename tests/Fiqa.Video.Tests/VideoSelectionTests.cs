@@ -138,13 +138,15 @@ public sealed class VideoSelectionTests(VideoClips clips, SelectorFixture fixtur
     }
 
     /// <summary>The selection figure on the installed video: franck.mp4 (200 s, 2 fps → 400 frames, clean, varying in
-    /// pose and expression) against the 11 installed stills of the same person; the K best frames by <c>perturb:4</c>
-    /// (<c>--score</c>; the default head, taught on degradations, does not rank pose) vs K uniform and K random frames
-    /// (20 seeded draws). Measured: see docs/video.md.</summary>
-    [Fact]
-    public void TopK_ByPerturbScore_InstalledVideo_MatchesReferencesBetterThanUniformOrRandomFrames()
+    /// pose and expression) against the 11 installed stills of the same person; the K best frames by the default
+    /// UnifiedQualityScore and by <c>perturb:4</c> (<c>--score</c>) vs K uniform and K random frames (20 seeded draws).
+    /// Measured: see docs/video.md.</summary>
+    [Theory]
+    [InlineData(null)]
+    [InlineData("perturb:4")]
+    public void TopK_InstalledVideo_MatchesReferencesBetterThanUniformOrRandomFrames(string? score)
     {
-        using var selector = new VideoFaceSelector(fixture.Selector.Options with { Selection = new SelectionOptions { Top = 10, MinGap = 2 }, Threads = 2, Score = "perturb:4" });
+        using var selector = new VideoFaceSelector(fixture.Selector.Options with { Selection = new SelectionOptions { Top = 10, MinGap = 2 }, Threads = 2, Score = score });
         var result = selector.Run(FrameSources.Open(TestData.File("franck/franck.mp4"), new FrameSampling { Fps = 2 }));
         Assert.Null(result.Error);
         var track = Assert.Single(result.Tracks);
