@@ -214,7 +214,7 @@ internal static class TrainingCommands
 
             var clock = System.Diagnostics.Stopwatch.StartNew();
             int step = Math.Max(1, plan.Count / 10);
-            var blindTeachers = string.Join(",", teacherNames.Where(QualityTeachers.IsBlind));
+            var blindTeachers = string.Join(",", teacherNames.Where(QualityTeachers.IsBlind).Select(UnifiedCatalogue.CacheIdentity));
             var featureCache = new FeatureCache(p.GetValue(cache) ?? paths.CacheFor("train"), TrainingCacheKey(blindTeachers, face, store));
             var heldOutIds = QualityDistillation.HeldOutIdentities(dataset.Samples.Select(s => s.Identity), options.HoldOut, options.Seed).ToHashSet(StringComparer.Ordinal);
             var samples = QualityDistillation.Collect(plan, teacherNames, new AssessorOptions { Face = face, Decode = common.Decode(p) }, common.ThreadCount(p), heldOutIds,

@@ -51,4 +51,27 @@ public class OnnxQualityModelTests
         // Listings write the parameter as required, not optional.
         Assert.Contains("onnx:MANIFEST,", Assert.Throws<UnknownNameException>(() => UnifiedCatalogue.Normalise("onx")).Message);
     }
+
+    /// <summary>Caches of <c>fiqa eval</c> and <c>train-quality</c> key a method by <see cref="UnifiedCatalogue.CacheIdentity"/>:
+    /// a model re-exported under the same manifest path must not be answered with the old model's cached scores.</summary>
+    [Fact]
+    public void CacheIdentity_ChangesWhenTheModelFileIsReplaced()
+    {
+        var dir = TestData.TempDirectory();
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(TestData.ModelsRoot, "fr_eye.json")))!.AsObject();
+        manifest.Remove("sha256"); // a user's export without a checksum: only the bytes can tell
+        var manifestPath = Path.Combine(dir, "q.json");
+        File.WriteAllText(manifestPath, manifest.ToJsonString());
+        var model = Path.Combine(dir, (string)manifest["file"]!);
+        File.Copy(Path.Combine(TestData.ModelsRoot, "fr_eye.onnx"), model);
+        string method = $"onnx:{manifestPath}", first = UnifiedCatalogue.CacheIdentity(method);
+        Assert.StartsWith(method + "#", first);
+        File.Copy(Path.Combine(TestData.ModelsRoot, "fr_landmark.onnx"), model, overwrite: true);
+        Assert.NotEqual(first, UnifiedCatalogue.CacheIdentity(method));
+        File.Copy(Path.Combine(TestData.ModelsRoot, "fr_eye.onnx"), model, overwrite: true);
+        Assert.Equal(first, UnifiedCatalogue.CacheIdentity(method));
+        // Methods whose name says everything keep it.
+        Assert.Equal("perturb:4", UnifiedCatalogue.CacheIdentity("PERTURB:4"));
+        Assert.Equal("serfiq", UnifiedCatalogue.CacheIdentity("serfiq"));
+    }
 }

@@ -62,6 +62,34 @@ public sealed class OnnxQualityModel : IUnifiedQualityMethod
     public static string NameFor(string parameter) =>
         string.IsNullOrWhiteSpace(parameter) ? throw new UnknownNameException("onnx needs a manifest: onnx:PATH.json") : $"{Info.Name}:{parameter}";
 
+    /// <summary>SHA-256 over the manifest's bytes and its model's (the model's own checksum when the manifest gives one,
+    /// so a large model is not read again); a missing file reads as "missing" and the method's creation reports it.</summary>
+    public static string ContentDigest(string manifestPath)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(manifestPath);
+        if (!File.Exists(manifestPath)) return "missing";
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        sha.AppendData(File.ReadAllBytes(manifestPath));
+        string model;
+        try
+        {
+            var manifest = ModelManifest.Load(Path.GetFullPath(manifestPath));
+            model = manifest.Sha256 ?? (File.Exists(manifest.ModelPath) ? FileSha256(manifest.ModelPath) : "missing");
+        }
+        catch (Exception e) when (e is ModelConfigurationException or IOException or System.Text.Json.JsonException or InvalidDataException)
+        {
+            model = "unreadable";
+        }
+        sha.AppendData(System.Text.Encoding.UTF8.GetBytes(model));
+        return Convert.ToHexStringLower(sha.GetHashAndReset())[..16];
+    }
+
+    private static string FileSha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+    }
+
     /// <inheritdoc />
     public UnifiedMethodDescriptor Descriptor { get; }
 

@@ -69,6 +69,9 @@ public sealed record UnifiedMethodEntry(UnifiedMethodDescriptor Descriptor, Func
     public bool ParameterRequired => Descriptor.ParameterRequired;
     /// <summary>The name a parameter makes (<c>perturb:4</c>), checked by the entry; null when the entry takes none.</summary>
     public Func<string, string>? NameFor { get; init; }
+    /// <summary>For a parameter that names files (<c>onnx:MANIFEST</c>): a digest of their contents, so caches keyed by
+    /// the method notice a model replaced under the same path; null when the name says everything.</summary>
+    public Func<string, string>? ContentDigest { get; init; }
 }
 
 /// <summary>The unified methods, created by name: one line per method.</summary>
@@ -90,7 +93,7 @@ public static class UnifiedCatalogue
         new(SerFiq.Info, (s, _) => new SerFiq(s)),
         new(Froq.Info, (s, _) => new Froq(s)),
         new(FaceQan.Info, FaceQan.Create) { NameFor = FaceQan.NameFor },
-        new(OnnxQualityModel.Info, OnnxQualityModel.Create) { NameFor = OnnxQualityModel.NameFor },
+        new(OnnxQualityModel.Info, OnnxQualityModel.Create) { NameFor = OnnxQualityModel.NameFor, ContentDigest = OnnxQualityModel.ContentDigest },
         new(CertaintyRatio.Info, (_, _) => new CertaintyRatio()),
         new(SddFiqa.Info, (_, _) => new SddFiqa()),
     ]);
@@ -105,6 +108,15 @@ public static class UnifiedCatalogue
         var (entry, parameter) = Methods.Resolve(name);
         if (parameter is null) return entry.Name;
         return entry.NameFor is { } nameFor ? nameFor(parameter) : throw new UnknownNameException($"unified quality method '{entry.Name}' takes no parameter");
+    }
+
+    /// <summary>What a cache of the method's scores must be keyed by: its canonical name, plus the digest of the files its
+    /// parameter names (<see cref="UnifiedMethodEntry.ContentDigest"/>).</summary>
+    public static string CacheIdentity(string name)
+    {
+        var (entry, parameter) = Methods.Resolve(name);
+        var canonical = Normalise(name);
+        return parameter is not null && entry.ContentDigest is { } digest ? $"{canonical}#{digest(parameter)}" : canonical;
     }
 
     /// <summary>The descriptor of a request.</summary>
