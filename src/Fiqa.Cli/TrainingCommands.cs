@@ -205,6 +205,7 @@ internal static class TrainingCommands
             if (options.HoldOut is <= 0 or >= 1) throw new UsageException($"--holdout must be in (0, 1), got {options.HoldOut.ToString(CultureInfo.InvariantCulture)}");
             if (options.Epsilon is < 0 or > 1) throw new UsageException($"--epsilon must be in [0, 1], got {options.Epsilon.ToString(CultureInfo.InvariantCulture)}");
             if (options.Training.Epochs < 1 || options.Training.Hidden < 1) throw new UsageException("--epochs and --hidden must be positive");
+            if (!(options.Training.WeightDecay >= 0)) throw new UsageException($"--weight-decay must be ≥ 0, got {options.Training.WeightDecay.ToString(CultureInfo.InvariantCulture)}");
             var face = common.Analyzer(p, FaceParts.Embedding, allFaces: false, intraOpThreads: 1);
             var paths = face.Paths!;
             var (dataset, plan) = set.Plan(p, paths);
