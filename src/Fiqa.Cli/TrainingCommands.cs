@@ -164,12 +164,13 @@ internal static class TrainingCommands
         var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => new QualityHeadTrainingOptions().Epochs };
         var hidden = new Option<int>("--hidden") { Description = "Hidden units of the head (eDifFIQA: 1024 on the embedding; default for the 95 activation norms)", DefaultValueFactory = _ => new QualityHeadTrainingOptions().Hidden };
         var rate = new Option<double>("--lr") { Description = "Adam learning rate", DefaultValueFactory = _ => new QualityHeadTrainingOptions().LearningRate };
+        var jitterDraws = new Option<int>("--jitter-copies") { Description = "Jittered copies of each training image (box ±5 %, alignment points ±2 px) with the image's labels: trains the head to ignore detector variability; 0: none", DefaultValueFactory = _ => DistillationOptions.DefaultJitterCopies };
         var decay = new Option<double>("--weight-decay") { Description = "L2 weight decay of the head's weights", DefaultValueFactory = _ => new QualityHeadTrainingOptions().WeightDecay };
         var output = new Option<string?>("--out", "-o") { Description = $"Head file (default: {DistilledQuality.DefaultFileName} in the models folder, used by 'distilled')" };
         var cache = new Option<string?>("--cache") { Description = "Teacher-score cache folder (default: $FIQA_CACHE/train, else ~/.cache/fiqa/train)" };
         var command = new Command("train-quality", "Distil a teacher quality method into the fast 'distilled' head (eDifFIQA-style)")
         {
-            teacher, extraInputs, activations, epsilon, holdOut, epochs, hidden, rate, decay, output, cache,
+            teacher, extraInputs, activations, epsilon, holdOut, epochs, hidden, rate, decay, jitterDraws, output, cache,
         };
         set.AddTo(command);
         common.AddTo(command);
@@ -218,8 +219,11 @@ internal static class TrainingCommands
             var blindTeachers = string.Join(",", teacherNames.Where(QualityTeachers.IsBlind).Select(UnifiedCatalogue.CacheIdentity));
             var featureCache = new FeatureCache(p.GetValue(cache) ?? paths.CacheFor("train"), TrainingCacheKey(blindTeachers, face, store));
             var heldOutIds = QualityDistillation.HeldOutIdentities(dataset.Samples.Select(s => s.Identity), options.HoldOut, options.Seed).ToHashSet(StringComparer.Ordinal);
+            int copies = p.GetValue(jitterDraws);
+            if (copies is < 0 or > 16) throw new UsageException($"--jitter-copies must be in 0..16, got {copies}");
             var samples = QualityDistillation.Collect(plan, teacherNames, new AssessorOptions { Face = face, Decode = common.Decode(p) }, common.ThreadCount(p), heldOutIds,
-                done => { if (done % step == 0) io.Error.WriteLine($"  scored {done}/{plan.Count} ({clock.Elapsed.TotalSeconds:F0} s)"); }, featureCache);
+                done => { if (done % step == 0) io.Error.WriteLine($"  scored {done}/{plan.Count} ({clock.Elapsed.TotalSeconds:F0} s)"); }, featureCache,
+                copies == 0 ? null : new JitterOptions { Draws = copies });
             io.Error.WriteLine($"fiqa train-quality: teacher scores and head inputs in {clock.Elapsed.TotalSeconds:F0} s; training on {samples.ObservedTensors.Count} activation norms + {(extras.Count == 0 ? "nothing else" : string.Join(", ", extras))}");
             clock.Restart();
             QualityHead head;

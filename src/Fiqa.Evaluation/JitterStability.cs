@@ -69,21 +69,11 @@ public static class JitterStability
             }
             var faces = analyzer.DetectAll(image);
             if (faces.Count == 0) return;
-            // Seeded by the image's bytes (not its position or a per-process hash), so draws repeat across runs and sets.
-            uint content = Convert.ToUInt32(FeatureCache.ContentHash(files[i])[..8], 16);
-            var rng = new Random((int)((content ^ unchecked((uint)options.Seed * 2654435761u)) & 0x7fffffff));
+            var rng = Draws(FeatureCache.ContentHash(files[i]), options);
             var perMethod = names.Select(_ => new double[options.Draws + 1]).ToArray();
             for (int d = 0; d <= options.Draws; d++)
             {
-                var box = faces[0].Box;
-                if (d > 0) box = Jitter(box, options.BoxFraction, rng);
-                var landmarks = analyzer.LandmarkDetector.Detect(image, box);
-                var points = landmarks.FivePoints();
-                if (d > 0)
-                    for (int k = 0; k < points.Length; k++)
-                        points[k] += new Vector2((float)((rng.NextDouble() * 2 - 1) * options.LandmarkPixels), (float)((rng.NextDouble() * 2 - 1) * options.LandmarkPixels));
-                var aligned = analyzer.Aligner.Align(image, points);
-                var primary = new PrimaryFace(landmarks, aligned, analyzer.EmbedderPass(aligned.Image));
+                var (primary, box) = Draw(analyzer, image, faces[0].Box, options, d > 0 ? rng : null);
                 var detections = faces.ToArray();
                 detections[0] = new FaceDetection(box, faces[0].Score);
                 var context = new FaceContext(analyzer, image, detections, 0, primary: primary);
@@ -125,6 +115,32 @@ public static class JitterStability
         foreach (var r in rows.OrderByDescending(r => double.IsNaN(r.Spearman) ? double.NegativeInfinity : r.Spearman))
             sb.AppendLine(ci, $"| {r.Method} | {r.Spearman:F3} | {r.RelativeSpread:F3} | {r.Faces} |");
         return sb.ToString();
+    }
+
+    /// <summary>The generator of an image's draws, seeded by its content hash (not its position or a per-process hash),
+    /// so the draws repeat across runs and sets.</summary>
+    public static Random Draws(string contentHash, JitterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(contentHash);
+        ArgumentNullException.ThrowIfNull(options);
+        uint content = Convert.ToUInt32(contentHash[..8], 16);
+        return new Random((int)((content ^ unchecked((uint)options.Seed * 2654435761u)) & 0x7fffffff));
+    }
+
+    /// <summary>The face found in <paramref name="detected"/> after one draw from <paramref name="rng"/> (null: as
+    /// detected): landmarks in the moved box, the five points moved, the aligned crop and its embedder pass.</summary>
+    public static (PrimaryFace Primary, FaceBox Box) Draw(FaceAnalyzer analyzer, RgbImage image, FaceBox detected, JitterOptions options, Random? rng)
+    {
+        ArgumentNullException.ThrowIfNull(analyzer);
+        ArgumentNullException.ThrowIfNull(options);
+        var box = rng is null ? detected : Jitter(detected, options.BoxFraction, rng);
+        var landmarks = analyzer.LandmarkDetector.Detect(image, box);
+        var points = landmarks.FivePoints();
+        if (rng is not null)
+            for (int k = 0; k < points.Length; k++)
+                points[k] += new Vector2((float)((rng.NextDouble() * 2 - 1) * options.LandmarkPixels), (float)((rng.NextDouble() * 2 - 1) * options.LandmarkPixels));
+        var aligned = analyzer.Aligner.Align(image, points);
+        return (new PrimaryFace(landmarks, aligned, analyzer.EmbedderPass(aligned.Image)), box);
     }
 
     // Centre moved by up to ±f of the box size in x and y, size scaled by 1 ± f.

@@ -40,13 +40,21 @@ public sealed record DistillationOptions
 
     /// <summary>The default number of deepest activation tensors.</summary>
     public const int DefaultActivations = 24;
+    /// <summary>The default number of jittered copies per training image (<see cref="QualityDistillation.Collect"/>'s jitter): one, chosen
+    /// over three identity splits and checked on two more (README).</summary>
+    public const int DefaultJitterCopies = 1;
     /// <summary>Head and optimiser.</summary>
     public QualityHeadTrainingOptions Training { get; init; } = new();
 }
 
 /// <summary>One collected training sample: the raw embedding and the head's candidate input (both null: no face found),
 /// one raw score per teacher (NaN: the teacher could not score it) and whether it is an undegraded original.</summary>
-public sealed record DistillationSample(string Id, string Identity, float[]? RawEmbedding, float[]? Features, double[] Teachers, bool Original = false);
+public sealed record DistillationSample(string Id, string Identity, float[]? RawEmbedding, float[]? Features, double[] Teachers, bool Original = false)
+{
+    /// <summary>For a jittered copy (the detector's box and the alignment points moved, <see cref="JitterOptions"/>): the
+    /// id of the sample it copies, whose embedding and teacher labels it carries; it only adds training inputs.</summary>
+    public string? JitterOf { get; init; }
+}
 
 /// <summary>Collected samples, their teachers, and the inputs their <see cref="DistillationSample.Features"/> hold: the
 /// L1 norms of <see cref="ObservedTensors"/>, then <see cref="ExtraInputs"/>.</summary>
@@ -67,6 +75,8 @@ public sealed record DistillationReport(int Samples, int WithoutFace, int TrainS
 {
     /// <summary>The held-out EDC: the head and each single signal the collection yields, best first.</summary>
     public IReadOnlyList<HeldOutEdc> HeldOutEdc { get; init; } = [];
+    /// <summary>Jittered copies of the training samples the head was also trained on.</summary>
+    public int JitteredCopies { get; init; }
     /// <summary>Starting FNMR, mated and non-mated comparisons of that EDC.</summary>
     public (double Fnmr0, int Mated, int NonMated, string Rule) HeldOutComparisons { get; init; }
 }
@@ -104,8 +114,10 @@ public static class QualityDistillation
     /// <param name="progress">Called with the number of images done.</param>
     /// <param name="cache">Optional cache (its key must identify the models, the face options and the blind teachers):
     /// entries are keyed by the source file's SHA-256, the degradation and its seed, so a re-run only trains.</param>
+    /// <param name="jitter">Jittered copies per sample (<see cref="JitterOptions.Draws"/>; null or 0: none): the head
+    /// learns that a detector's box and landmarks a few pixels off leave the quality label unchanged.</param>
     public static DistillationSet Collect(IReadOnlyList<DegradedSample> plan, IReadOnlyList<string> teachers, AssessorOptions assessor, int threads,
-        IReadOnlySet<string>? heldOut = null, Action<int>? progress = null, FeatureCache? cache = null)
+        IReadOnlySet<string>? heldOut = null, Action<int>? progress = null, FeatureCache? cache = null, JitterOptions? jitter = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(teachers);
@@ -127,6 +139,8 @@ public static class QualityDistillation
         int width = inputs.Count, b = blind.Count;
         var blindScores = new double[plan.Count][];
         var samples = new DistillationSample[plan.Count];
+        int draws = jitter?.Draws ?? 0;
+        var jittered = new float[]?[plan.Count][];
         // Each source is hashed once, not once per degraded variant.
         var sourceHashes = cache is null ? null : plan.Select(s => s.Source.Path).Distinct(StringComparer.Ordinal)
             .ToDictionary(path => path, FeatureCache.ContentHash, StringComparer.Ordinal);
@@ -168,6 +182,7 @@ public static class QualityDistillation
             }
             blindScores[i] = scores;
             samples[i] = new DistillationSample(s.Id, s.Identity, raw, features, [], s.Kind is null);
+            jittered[i] = raw is null || draws == 0 ? [] : Jittered(s, key, a, inputs, assessor, jitter!, cache);
             progress?.Invoke(Interlocked.Increment(ref done));
         });
         // Teachers that need the whole set (labels, sources), computed per split so no held-out sample shapes a training label.
@@ -195,7 +210,40 @@ public static class QualityDistillation
                 Teachers = names.Select(n => QualityTeachers.IsBlind(n) ? blindScores[i][blind.IndexOf(n)] : labelled[n][i]).ToArray(),
             };
         }
-        return new DistillationSet(samples, tensors, names) { ExtraInputs = extras };
+        // Jittered copies carry their sample's labels (computed above from the samples as detected only).
+        var copies = samples.SelectMany((x, i) => jittered[i].Select((f, d) => (x, f, d)))
+            .Where(c => c.f is not null)
+            .Select(c => c.x with { Id = FormattableString.Invariant($"{c.x.Id}#jitter{c.d + 1}"), Features = c.f, Original = false, JitterOf = c.x.Id });
+        return new DistillationSet([.. samples, .. copies], tensors, names) { ExtraInputs = extras };
+    }
+
+    // The head's inputs after each jitter draw (null: the face was lost), seeded by the sample's cache key (or id), so the
+    // draws repeat across runs; cached as one entry per sample and jitter setting.
+    private static float[]?[] Jittered(DegradedSample s, string? key, FaceQualityAssessor a, HeadInputs inputs, AssessorOptions assessor,
+        JitterOptions jitter, FeatureCache? cache)
+    {
+        int width = inputs.Count;
+        string? jitterKey = key is null ? null : FormattableString.Invariant($"{key}|jitter|{jitter.Draws}|{jitter.BoxFraction:R}|{jitter.LandmarkPixels:R}|{jitter.Seed}");
+        if (jitterKey is not null && cache!.TryGet(jitterKey, out var hit))
+            return Enumerable.Range(0, jitter.Draws).Select(d => float.IsNaN(hit[d * width]) ? null : hit[(d * width)..((d + 1) * width)]).ToArray();
+        var result = new float[]?[jitter.Draws];
+        try
+        {
+            var image = s.Render(assessor.Decode);
+            var faces = a.Analyzer.DetectAll(image);
+            if (faces.Count > 0)
+            {
+                var rng = JitterStability.Draws(Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key ?? s.Id))), jitter);
+                for (int d = 0; d < jitter.Draws; d++) result[d] = inputs.Features(JitterStability.Draw(a.Analyzer, image, faces[0].Box, jitter, rng).Primary.Pass!);
+            }
+        }
+        catch (Imaging.ImageDecodeException)
+        {
+            // As for the sample itself: no face, no copies.
+        }
+        if (jitterKey is not null)
+            cache!.Add(jitterKey, [.. result.SelectMany(f => f ?? Enumerable.Repeat(float.NaN, width))]);
+        return result;
     }
 
     private static string CacheKey(string sourceHash, DegradedSample s) =>
@@ -230,7 +278,7 @@ public static class QualityDistillation
         var heldOut = HeldOutIdentities(samples.Select(s => s.Identity), options.HoldOut, options.Seed);
         var heldSet = heldOut.ToHashSet(StringComparer.Ordinal);
         var train = usable.Where(s => !heldSet.Contains(s.Identity)).ToList();
-        var test = usable.Where(s => heldSet.Contains(s.Identity)).ToList();
+        var test = usable.Where(s => heldSet.Contains(s.Identity) && s.JitterOf is null).ToList();
         if (train.Count < 2 || test.Count < 2) throw new ArgumentException($"too few usable samples ({train.Count} to train, {test.Count} held out)");
 
         var ranges = new List<(double Min, double Max)>();
@@ -274,9 +322,11 @@ public static class QualityDistillation
             signals.Add(($"{set.Teachers[k]} (teacher)", s => s.Teachers[column]));
         }
         var (edc, comparisons) = HeldOutEvaluation(test, signals);
-        var report = new DistillationReport(samples.Count, samples.Count - usable.Count, train.Count, test.Count, heldOut, teachers,
-            teacherIndex.Select(k => Rho(train, k)).ToList(), teacherIndex.Select(k => Rho(test, k)).ToList())
-        { HeldOutEdc = edc, HeldOutComparisons = comparisons };
+        int asDetected = samples.Count(s => s.JitterOf is null);
+        var trainAsDetected = train.Where(s => s.JitterOf is null).ToList();
+        var report = new DistillationReport(asDetected, asDetected - usable.Count(s => s.JitterOf is null), trainAsDetected.Count, test.Count, heldOut, teachers,
+            teacherIndex.Select(k => Rho(trainAsDetected, k)).ToList(), teacherIndex.Select(k => Rho(test, k)).ToList())
+        { HeldOutEdc = edc, HeldOutComparisons = comparisons, JitteredCopies = train.Count - trainAsDetected.Count };
         var t = options.Training;
         var provenance = new JsonObject
         {
@@ -293,7 +343,7 @@ public static class QualityDistillation
             },
             ["samples"] = new JsonObject
             {
-                ["total"] = report.Samples, ["without_face"] = report.WithoutFace, ["train"] = report.TrainSamples, ["held_out"] = report.HeldOutSamples,
+                ["total"] = report.Samples, ["without_face"] = report.WithoutFace, ["train"] = report.TrainSamples, ["held_out"] = report.HeldOutSamples, ["jittered_copies"] = report.JitteredCopies,
             },
             ["held_out_identities"] = new JsonArray(heldOut.Select(h => (JsonNode)JsonValue.Create(h)!).ToArray()),
             ["spearman_vs_teacher"] = new JsonObject(teachers.Select((name, k) => KeyValuePair.Create(name, (JsonNode?)new JsonObject
@@ -355,7 +405,7 @@ public static class QualityDistillation
     public static string Describe(DistillationReport r)
     {
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"samples: {r.Samples} ({r.WithoutFace} without a usable face), {r.TrainSamples} to train, {r.HeldOutSamples} held out");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"samples: {r.Samples} ({r.WithoutFace} without a usable face), {r.TrainSamples} to train (+{r.JitteredCopies} jittered copies), {r.HeldOutSamples} held out");
         sb.AppendLine(CultureInfo.InvariantCulture, $"held-out identities ({r.HeldOutIdentities.Count}): {string.Join(", ", r.HeldOutIdentities)}");
         for (int k = 0; k < r.Teachers.Count; k++)
             sb.AppendLine(CultureInfo.InvariantCulture, $"Spearman vs {r.Teachers[k]}: train {r.TrainSpearman[k]:F4}, held out {r.HeldOutSpearman[k]:F4}");
