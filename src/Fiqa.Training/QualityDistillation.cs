@@ -151,6 +151,7 @@ public static class QualityDistillation
             float[]? raw = null, features = null;
             var scores = Enumerable.Repeat(double.NaN, b).ToArray();
             string? key = sourceHashes is null ? null : CacheKey(sourceHashes[s.Source.Path], s);
+            Imaging.RgbImage? image = null; // rendered once, for the pass and its jittered copies
             if (key is not null && cache!.TryGet(key, out var hit))
             {
                 if (hit.Length > 1)
@@ -164,7 +165,8 @@ public static class QualityDistillation
             {
                 try
                 {
-                    var result = a.Assess(s.Render(assessor.Decode), s.Id);
+                    image = s.Render(assessor.Decode);
+                    var result = a.Assess(image, s.Id);
                     if (result.Faces.Count > 0)
                     {
                         var face = result.Faces[0];
@@ -182,7 +184,7 @@ public static class QualityDistillation
             }
             blindScores[i] = scores;
             samples[i] = new DistillationSample(s.Id, s.Identity, raw, features, [], s.Kind is null);
-            jittered[i] = raw is null || draws == 0 ? [] : Jittered(s, key, a, inputs, assessor, jitter!, cache);
+            jittered[i] = raw is null || draws == 0 ? [] : Jittered(s, image, key, a, inputs, assessor, jitter!, cache);
             progress?.Invoke(Interlocked.Increment(ref done));
         });
         // Teachers that need the whole set (labels, sources), computed per split so no held-out sample shapes a training label.
@@ -219,8 +221,8 @@ public static class QualityDistillation
 
     // The head's inputs after each jitter draw (null: the face was lost), seeded by the sample's cache key (or id), so the
     // draws repeat across runs; cached as one entry per sample and jitter setting.
-    private static float[]?[] Jittered(DegradedSample s, string? key, FaceQualityAssessor a, HeadInputs inputs, AssessorOptions assessor,
-        JitterOptions jitter, FeatureCache? cache)
+    private static float[]?[] Jittered(DegradedSample s, Imaging.RgbImage? rendered, string? key, FaceQualityAssessor a, HeadInputs inputs,
+        AssessorOptions assessor, JitterOptions jitter, FeatureCache? cache)
     {
         int width = inputs.Count;
         string? jitterKey = key is null ? null : FormattableString.Invariant($"{key}|jitter|{jitter.Draws}|{jitter.BoxFraction:R}|{jitter.LandmarkPixels:R}|{jitter.Seed}");
@@ -229,7 +231,7 @@ public static class QualityDistillation
         var result = new float[]?[jitter.Draws];
         try
         {
-            var image = s.Render(assessor.Decode);
+            var image = rendered ?? s.Render(assessor.Decode);
             var faces = a.Analyzer.DetectAll(image);
             if (faces.Count > 0)
             {
@@ -328,6 +330,7 @@ public static class QualityDistillation
             teacherIndex.Select(k => Rho(trainAsDetected, k)).ToList(), teacherIndex.Select(k => Rho(test, k)).ToList())
         { HeldOutEdc = edc, HeldOutComparisons = comparisons, JitteredCopies = train.Count - trainAsDetected.Count };
         var t = options.Training;
+        string lowStart = string.Create(CultureInfo.InvariantCulture, $"fnmr0_{LowErrorStart}");
         var provenance = new JsonObject
         {
             ["method"] = teachers.Count > 1
@@ -356,7 +359,7 @@ public static class QualityDistillation
                 ["pauc_normalized"] = new JsonObject(edc.Select(r => KeyValuePair.Create(r.Method, (JsonNode?)new JsonObject
                 {
                     ["d0.2"] = Math.Round(r.Pauc02, 4), ["d0.3"] = Math.Round(r.Pauc03, 4),
-                    [string.Create(CultureInfo.InvariantCulture, $"fnmr0_{LowErrorStart}_d0.2")] = Math.Round(r.LowStartPauc02, 4), [string.Create(CultureInfo.InvariantCulture, $"fnmr0_{LowErrorStart}_d0.3")] = Math.Round(r.LowStartPauc03, 4),
+                    [$"{lowStart}_d0.2"] = Math.Round(r.LowStartPauc02, 4), [$"{lowStart}_d0.3"] = Math.Round(r.LowStartPauc03, 4),
                 }))),
             },
         };
