@@ -8,7 +8,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 # Bump when the training recipe (commands, options, trainer code) changes, so existing heads are retrained.
-RECIPE="distilled-v5 reference,sdd monotone deep24-l1+norm+serfiq hidden64 decay1e-2 jitter1 epsilon0 seed1"
+RECIPE="distilled-v6 reference,sdd monotone deep24-l1+norm+serfiq hidden64 members1 decay1e-2 jitter1 epsilon0 seed1"
 MODELS="${FIQA_MODELS:-$FIQA_ROOT/models}"
 DATA="${FIQA_DATA:-$FIQA_ROOT/data}"
 head="$MODELS/fiqa_quality_head.json"

@@ -166,11 +166,12 @@ internal static class TrainingCommands
         var rate = new Option<double>("--lr") { Description = "Adam learning rate", DefaultValueFactory = _ => new QualityHeadTrainingOptions().LearningRate };
         var jitterDraws = new Option<int>("--jitter-copies") { Description = "Jittered copies of each training image (box ±5 %, alignment points ±2 px) with the image's labels: trains the head to ignore detector variability; 0: none", DefaultValueFactory = _ => DistillationOptions.DefaultJitterCopies };
         var decay = new Option<double>("--weight-decay") { Description = "L2 weight decay of the head's weights", DefaultValueFactory = _ => new QualityHeadTrainingOptions().WeightDecay };
+        var members = new Option<int>("--members") { Description = "Bagged heads, each on a bootstrap draw of the training identities, averaged into one MLP (1: a single head)", DefaultValueFactory = _ => new QualityHeadTrainingOptions().Members };
         var output = new Option<string?>("--out", "-o") { Description = $"Head file (default: {DistilledQuality.DefaultFileName} in the models folder, used by 'distilled')" };
         var cache = new Option<string?>("--cache") { Description = "Teacher-score cache folder (default: $FIQA_CACHE/train, else ~/.cache/fiqa/train)" };
         var command = new Command("train-quality", "Distil a teacher quality method into the fast 'distilled' head (eDifFIQA-style)")
         {
-            teacher, extraInputs, activations, epsilon, holdOut, epochs, hidden, rate, decay, jitterDraws, output, cache,
+            teacher, extraInputs, activations, epsilon, holdOut, epochs, hidden, rate, decay, members, jitterDraws, output, cache,
         };
         set.AddTo(command);
         common.AddTo(command);
@@ -201,11 +202,12 @@ internal static class TrainingCommands
                 Epsilon = p.GetValue(epsilon),
                 HoldOut = p.GetValue(holdOut),
                 Seed = p.GetValue(set.Seed),
-                Training = new QualityHeadTrainingOptions { Epochs = p.GetValue(epochs), Hidden = p.GetValue(hidden), LearningRate = p.GetValue(rate), WeightDecay = p.GetValue(decay), Seed = p.GetValue(set.Seed) },
+                Training = new QualityHeadTrainingOptions { Epochs = p.GetValue(epochs), Hidden = p.GetValue(hidden), LearningRate = p.GetValue(rate), WeightDecay = p.GetValue(decay), Members = p.GetValue(members), Seed = p.GetValue(set.Seed) },
             };
             if (options.HoldOut is <= 0 or >= 1) throw new UsageException($"--holdout must be in (0, 1), got {options.HoldOut.ToString(CultureInfo.InvariantCulture)}");
             if (options.Epsilon is < 0 or > 1) throw new UsageException($"--epsilon must be in [0, 1], got {options.Epsilon.ToString(CultureInfo.InvariantCulture)}");
             if (options.Training.Epochs < 1 || options.Training.Hidden < 1) throw new UsageException("--epochs and --hidden must be positive");
+            if (options.Training.Members is < 1 or > 64) throw new UsageException($"--members must be in 1..64, got {options.Training.Members}");
             if (!(options.Training.WeightDecay >= 0)) throw new UsageException($"--weight-decay must be ≥ 0, got {options.Training.WeightDecay.ToString(CultureInfo.InvariantCulture)}");
             var face = common.Analyzer(p, FaceParts.Embedding, allFaces: false, intraOpThreads: 1);
             var paths = face.Paths!;

@@ -303,7 +303,7 @@ public static class QualityDistillation
             targets.Add(column);
         }
         var trainInputs = train.Select(Input).ToList();
-        var head = QualityHeadTrainer.Train(trainInputs, targets, headTensors, options.Training, progress, embedderSha256, options.ExtraInputs);
+        var head = QualityHeadTrainer.Train(trainInputs, targets, headTensors, options.Training, progress, embedderSha256, options.ExtraInputs, ids);
 
         double Rho(List<DistillationSample> part, int k)
         {
@@ -342,7 +342,7 @@ public static class QualityDistillation
             ["label_optimisation"] = new JsonObject { ["beta"] = options.Beta, ["epsilon"] = options.Epsilon },
             ["training"] = new JsonObject
             {
-                ["epochs"] = t.Epochs, ["batch"] = t.BatchSize, ["learning_rate"] = t.LearningRate, ["weight_decay"] = t.WeightDecay, ["seed"] = t.Seed, ["hidden"] = t.Hidden,
+                ["epochs"] = t.Epochs, ["batch"] = t.BatchSize, ["learning_rate"] = t.LearningRate, ["weight_decay"] = t.WeightDecay, ["seed"] = t.Seed, ["hidden"] = t.Hidden, ["members"] = t.Members,
             },
             ["samples"] = new JsonObject
             {

@@ -20,6 +20,9 @@ public sealed record QualityHeadTrainingOptions
     public double WeightDecay { get; init; } = 1e-2;
     /// <summary>Seed of the initial weights and of the sample order.</summary>
     public int Seed { get; init; } = 1;
+    /// <summary>Bagged members (Breiman 1996): each trained on a bootstrap draw of the training groups (identities), the
+    /// head their mean, folded into one MLP of Members × Hidden units. 1: a single head on every sample.</summary>
+    public int Members { get; init; } = 1;
 }
 
 /// <summary>Trains a <see cref="QualityHead"/> by L1 regression on [0, 1] labels with Adam. Deterministic: one
@@ -75,9 +78,51 @@ public static class QualityHeadTrainer
     /// increasing in y whatever the weights, so each teacher keeps its own scale and range while all of them rank the
     /// samples through the same y. The output is then rescaled so the training samples span [0, 1]. With one teacher it
     /// is the same model with one transform (the single-teacher head to compare against).</summary>
+    /// <remarks>With <see cref="QualityHeadTrainingOptions.Members"/> &gt; 1 the head is a bagged mean: member k is trained
+    /// (seed + k) on a seeded bootstrap draw of <paramref name="groups"/> — whole identities, so a member never sees part of
+    /// a person — and the mean is rescaled over every training sample.</remarks>
     public static QualityHead Train(IReadOnlyList<float[]> features, IReadOnlyList<double[]> targets, IReadOnlyList<string> observedTensors,
-        QualityHeadTrainingOptions options, Action<int, double>? progress = null, string? embedderSha256 = null, IReadOnlyList<string>? extraInputs = null) =>
-        Fit(features, targets, observedTensors, options, progress, embedderSha256, extraInputs, monotone: true);
+        QualityHeadTrainingOptions options, Action<int, double>? progress = null, string? embedderSha256 = null, IReadOnlyList<string>? extraInputs = null,
+        IReadOnlyList<string>? groups = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Members <= 1) return Fit(features, targets, observedTensors, options, progress, embedderSha256, extraInputs, monotone: true);
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(targets);
+        if (groups is null || groups.Count != features.Count) throw new ArgumentException("a bagged head needs one group (identity) per sample");
+        var byGroup = Enumerable.Range(0, features.Count).GroupBy(i => groups[i], StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => g.ToArray()).ToArray();
+        var members = new List<QualityHead>(options.Members);
+        for (int k = 0; k < options.Members; k++)
+        {
+            var draw = new Random(unchecked(options.Seed * 7919 + k));
+            var rows = Enumerable.Range(0, byGroup.Length).SelectMany(_ => byGroup[draw.Next(byGroup.Length)]).ToArray();
+            members.Add(Fit(rows.Select(i => features[i]).ToList(), targets.Select(t => rows.Select(i => t[i]).ToArray()).ToList(), observedTensors,
+                options with { Seed = options.Seed + k, Members = 1 }, progress, embedderSha256, extraInputs, monotone: true));
+        }
+        var (mean, scale) = Standardisation(features);
+        var head = QualityHead.Average(members, mean, scale);
+        var outputs = features.Select(x => head.Predict(x)).ToArray();
+        head.RescaleOutput(outputs.Min(), outputs.Max());
+        return head;
+    }
+
+    // Per input: the training set's mean and 1 / standard deviation (double sums, fixed order).
+    private static (float[] Mean, float[] Scale) Standardisation(IReadOnlyList<float[]> features)
+    {
+        int n = features.Count, inputs = features[0].Length;
+        var mean = new float[inputs];
+        var scale = new float[inputs];
+        for (int k = 0; k < inputs; k++)
+        {
+            double sum = 0, sq = 0;
+            foreach (var x in features) { sum += x[k]; sq += (double)x[k] * x[k]; }
+            double m = sum / n, sd = Math.Sqrt(Math.Max(sq / n - m * m, 0));
+            mean[k] = (float)m;
+            scale[k] = (float)(sd > 1e-8 ? 1 / sd : 1);
+        }
+        return (mean, scale);
+    }
 
     /// <summary>Units of each teacher's monotone transform.</summary>
     public const int TransformUnits = 8;
@@ -94,16 +139,10 @@ public static class QualityHeadTrainer
         int inputs = features[0].Length, hidden = options.Hidden;
         var head = new QualityHead(inputs, hidden, observedTensors, extraInputs) { EmbedderSha256 = embedderSha256 };
 
-        // Standardisation from the training set (double sums, fixed order).
+        var (inputMean, inputScale) = Standardisation(features);
+        inputMean.CopyTo(head.InputMean, 0);
+        inputScale.CopyTo(head.InputScale, 0);
         var transformed = features.Select(x => (float[])x.Clone()).ToArray();
-        for (int k = 0; k < inputs; k++)
-        {
-            double sum = 0, sq = 0;
-            foreach (var x in transformed) { sum += x[k]; sq += (double)x[k] * x[k]; }
-            double mean = sum / n, sd = Math.Sqrt(Math.Max(sq / n - mean * mean, 0));
-            head.InputMean[k] = (float)mean;
-            head.InputScale[k] = (float)(sd > 1e-8 ? 1 / sd : 1);
-        }
         // The transformed copies become the standardised inputs in place.
         foreach (var x in transformed)
         {

@@ -148,13 +148,15 @@ public class TrainQualityCommandTests
 
         var head = Path.Combine(dir, "head.json");
         var t = CliRunner.Run("train-quality", "--data", degraded, "--kinds", "blur", "--levels", "3", "--teacher", "norm", "--epochs", "3", "--hidden", "32",
-            "--aligned", "--cache", Path.Combine(dir, "cache"), "--out", head);
+            "--members", "2", "--aligned", "--cache", Path.Combine(dir, "cache"), "--out", head);
         Assert.True(t.Code == 0, t.Err);
         Assert.Contains("Spearman vs norm", t.Out);
         Assert.Contains("held-out FNMR-EDC", t.Out);
         var loaded = Fiqa.Quality.Unified.QualityHead.Load(head);
-        Assert.Equal(32, loaded.HiddenSize);
+        Assert.Equal(2 * 32, loaded.HiddenSize); // two bagged members side by side in one MLP
+        Assert.Equal(2, (int?)loaded.Provenance["training"]?["members"]);
         Assert.Equal("norm", (string?)loaded.Provenance["teacher"]);
+        Assert.Contains("--members", CliRunner.Run("train-quality", "--members", "0", "--out", head).Err);
 
         Assert.Equal(2, CliRunner.Run("train-quality", "--teacher", "distilled", "--out", head).Code);
         var unknown = CliRunner.Run("train-quality", "--teacher", "reference,nope", "--out", head);

@@ -170,6 +170,29 @@ public class DistillationTests(ITestOutputHelper output)
         Assert.Equal(1, fitted.Max(), 4);
         var again = QualityHeadTrainer.Train(train.Select(i => features[i]).ToList(), targets, tensors, options);
         Assert.Equal(head.Predict(features[1]), again.Predict(features[1]));
+
+        // Two heads averaged into one MLP give their mean output, whatever each one's standardisation.
+        var other = QualityHeadTrainer.Train(test.Concat(train.Take(20)).Select(i => features[i]).ToList(),
+            [test.Concat(train.Take(20)).Select(i => t1[i]).ToArray()], tensors, options with { Seed = 2 });
+        var mean = QualityHead.Average([head, other]);
+        Assert.Equal(2 * options.Hidden, mean.HiddenSize);
+        foreach (int i in test) Assert.Equal((head.Predict(features[i]) + other.Predict(features[i])) / 2, mean.Predict(features[i]), 1e-5);
+
+        // Bagged over identities (one john per folder): Members × Hidden units, as good a ranking, deterministic, and
+        // rescaled over every training sample.
+        var groups = train.Select(i => Path.GetFileName(Path.GetDirectoryName(files[i / 3]))!).ToList();
+        var bagging = options with { Members = 3 };
+        var trainFeatures = train.Select(i => features[i]).ToList();
+        var bagged = QualityHeadTrainer.Train(trainFeatures, targets, tensors, bagging, groups: groups);
+        Assert.Equal(3 * options.Hidden, bagged.HiddenSize);
+        double baggedRho = RankStatistics.Spearman(test.Select(i => (double)bagged.Predict(features[i])).ToArray(), test.Select(i => norms[i]).ToArray());
+        output.WriteLine($"bagged head (3 members): held-out Spearman vs the latent {baggedRho:F3}");
+        Assert.True(baggedRho > 0.85, $"Spearman {baggedRho:F3}");
+        var baggedFit = trainFeatures.Select(x => (double)bagged.Predict(x)).ToArray();
+        Assert.Equal(0, baggedFit.Min(), 4);
+        Assert.Equal(1, baggedFit.Max(), 4);
+        Assert.Equal(bagged.Predict(features[1]), QualityHeadTrainer.Train(trainFeatures, targets, tensors, bagging, groups: groups).Predict(features[1]));
+        Assert.Contains("group", Assert.Throws<ArgumentException>(() => QualityHeadTrainer.Train(trainFeatures, targets, tensors, bagging)).Message);
     }
 
     [Fact]
