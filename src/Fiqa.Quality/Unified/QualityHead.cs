@@ -101,42 +101,34 @@ public sealed class QualityHead
         B2 = (float)((B2 - min) / span);
     }
 
-    /// <summary>The mean of several heads on the same inputs as one head, standardising as the first member does (see the
-    /// overload the trainer uses).</summary>
-    public static QualityHead Average(IReadOnlyList<QualityHead> members)
-    {
-        ArgumentNullException.ThrowIfNull(members);
-        if (members.Count == 0) throw new ArgumentException("at least one member");
-        return Average(members, members[0].InputMean, members[0].InputScale);
-    }
-
     /// <summary>The mean of several heads on the same inputs as one head: their hidden layers side by side, each member's
     /// standardisation folded into its first layer (so the result standardises with <paramref name="inputMean"/> and
-    /// <paramref name="inputScale"/>), the output layers averaged. Predict gives the members' mean output exactly (up to
-    /// float rounding), so the file format, the ONNX export and the cost per face stay those of one MLP.</summary>
-    internal static QualityHead Average(IReadOnlyList<QualityHead> members, ReadOnlySpan<float> inputMean, ReadOnlySpan<float> inputScale)
+    /// <paramref name="inputScale"/>, by default the first member's), the output layers averaged. Predict gives the
+    /// members' mean output exactly (up to float rounding), so the file format, the ONNX export and the cost per face stay
+    /// those of one MLP.</summary>
+    public static QualityHead Average(IReadOnlyList<QualityHead> members, float[]? inputMean = null, float[]? inputScale = null)
     {
         ArgumentNullException.ThrowIfNull(members);
         if (members.Count == 0) throw new ArgumentException("at least one member");
-        if (inputMean.Length != members[0].InputSize || inputScale.Length != members[0].InputSize) throw new ArgumentException("one mean and scale per input");
         var first = members[0];
+        inputMean ??= first.InputMean;
+        inputScale ??= first.InputScale;
+        if (inputMean.Length != first.InputSize || inputScale.Length != first.InputSize) throw new ArgumentException("one mean and scale per input");
         if (members.Any(m => m.InputSize != first.InputSize || !m.ObservedTensors.SequenceEqual(first.ObservedTensors) || !m.ExtraInputs.SequenceEqual(first.ExtraInputs)))
             throw new ArgumentException("members must share their inputs");
         int inputs = first.InputSize;
         var mean = new QualityHead(inputs, members.Sum(m => m.HiddenSize), first.ObservedTensors, first.ExtraInputs) { SerFiq = first.SerFiq, EmbedderSha256 = first.EmbedderSha256 };
         inputMean.CopyTo(mean.InputMean);
         inputScale.CopyTo(mean.InputScale);
+        var ratio = new float[inputs];
+        var shift = new float[inputs];
         int row = 0;
         foreach (var m in members)
         {
             // x_m = (raw − μ_m)·s_m = x·(s_m / s) + (μ − μ_m)·s_m, with x the combined head's standardised input.
-            var ratio = new float[inputs];
-            var shift = new float[inputs];
-            for (int k = 0; k < inputs; k++)
-            {
-                ratio[k] = m.InputScale[k] / inputScale[k];
-                shift[k] = (inputMean[k] - m.InputMean[k]) * m.InputScale[k];
-            }
+            TensorPrimitives.Divide(m.InputScale, inputScale, ratio);
+            TensorPrimitives.Subtract(inputMean, m.InputMean, shift);
+            TensorPrimitives.Multiply(shift, m.InputScale, shift);
             for (int j = 0; j < m.HiddenSize; j++, row++)
             {
                 var w = m.W1.AsSpan(j * inputs, inputs);
