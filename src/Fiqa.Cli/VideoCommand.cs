@@ -1,5 +1,6 @@
 using Fiqa.Quality.Records;
 using System.CommandLine;
+using Fiqa.Batch;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -26,8 +27,8 @@ internal static class VideoCommand
         var maxSeconds = new Option<double?>("--max-seconds") { Description = "Read at most this many seconds from --start" };
         var maxFrames = new Option<int>("--max-frames") { Description = "Stop after this many sampled frames per input", DefaultValueFactory = _ => new FrameSampling().MaxFrames };
         var maxPixels = new Option<long>("--max-pixels") { Description = "Largest accepted frame, width x height", DefaultValueFactory = _ => new FrameSampling().MaxPixels };
-        var output = new Option<string?>("--out", "-o") { Description = "Write the track records here instead of stdout (a file)" };
-        var framesOut = new Option<string?>("--frames-out") { Description = "Also write one JSON line per analysed frame (faces, boxes, quality, track ids) to this file" };
+        var output = new Option<string?>("--out", "-o") { Description = "Write the track records here instead of stdout: a file, '-' for stdout, or a pipe or device" };
+        var framesOut = new Option<string?>("--frames-out") { Description = "Also write one JSON line per analysed frame (faces, boxes, quality, track ids) to this file ('-': stdout, with --out FILE)" };
         var export = new Option<string?>("--export") { Description = "Write each chosen face as a PNG crop into this folder" };
         var gallery = new Option<string?>("--gallery") { Description = "Folder of reference stills of the person: prints, per track, the mean cosine and false non-matches of the chosen frames vs uniform and random frames" };
         var seed = new Option<int>("--seed") { Description = "First seed of the random baseline's draws (with --gallery)", DefaultValueFactory = _ => 1 };
@@ -81,8 +82,11 @@ internal static class VideoCommand
             };
             using var selector = new VideoFaceSelector(options);
             var references = galleryPath is null ? null : References(selector, galleryPath, io);
-            using var writer = p.GetValue(output) is { } o ? OutputFile.Open(o) : null;
-            using var frameWriter = p.GetValue(framesOut) is { } fo ? OutputFile.Open(fo, "--frames-out") : null;
+            using var writer = OutputFile.OpenUnlessStdout(p.GetValue(output));
+            var framesPath = p.GetValue(framesOut);
+            if (framesPath == OutputTarget.StdoutName && writer is null) throw new UsageException("--frames-out - and the track records would both go to stdout; give --out FILE");
+            using var frameFile = OutputFile.OpenUnlessStdout(framesPath, "--frames-out");
+            var frameWriter = framesPath is null ? null : frameFile ?? io.Out;
             var sink = writer ?? io.Out;
             int unreadable = 0;
             var paths = p.GetRequiredValue(inputs);

@@ -35,9 +35,12 @@ internal sealed class AssessorPool : IDisposable
     private int _users;
     private bool _disposed;
 
-    public AssessorPool(ServerOptions options)
+    private readonly ServedMethods _served;
+
+    public AssessorPool(ServerOptions options, ServedMethods served)
     {
         _options = options;
+        _served = served;
         Paths = FiqaPaths.Resolve(new FiqaPathOverrides { Models = options.Models }, AppContext.BaseDirectory);
         _comparer = new(() => new FaceAnalyzer(Analyzer(FaceParts.Embedding, allFaces: false)));
     }
@@ -63,6 +66,7 @@ internal sealed class AssessorPool : IDisposable
         AutoRotate = q.AutoRotate,
         DetectRotation = !q.AssumeUpright,
         UnifiedMethods = AssessQuery.List(q.Unified) ?? [],
+        Methods = new QualityMethodOptions { OnnxManifests = _served.Manifests },
         Decode = _options.Decode,
     };
 

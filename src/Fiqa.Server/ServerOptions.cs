@@ -29,6 +29,9 @@ public sealed record ServerOptions
     public int MaxAssessors { get; init; } = 8;
     /// <summary>Required in the <c>X-Api-Key</c> header when set; must be set when bound off loopback.</summary>
     public string? ApiKey { get; init; }
+    /// <summary>ONNX quality models clients may ask for, as comma-separated manifest paths (<c>fiqa serve --unified
+    /// onnx:PATH</c>); each is offered as <c>onnx:&lt;manifest file name&gt;</c>. Clients never name files.</summary>
+    public string? OnnxModels { get; init; }
     /// <summary>Seconds the host waits for in-flight requests on shutdown.</summary>
     public double ShutdownSeconds { get; init; } = 30;
 
