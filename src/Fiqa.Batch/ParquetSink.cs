@@ -86,7 +86,7 @@ internal sealed class ParquetSink : IRecordSink
             }
             foreach (var u in _options.Unified)
             {
-                if (f.UnifiedMethods.TryGetValue(u.Name, out var s)) { natives[k] = s.Raw; scalars[k] = s.Scalar; }
+                if (f.UnifiedMethods.TryGetValue(u.Name, out var s)) { natives[k] = s.Status == MeasureStatus.Success ? s.Raw : null; scalars[k] = s.Scalar; }
                 k++;
             }
             _rows.Add(new Row(a.File, face.Index, "ok", null, sha256, a.Rotation, geometry, natives, scalars, f.Verdict?.Pass,
