@@ -67,10 +67,10 @@ internal static class ApiDocument
         Operation(doc, "/v1/assess", Parts(new()
         {
             ["image"] = Array("One or more images, each a file part; any part name works and records come in part order (up to Fiqa:MaxFiles)."),
-        }, []), RawImage("One image as the raw body."),
+        }, []), File("One image as the raw body."),
             (200, NdJson, "FaceRecord", "One JSON line per face (the primary first), or one no_face / error line per file: the lines `fiqa assess` prints."),
             (422, NdJson, "FaceRecord", "One unreadable image: its error record (a batch answers 200 with the error record among the others)."));
-        Operation(doc, "/v1/annotate", Parts(new() { ["image"] = File("The image to annotate.") }, ["image"]), RawImage("The image as the raw body."),
+        Operation(doc, "/v1/annotate", Parts(new() { ["image"] = File("The image to annotate.") }, ["image"]), File("The image as the raw body."),
             (200, "image/png", null, "The image with every face boxed (the primary solid, the others dashed), landmarks, the aligned crop and the failed requirements' regions."));
         Operation(doc, "/v1/compare", Parts(new()
         {
@@ -110,6 +110,9 @@ internal static class ApiDocument
         if (raw is not null)
             foreach (var t in Uploads.RawTypes) content[t] = new() { Schema = raw };
         op.RequestBody = new OpenApiRequestBody { Required = true, Content = content };
+        // Read by Uploads from the query rather than bound, so the generator cannot see it.
+        if (raw is not null)
+            (op.Parameters ??= []).Add(new OpenApiParameter { Name = "name", In = ParameterLocation.Query, Schema = new OpenApiSchema { Type = JsonSchemaType.String } });
         op.Responses ??= new OpenApiResponses();
         foreach (var (status, type, schema, description) in bodies)
         {
@@ -125,15 +128,11 @@ internal static class ApiDocument
         }
     }
 
-    private static OpenApiResponse ErrorResponse(OpenApiDocument doc, string code, string? description)
+    private static OpenApiResponse ErrorResponse(OpenApiDocument doc, string code, string? description) => new()
     {
-        var response = new OpenApiResponse
-        {
-            Description = description ?? Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(int.Parse(code, CultureInfo.InvariantCulture)),
-            Content = new Dictionary<string, OpenApiMediaType> { [Json] = new() { Schema = new OpenApiSchemaReference("Error", doc) } },
-        };
-        return response;
-    }
+        Description = description ?? Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(int.Parse(code, CultureInfo.InvariantCulture)),
+        Content = new Dictionary<string, OpenApiMediaType> { [Json] = new() { Schema = new OpenApiSchemaReference("Error", doc) } },
+    };
 
     private static OpenApiSchema Parts(Dictionary<string, IOpenApiSchema> parts, HashSet<string> required) =>
         new() { Type = JsonSchemaType.Object, Properties = parts, Required = required };
@@ -141,8 +140,6 @@ internal static class ApiDocument
     private static OpenApiSchema File(string description) => new() { Type = JsonSchemaType.String, Format = "binary", Description = description };
 
     private static OpenApiSchema Array(string description) => new() { Type = JsonSchemaType.Array, Items = File("An image file."), Description = description };
-
-    private static OpenApiSchema RawImage(string description) => File(description);
 
     private static OpenApiSchema Object(string description, Dictionary<string, IOpenApiSchema> properties, params string[] required) =>
         new() { Type = JsonSchemaType.Object, Description = description, Properties = properties, Required = required.ToHashSet() };

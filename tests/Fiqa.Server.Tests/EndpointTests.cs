@@ -282,7 +282,8 @@ public class EndpointTests(DefaultServer server) : IClassFixture<DefaultServer>
         var assess = Multipart("/v1/assess");
         Assert.Equal("binary", assess.GetProperty("properties").GetProperty("image").GetProperty("items").GetProperty("format").GetString());
         Assert.True(Post("/v1/assess").GetProperty("requestBody").GetProperty("content").TryGetProperty("image/jpeg", out _));
-        // Query fields described.
+        // Query fields described, including `name`, which the endpoints read themselves.
+        Assert.Contains(Post("/v1/assess").GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "name");
         foreach (var path in new[] { "/v1/assess", "/v1/annotate", "/v1/compare", "/v1/iqa" })
             foreach (var p in Post(path).GetProperty("parameters").EnumerateArray())
                 Assert.False(string.IsNullOrEmpty(p.GetProperty("description").GetString()), $"{path} {p.GetProperty("name")} has no description");
