@@ -80,11 +80,8 @@ public static class AnnotationRenderer
                 canvas.DrawRect(region, edge);
             }
         }
-        using (var paint = new SKPaint
-        {
-            Color = colour, Style = SKPaintStyle.Stroke, StrokeWidth = primary ? stroke * 1.5f : stroke, IsAntialias = true,
-            PathEffect = primary ? null : SKPathEffect.CreateDash([stroke * 4, stroke * 3], 0),
-        })
+        using (var dash = primary ? null : SKPathEffect.CreateDash([stroke * 4, stroke * 3], 0))
+        using (var paint = new SKPaint { Color = colour, Style = SKPaintStyle.Stroke, StrokeWidth = primary ? stroke * 1.5f : stroke, IsAntialias = true, PathEffect = dash })
             canvas.DrawRect(new SKRect(box.X, box.Y, box.Right, box.Bottom), paint);
         if (options.Landmarks && face.Landmarks is { } lm)
         {
