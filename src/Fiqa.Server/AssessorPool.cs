@@ -13,12 +13,26 @@ internal sealed record AssessQuery(string? Measures, string? Unified, string? Pr
     /// <summary>As <c>fiqa assess --measures</c>; an empty query value means not given.</summary>
     public static IReadOnlyList<string>? List(string? text) => AssessorOptions.ParseNames(string.IsNullOrEmpty(text) ? null : text);
 
-    /// <summary>The first contradiction, or null (the CLI refuses the same pairs).</summary>
+    /// <summary>The first option refused, as "field: reason" (contradictions name both fields; the CLI refuses the same
+    /// pairs), or null.</summary>
     public string? Problem() =>
         AutoRotate && AssumeUpright ? "auto_rotate and assume_upright contradict each other"
         : Profile is not null && !VerdictProfile.BuiltIn.Contains(Profile, StringComparer.OrdinalIgnoreCase)
-            ? $"unknown profile '{Profile}'; the service offers the built-in profiles: {string.Join(", ", VerdictProfile.BuiltIn)}"
-        : null;
+            ? $"profile: unknown profile '{Profile}'; the service offers the built-in profiles: {string.Join(", ", VerdictProfile.BuiltIn)}"
+        : MeasuresProblem(Measures);
+
+    private static string? MeasuresProblem(string? measures)
+    {
+        try
+        {
+            MeasureCatalogue.Select(List(measures));
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return $"measures: {e.Message}";
+        }
+    }
 }
 
 /// <summary>The models, loaded once: one <see cref="FaceQualityAssessor"/> per distinct option set (up to

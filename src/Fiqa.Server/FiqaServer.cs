@@ -68,12 +68,7 @@ public static class FiqaServer
         builder.Services.AddHostedService<StartupGuard>();
         builder.Services.Configure<HostOptions>(o =>
             o.ShutdownTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Fiqa:ShutdownSeconds", 30.0)));
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
-        {
-            doc.Info.Title = "Fiqa";
-            doc.Info.Description = "Face image quality (ISO/IEC 29794-5 components, verdict profiles, unified scores) and image quality metrics.";
-            return Task.CompletedTask;
-        }));
+        builder.Services.AddOpenApi(ApiDocument.Describe);
         var app = builder.Build();
         Map(app);
         return app;
@@ -121,6 +116,17 @@ public static class FiqaServer
             });
         }
 
+        // Before binding, whose own failure is a bare 400: a flag or number that does not parse is refused by name.
+        app.Use(async (ctx, next) =>
+        {
+            if (ctx.GetEndpoint() is { } endpoint && QueryFields.Problem(endpoint, ctx.Request.Query) is { } problem)
+            {
+                await Api.Error(400, problem).ExecuteAsync(ctx).ConfigureAwait(false);
+                return;
+            }
+            await next(ctx).ConfigureAwait(false);
+        });
+
         // Answers the framework gives without a body (415 from the endpoints' accepted types, 404, 405) get the same JSON error.
         app.UseStatusCodePages(async ctx =>
         {
@@ -164,7 +170,7 @@ public static class FiqaServer
             .Produces(200, contentType: "image/png").Produces(400).Produces(413).Produces(415).Produces(422).Produces(429).Produces(503);
         v1.MapPost("/compare", CompareAsync).WithTags("recognition").DisableAntiforgery()
             .WithSummary("Cosine similarity of the primary faces of parts 'a' and 'b', and the match decision (as `fiqa compare`).")
-            .Accepts<IFormFile>("multipart/form-data").Produces(200, contentType: "application/json").Produces(400).Produces(413).Produces(415).Produces(422).Produces(429);
+            .Accepts<IFormFile>("multipart/form-data").Produces(200, contentType: "application/x-ndjson").Produces(400).Produces(413).Produces(415).Produces(422).Produces(429);
         v1.MapPost("/iqa", IqaAsync).WithTags("iqa").DisableAntiforgery()
             .WithSummary("Image quality metrics on part 'image' (full-reference ones against part 'reference'), one JSON line per metric (as `fiqa iqa`).")
             .Accepts<IFormFile>("multipart/form-data").Produces(200, contentType: "application/x-ndjson").Produces(400).Produces(413).Produces(415).Produces(422).Produces(429);
@@ -247,12 +253,12 @@ public static class FiqaServer
     {
         var deadline = DateTime.UtcNow.AddSeconds(options.RequestTimeoutSeconds);
         float t = threshold ?? Verification.DefaultThreshold;
-        if (Verification.ThresholdProblem(t) is { } problem) return Api.Error(400, problem);
+        if (Verification.ThresholdProblem(t) is { } problem) return Api.Error(400, $"threshold: {problem}");
         var (files, error) = await Uploads.ReadAsync(ctx.Request, options, 2).ConfigureAwait(false);
         if (error is not null) return error;
         var a = files!.FirstOrDefault(f => f.Field == "a");
         var b = files!.FirstOrDefault(f => f.Field == "b");
-        if (a is null || b is null) return Api.Error(400, "send two file parts named 'a' and 'b'");
+        if (a is null || b is null) return Api.Error(400, $"{(a is null ? "a" : "b")}: missing file part; send the two photos as file parts named 'a' and 'b'");
         return await Gated(ctx, gate, pool, deadline, () =>
         {
             var analyses = new List<FileAnalysis>();
@@ -287,7 +293,7 @@ public static class FiqaServer
     private static async Task<IResult> IqaAsync(HttpContext ctx, AssessorPool pool, WorkGate gate, ServerOptions options, string? metric)
     {
         var deadline = DateTime.UtcNow.AddSeconds(options.RequestTimeoutSeconds);
-        if (string.IsNullOrWhiteSpace(metric)) return Api.Error(400, $"query 'metric' is required: {string.Join(", ", IqaCatalogue.Metrics.Syntax)}");
+        if (string.IsNullOrWhiteSpace(metric)) return Api.Error(400, $"metric: required; one or more of {string.Join(", ", IqaCatalogue.Metrics.Syntax)}");
         MetricDescriptor[] descriptors;
         try
         {
@@ -295,15 +301,15 @@ public static class FiqaServer
         }
         catch (ArgumentException e)
         {
-            return Api.Error(400, e.Message);
+            return Api.Error(400, $"metric: {e.Message}");
         }
         var (files, error) = await Uploads.ReadAsync(ctx.Request, options, 2).ConfigureAwait(false);
         if (error is not null) return error;
         var image = files!.FirstOrDefault(f => f.Field == "image") ?? (files!.Count == 1 && files[0].Field != "reference" ? files[0] : null);
         var reference = files!.FirstOrDefault(f => f.Field == "reference");
-        if (image is null) return Api.Error(400, "send the image to score as a file part named 'image' (and 'reference' for full-reference metrics)");
+        if (image is null) return Api.Error(400, "image: missing file part; send the image to score as a file part named 'image' (and 'reference' for full-reference metrics)");
         if (reference is null && descriptors.FirstOrDefault(d => d.Kind == MetricKind.FullReference) is { } fr)
-            return Api.Error(400, $"{fr.Name} is full-reference: send the reference as a file part named 'reference'");
+            return Api.Error(400, $"reference: missing file part; {fr.Name} is full-reference, send the reference image as a file part named 'reference'");
         return await Gated(ctx, gate, pool, deadline, () =>
         {
             RgbImage img, refImg;

@@ -132,7 +132,7 @@ public class OutputTargetTests
     {
         var (code, _, err) = CliRunner.Run("compare", Image, Image, "--threshold", "1.5");
         Assert.Equal(2, code);
-        Assert.Contains("threshold must be a cosine similarity in -1..1, got 1.5", err, StringComparison.Ordinal);
+        Assert.Contains("--threshold: 1.5 is outside -1..1 (a cosine similarity)", err, StringComparison.Ordinal);
     }
 
     private static string OwnManifest(Action<JsonObject> edit)
