@@ -75,6 +75,16 @@ internal sealed class ProgressMeter
         return string.Create(CultureInfo.InvariantCulture, $"{name}: {p.Done:N0}{total} done, {p.FilesPerSecond:F1} {unit}/s{eta}");
     }
 
+    /// <summary>"fiqa eval: 2 of 149 images had no usable face and are left out: a.jpg, b.jpg" (the first 20 named), or null
+    /// when every image had one.</summary>
+    public static string? WithoutFaceLine(string name, IReadOnlyList<string> withoutFace, int total)
+    {
+        ArgumentNullException.ThrowIfNull(withoutFace);
+        if (withoutFace.Count == 0) return null;
+        return $"{name}: {withoutFace.Count} of {total} images had no usable face and are left out: {string.Join(", ", withoutFace.Take(20))}"
+            + (withoutFace.Count > 20 ? $", … and {withoutFace.Count - 20} more" : "");
+    }
+
     /// <summary>"0:04:10", "4:10", "3.2 s".</summary>
     public static string Duration(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours}:{t:mm\\:ss}" : t.TotalSeconds >= 10 ? $"{t:m\\:ss}" : $"{t.TotalSeconds:F1} s";
 }

@@ -227,6 +227,9 @@ internal static class TrainingCommands
             var samples = QualityDistillation.Collect(plan, teacherNames, new AssessorOptions { Face = face, Decode = common.Decode(p) }, common.ThreadCount(p), heldOutIds,
                 done => meter.Report(done, plan.Count), featureCache,
                 copies == 0 ? null : new JitterOptions { Draws = copies });
+            var originals = samples.Samples.Where(x => x.JitterOf is null).ToList();
+            if (ProgressMeter.WithoutFaceLine("fiqa train-quality", originals.Where(x => x.RawEmbedding is null).Select(x => x.Id).ToList(), originals.Count) is { } noFace)
+                io.Error.WriteLine(noFace);
             io.Error.WriteLine($"fiqa train-quality: teacher scores and head inputs in {clock.Elapsed.TotalSeconds:F0} s; training on {samples.ObservedTensors.Count} activation norms + {(extras.Count == 0 ? "nothing else" : string.Join(", ", extras))}");
             clock.Restart();
             QualityHead head;
@@ -297,6 +300,7 @@ internal static class TrainingCommands
             var meter = new ProgressMeter(io.Error, "fiqa calibrate froq: observed", ProgressMeter.Interval(p, progressInterval), "images");
             var observed = FroqCalibrator.Observe(subset, new AssessorOptions { Face = face, Decode = common.Decode(p) }, options, common.ThreadCount(p),
                 done => meter.Report(done, subset.Count));
+            if (ProgressMeter.WithoutFaceLine("fiqa calibrate froq", observed.WithoutFaceImages, subset.Count) is { } noFace) io.Error.WriteLine(noFace);
             var provenance = $"data {set.DataNames(p)}; " +
                 $"degradations {p.GetValue(set.Kinds)} levels {p.GetValue(set.Levels)} seed {seed}; {subset.Count} images drawn";
             FroqCalibration calibration;
