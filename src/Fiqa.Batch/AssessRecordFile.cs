@@ -8,7 +8,7 @@ namespace Fiqa.Batch;
 /// <summary>Reads back the records <c>fiqa assess</c> writes, in any of its formats (<see cref="RecordSinks.Formats"/>),
 /// for <c>fiqa report</c>. The format is told by content, not by name: Parquet by its "PAR1" magic, JSON Lines by a
 /// first line that is an object, CSV by the <c>Filename</c> header of OFIQ's layout (',' or ';'). Records of other
-/// commands (<c>video</c>, <c>jnd</c>, <c>jnd-eval</c>) are refused with an <see cref="InvalidDataException"/> naming the
+/// commands (<c>video</c>, <c>jnd</c>, <c>jnd-eval</c>, <c>iqa</c>) are refused with an <see cref="InvalidDataException"/> naming the
 /// file, the line and what was expected.</summary>
 public static class AssessRecordFile
 {
@@ -19,7 +19,7 @@ public static class AssessRecordFile
     private static readonly (string Field, string Command)[] ForeignFields =
     [
         ("track", "fiqa video"), ("frame", "fiqa video"), ("frames_read", "fiqa video"),
-        ("codec", "fiqa jnd"), ("metric", "fiqa jnd-eval"),
+        ("codec", "fiqa jnd"), ("metric", "fiqa iqa or fiqa jnd-eval"),
     ];
 
     private static readonly string[] Statuses = ["ok", "no_face", "error"];
@@ -73,35 +73,48 @@ public static class AssessRecordFile
             }
             InvalidDataException Refuse(string why) => new($"{path}:{lineNo}: {why}; expected {Expected}");
             if (r.ValueKind != JsonValueKind.Object) throw Refuse("not a JSON object");
-            foreach (var (field, command) in ForeignFields)
-                if (r.TryGetProperty(field, out _)) throw Refuse($"a '{command}' record (it has \"{field}\"), not a 'fiqa assess' record");
-            var file = r.TryGetProperty("file", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString()! : throw Refuse("no \"file\"");
-            var status = r.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : throw Refuse("no \"status\"");
-            if (!Statuses.Contains(status)) throw Refuse($"status \"{status}\" is not one of {string.Join(", ", Statuses)}");
-            int? face = null;
-            double[]? box = null;
-            if (status == "ok")
+            try
             {
-                face = r.TryGetProperty("face", out var fi) && fi.ValueKind == JsonValueKind.Number ? fi.GetInt32() : throw Refuse("an ok record without \"face\"");
-                box = r.TryGetProperty("box", out var b) && b.ValueKind == JsonValueKind.Array && b.GetArrayLength() == 4
-                    ? b.EnumerateArray().Select(e => e.GetDouble()).ToArray()
-                    : throw Refuse("an ok record without a 4-number \"box\"");
+                records.Add(JsonRecord(r, Refuse));
             }
-            bool? pass = null;
-            var reasons = new List<AssessReason>();
-            if (r.TryGetProperty("verdict", out var v))
+            catch (Exception e) when (e is InvalidOperationException or FormatException)
             {
-                pass = v.TryGetProperty("pass", out var p) && p.ValueKind is JsonValueKind.True or JsonValueKind.False ? p.GetBoolean() : throw Refuse("a verdict without \"pass\"");
-                if (v.TryGetProperty("reasons", out var rs) && rs.ValueKind == JsonValueKind.Array)
-                    foreach (var reason in rs.EnumerateArray())
-                        reasons.Add(new AssessReason(
-                            reason.TryGetProperty("code", out var c) ? c.GetString() ?? "" : throw Refuse("a verdict reason without \"code\""),
-                            reason.TryGetProperty("text", out var t) ? t.GetString() : null));
+                // A field of another type than assess writes (a string for a number, …).
+                throw Refuse($"a field has the wrong type ({e.Message})");
             }
-            records.Add(new AssessRecord(file, face, status, r.TryGetProperty("error", out var err) ? err.GetString() : null, box,
-                r.TryGetProperty("rotation", out var rot) ? rot.GetInt32() : 0, pass, reasons));
         }
         return records;
+    }
+
+    private static AssessRecord JsonRecord(JsonElement r, Func<string, InvalidDataException> refuse)
+    {
+        foreach (var (field, command) in ForeignFields)
+            if (r.TryGetProperty(field, out _)) throw refuse($"a '{command}' record (it has \"{field}\"), not a 'fiqa assess' record");
+        var file = r.TryGetProperty("file", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString()! : throw refuse("no \"file\"");
+        var status = r.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : throw refuse("no \"status\"");
+        if (!Statuses.Contains(status)) throw refuse($"status \"{status}\" is not one of {string.Join(", ", Statuses)}");
+        int? face = null;
+        double[]? box = null;
+        if (status == "ok")
+        {
+            face = r.TryGetProperty("face", out var fi) && fi.ValueKind == JsonValueKind.Number ? fi.GetInt32() : throw refuse("an ok record without \"face\"");
+            box = r.TryGetProperty("box", out var b) && b.ValueKind == JsonValueKind.Array && b.GetArrayLength() == 4
+                ? b.EnumerateArray().Select(e => e.GetDouble()).ToArray()
+                : throw refuse("an ok record without a 4-number \"box\"");
+        }
+        bool? pass = null;
+        var reasons = new List<AssessReason>();
+        if (r.TryGetProperty("verdict", out var v))
+        {
+            pass = v.TryGetProperty("pass", out var p) && p.ValueKind is JsonValueKind.True or JsonValueKind.False ? p.GetBoolean() : throw refuse("a verdict without \"pass\"");
+            if (v.TryGetProperty("reasons", out var rs) && rs.ValueKind == JsonValueKind.Array)
+                foreach (var reason in rs.EnumerateArray())
+                    reasons.Add(new AssessReason(
+                        reason.TryGetProperty("code", out var c) ? c.GetString() ?? "" : throw refuse("a verdict reason without \"code\""),
+                        reason.TryGetProperty("text", out var t) ? t.GetString() : null));
+        }
+        return new AssessRecord(file, face, status, r.TryGetProperty("error", out var err) ? err.GetString() : null, box,
+            r.TryGetProperty("rotation", out var rot) ? rot.GetInt32() : 0, pass, reasons);
     }
 
     private static List<AssessRecord> ReadCsv(string path)

@@ -81,6 +81,20 @@ public class ReportTests
         }
     }
 
+    [Fact]
+    public void Report_OfiqSemicolonCsv_ReadLikeTheCommaOne()
+    {
+        var (dir, inputs) = Inputs();
+        var records = Path.Combine(dir, "ofiq.csv");
+        Assert.Equal(0, Run(["assess", .. inputs, "--profile", "icao", "--measures", "none", "--format", "csv", "--delimiter", ";", "--out", records]).Code);
+        Assert.StartsWith("Filename;", File.ReadAllText(records), StringComparison.Ordinal);
+        var (code, _, err) = Run(["report", records]);
+        Assert.True(code == 0, err);
+        var page = File.ReadAllText(Path.Combine(dir, "ofiq.html"));
+        Assert.Contains("<span id=\"pass-rate\">0.0%</span> pass (0 of 3 judged)", page);
+        Assert.Contains("<code>file.unreadable</code></button></td><td>1</td>", page);
+    }
+
     private static string N(int n) => n.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Table(string page) => page[page.IndexOf("<table id=\"reasons\">", StringComparison.Ordinal)..page.IndexOf("</table>", StringComparison.Ordinal)];
@@ -110,6 +124,14 @@ public class ReportTests
         (code, _, err) = Run(["report", jnd]);
         Assert.Equal(2, code);
         Assert.Contains($"{jnd}:1: a 'fiqa jnd' record (it has \"codec\"), not a 'fiqa assess' record", err);
+
+        // A hand-edited record with a field of the wrong type: the line and the reason, never a stack trace.
+        var edited = Path.Combine(dir, "edited.jsonl");
+        File.WriteAllLines(edited, ["{\"file\":\"a.jpg\",\"status\":\"no_face\"}", "{\"file\":\"b.jpg\",\"status\":\"ok\",\"face\":0,\"box\":[1,2,3,4],\"rotation\":\"left\"}"]);
+        (code, _, err) = Run(["report", edited]);
+        Assert.Equal(2, code);
+        Assert.StartsWith($"fiqa: {edited}:2: a field has the wrong type", err, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
     }
 
     // Synthetic records over 8 installed crops (8 and 3 coprime: each crop passes and fails): every 3rd passes, the others fail with one or two of four codes.
