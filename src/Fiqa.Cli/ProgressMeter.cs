@@ -5,7 +5,7 @@ using Fiqa.Batch;
 
 namespace Fiqa.Cli;
 
-/// <summary>The progress line of every long command ("fiqa eval: 1,200/10,000 done (12.0 %), 35.2 images/s, ETA 0:04:10"),
+/// <summary>The progress line of every long command ("fiqa eval: images: 1,200/10,000 (12.0 %) done, 35.2 images/s, ETA 4:10"),
 /// written at most once per interval: <c>assess</c> when stderr is not a terminal, and <c>eval</c>, <c>train-quality</c>,
 /// <c>calibrate</c>, <c>jnd-eval</c> and <c>video</c> always. Thread-safe: parallel workers report as they finish.</summary>
 internal sealed class ProgressMeter
@@ -17,6 +17,7 @@ internal sealed class ProgressMeter
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Lock _gate = new();
     private double _next;
+    private long _printed;
 
     /// <param name="to">Where the lines go (stderr).</param>
     /// <param name="name">The line's prefix, e.g. "fiqa eval: embeddings".</param>
@@ -60,13 +61,15 @@ internal sealed class ProgressMeter
         if (_interval <= 0) return;
         lock (_gate)
         {
-            if (p.Elapsed.TotalSeconds < _next) return;
+            // Parallel workers may report their counts out of order: the lines only count up.
+            if (p.Elapsed.TotalSeconds < _next || p.Done < _printed) return;
             _next = p.Elapsed.TotalSeconds + _interval;
+            _printed = p.Done;
             _to.WriteLine(Line(_name, p, _unit));
         }
     }
 
-    /// <summary>"fiqa assess: 1,200/10,000 done (12.0 %), 35.2 files/s, ETA 0:04:10".</summary>
+    /// <summary>"fiqa assess: 1,200/10,000 (12.0 %) done, 35.2 files/s, ETA 4:10".</summary>
     public static string Line(string name, BatchProgress p, string unit = "files")
     {
         ArgumentNullException.ThrowIfNull(p);

@@ -78,8 +78,8 @@ public static class EvaluationReport
 
     private static string Key(double d) => d.ToString("0.###", CultureInfo.InvariantCulture);
 
-    /// <summary>results.json: the images left out without a usable face (<c>without_face</c>), per method threshold, fnmr0, pauc, pauc_normalized, pauc_minus_best (keyed by discard
-    /// limit) and the curve as [discard, error] pairs.</summary>
+    /// <summary>results.json: the images left out without a usable face (<c>without_face</c>); per method threshold,
+    /// fnmr0, pauc, pauc_normalized, pauc_minus_best (keyed by discard limit) and the curve as [discard, error] pairs.</summary>
     public static string Json(EvaluationResult result)
     {
         ArgumentNullException.ThrowIfNull(result);

@@ -77,7 +77,9 @@ public static class JndEvaluation
         });
         // Named, so a user can look at them: they are left out of every codec and of the correlation study.
         var withoutFace = Enumerable.Range(0, samples.Count).Where(i => images[i] is not null && faces[i] is null).Select(i => samples[i].Path).ToList();
-        if (withoutFace.Count > 0) log?.WriteLine($"{withoutFace.Count} of {samples.Count} images had no usable face and are left out: {string.Join(", ", withoutFace)}");
+        if (withoutFace.Count > 0)
+            log?.WriteLine($"{withoutFace.Count} of {samples.Count} images had no usable face and are left out: {string.Join(", ", withoutFace.Take(20))}"
+                + (withoutFace.Count > 20 ? $", … and {withoutFace.Count - 20} more" : ""));
         int withFace = faces.Count(f => f is not null);
         var mates = Enumerable.Range(0, samples.Count)
             .Select(i => Enumerable.Range(0, samples.Count).Where(j => j != i && faces[j] is not null && samples[j].Identity == samples[i].Identity).ToArray())
