@@ -128,13 +128,9 @@ internal static class BatchCli
                     });
                 return summary!;
             }
-            var next = interval;
-            return BatchRun.Run(inputs, assess, sink, state, interval > 0 ? options : options with { TotalSource = null }, onResult, interval <= 0 ? null : p =>
-            {
-                if (p.Elapsed.TotalSeconds < next) return;
-                next = p.Elapsed.TotalSeconds + interval;
-                io.Error.WriteLine(ProgressLine(name, p));
-            }, cancel.Token);
+            var meter = new ProgressMeter(io.Error, name, interval);
+            return BatchRun.Run(inputs, assess, sink, state, interval > 0 ? options : options with { TotalSource = null }, onResult,
+                interval <= 0 ? null : meter.Report, cancel.Token);
         }
         finally
         {
@@ -142,22 +138,12 @@ internal static class BatchCli
         }
     }
 
-    /// <summary>"fiqa assess: 1,200/10,000 done (12.0 %), 35.2 files/s, ETA 0:04:10".</summary>
-    public static string ProgressLine(string name, BatchProgress p)
-    {
-        var total = p.Total is long t ? $"/{t.ToString("N0", CultureInfo.InvariantCulture)} ({100.0 * p.Done / Math.Max(1, t):F1} %)" : "";
-        var eta = p.Eta is { } e ? $", ETA {Duration(e)}" : "";
-        return string.Create(CultureInfo.InvariantCulture, $"{name}: {p.Done:N0}{total} done, {p.FilesPerSecond:F1} files/s{eta}");
-    }
-
     /// <summary>"fiqa assess: 1,000 assessed in 0:00:31 (32.1 files/s); 500 done by an earlier run; 2,000 left to other shards".</summary>
     public static string TimingLine(string name, BatchSummary s)
     {
-        var line = string.Create(CultureInfo.InvariantCulture, $"{name}: {s.Processed:N0} assessed in {Duration(s.Elapsed)} ({s.FilesPerSecond:F1} files/s)");
+        var line = string.Create(CultureInfo.InvariantCulture, $"{name}: {s.Processed:N0} assessed in {ProgressMeter.Duration(s.Elapsed)} ({s.FilesPerSecond:F1} files/s)");
         if (s.AlreadyDone > 0) line += string.Create(CultureInfo.InvariantCulture, $"; {s.AlreadyDone:N0} done by the earlier run");
         if (s.OtherShards > 0) line += string.Create(CultureInfo.InvariantCulture, $"; {s.OtherShards:N0} left to other shards");
         return line;
     }
-
-    private static string Duration(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours}:{t:mm\\:ss}" : t.TotalSeconds >= 10 ? $"{t:m\\:ss}" : $"{t.TotalSeconds:F1} s";
 }

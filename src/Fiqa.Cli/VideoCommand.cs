@@ -36,15 +36,17 @@ internal static class VideoCommand
         var threads = new Option<int>("--threads") { Description = "Frames analysed in parallel (output is identical for any value)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var minScore = new Option<float?>("--min-score") { Description = "Detector score threshold, 0..1 (default: the model manifest's)" };
         var score = new Option<string?>("--score") { Description = "Rank frames by this unified method (see fiqa methods, e.g. norm) instead of UnifiedQualityScore" };
+        var progressInterval = ProgressMeter.IntervalOption();
         var command = new Command("video", "Track faces through videos or frame folders and choose the best frames of each track by UnifiedQualityScore")
         {
-            inputs, top, minGap, shortWindow, longWindow, fps, every, start, maxSeconds, maxFrames, maxPixels, output, framesOut, export, gallery, seed, models, threads, minScore, score,
+            inputs, top, minGap, shortWindow, longWindow, fps, every, start, maxSeconds, maxFrames, maxPixels, output, framesOut, export, gallery, seed, models, threads, minScore, score, progressInterval,
         };
         command.SetAction(p =>
         {
             if (p.GetValue(fps) is not null && p.GetValue(every) is not null) throw new UsageException("--fps and --every are alternatives: give one");
             if (p.GetValue(minScore) is { } ms && ms is < 0 or > 1) throw new UsageException($"--min-score must be in 0..1, got {ms.ToString(CultureInfo.InvariantCulture)}");
             int threadCount = p.GetValue(threads);
+            double interval = ProgressMeter.Interval(p, progressInterval);
             if (threadCount < 1) throw new UsageException($"--threads must be at least 1, got {threadCount}");
             var sampling = new FrameSampling
             {
@@ -94,7 +96,14 @@ internal static class VideoCommand
             {
                 var source = FrameSources.Open(path, sampling);
                 var clock = Stopwatch.StartNew();
-                var result = selector.Run(source, frameWriter is null ? null : f => { frameWriter.WriteLine(FrameRecord(path, f)); frameWriter.Flush(); });
+                var meter = new ProgressMeter(io.Error, $"fiqa video: {path}", interval, "frames");
+                long? expected = interval > 0 ? source.ExpectedFrames() : null;
+                int analysed = 0;
+                var result = selector.Run(source, f =>
+                {
+                    if (frameWriter is not null) { frameWriter.WriteLine(FrameRecord(path, f)); frameWriter.Flush(); }
+                    meter.Report(++analysed, expected is long e ? Math.Max(e, analysed) : null);
+                });
                 clock.Stop();
                 foreach (var t in result.Tracks) sink.WriteLine(TrackRecord(path, t));
                 if (result.Error is not null)
