@@ -68,6 +68,8 @@ internal sealed class ServedMethods
             }
             return (null, $"unified: '{name}' is not offered by this service; valid: {string.Join(", ", Names)}");
         }
+        if (resolved.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            return (null, $"unified: '{twice.Key}' is requested twice");
         return (string.Join(',', resolved), null);
     }
 

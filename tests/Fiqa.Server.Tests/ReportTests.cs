@@ -32,9 +32,10 @@ public class ReportTests
         var records = Path.Combine(dir, "out.jsonl");
         var annotated = Path.Combine(dir, "annotated");
         Assert.Equal(0, Run(["assess", .. inputs, "--profile", "icao", "--annotate", annotated, "--out", records, "--threads", "2"]).Code);
-        // One PNG per readable file, of the image's size; none for the unreadable one.
-        Assert.Equal(["astronaut.png", "franck_01829.png"], Directory.GetFiles(annotated).Select(Path.GetFileName).Order());
-        var png = ImageDecoder.Decode(Path.Combine(annotated, "franck_01829.png"));
+        // One PNG per readable file at its input path + .png, of the image's size; none for the unreadable one.
+        string Annotation(string input) => Path.Combine(annotated, input.TrimStart('/') + ".png");
+        Assert.Equal([Annotation(inputs[0]), Annotation(inputs[1])], Directory.GetFiles(annotated, "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+        var png = ImageDecoder.Decode(Annotation(inputs[1]));
         Assert.Equal((720, 576), (png.Width, png.Height));
 
         var html = Path.Combine(dir, "report.html");
