@@ -20,9 +20,10 @@ internal static class ServeCommand
         var maxPixels = new Option<long?>("--max-pixels") { Description = "Largest image, width x height" };
         var maxFaces = new Option<int?>("--max-faces") { Description = "Most faces in one image with all_faces (default 32)" };
         var intraOp = new Option<int?>("--intra-op-threads") { Description = "ONNX Runtime threads per session (default 1: requests run in parallel)" };
+        var profiles = new Option<string[]>("--profile") { Description = "A verdict profile file to serve besides the built-in ones, by its name (repeatable; e.g. from 'fiqa calibrate percentiles --profile-out')" };
         var command = new Command("serve", "Run the HTTP service and web page (POST /v1/assess …, OpenAPI at /openapi/v1.json, UI at /docs)")
         {
-            urls, apiKey, models, concurrency, queue, timeout, maxBytes, maxPixels, maxFaces, intraOp,
+            urls, apiKey, models, concurrency, queue, timeout, maxBytes, maxPixels, maxFaces, intraOp, profiles,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(p =>
@@ -41,6 +42,8 @@ internal static class ServeCommand
             Add("MaxPixels", p.GetValue(maxPixels));
             Add("MaxFaces", p.GetValue(maxFaces));
             Add("IntraOpThreads", p.GetValue(intraOp));
+            var files = p.GetValue(profiles) ?? [];
+            for (int i = 0; i < files.Length; i++) args.Add(string.Create(CultureInfo.InvariantCulture, $"--Fiqa:Profiles:{i}={Path.GetFullPath(files[i])}"));
             args.AddRange(p.UnmatchedTokens);
             // The host logs where it listens once it does (after the loopback / API key check); Ctrl+C drains in-flight requests.
             return FiqaServer.Run([.. args]);

@@ -14,10 +14,11 @@ internal sealed record AssessQuery(string? Measures, string? Unified, string? Pr
     public static IReadOnlyList<string>? List(string? text) => AssessorOptions.ParseNames(string.IsNullOrEmpty(text) ? null : text);
 
     /// <summary>The first contradiction, or null (the CLI refuses the same pairs).</summary>
-    public string? Problem() =>
+    /// <param name="served">Profile files served besides the built-in ones, by lower-case name.</param>
+    public string? Problem(IReadOnlyDictionary<string, string> served) =>
         AutoRotate && AssumeUpright ? "auto_rotate and assume_upright contradict each other"
-        : Profile is not null && !VerdictProfile.BuiltIn.Contains(Profile, StringComparer.OrdinalIgnoreCase)
-            ? $"unknown profile '{Profile}'; the service offers the built-in profiles: {string.Join(", ", VerdictProfile.BuiltIn)}"
+        : Profile is not null && !VerdictProfile.BuiltIn.Contains(Profile, StringComparer.OrdinalIgnoreCase) && !served.ContainsKey(Profile)
+            ? $"unknown profile '{Profile}'; the service offers: {string.Join(", ", VerdictProfile.BuiltIn.Concat(served.Keys))}"
         : null;
 }
 
@@ -38,11 +39,15 @@ internal sealed class AssessorPool : IDisposable
     public AssessorPool(ServerOptions options)
     {
         _options = options;
+        ServedProfiles = options.LoadProfiles();
         Paths = FiqaPaths.Resolve(new FiqaPathOverrides { Models = options.Models }, AppContext.BaseDirectory);
         _comparer = new(() => new FaceAnalyzer(Analyzer(FaceParts.Embedding, allFaces: false)));
     }
 
     public FiqaPaths Paths { get; }
+
+    /// <summary>Profile files served besides the built-in ones: lower-case name → full path.</summary>
+    public IReadOnlyDictionary<string, string> ServedProfiles { get; }
 
     public static AssessQuery Default { get; } = new(null, null, null, false, false, false);
 
@@ -59,7 +64,7 @@ internal sealed class AssessorPool : IDisposable
     {
         Face = Analyzer(FaceParts.All, q.AllFaces),
         Measures = AssessQuery.List(q.Measures),
-        Profile = q.Profile?.ToLowerInvariant(),
+        Profile = q.Profile is { } name && ServedProfiles.TryGetValue(name.ToLowerInvariant(), out var file) ? file : q.Profile?.ToLowerInvariant(),
         AutoRotate = q.AutoRotate,
         DetectRotation = !q.AssumeUpright,
         UnifiedMethods = AssessQuery.List(q.Unified) ?? [],
