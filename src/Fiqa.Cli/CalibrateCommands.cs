@@ -236,16 +236,18 @@ internal static class CalibrateCommands
             var faces = new FaceQuality?[samples.Count];
             int done = 0;
             long lastReport = 0;
+            var errorLock = new Lock();
             Parallel.For(0, samples.Count, new ParallelOptions { MaxDegreeOfParallelism = common.ThreadCount(p) }, i =>
             {
                 var a = assessor.Assess(samples[i].Path);
-                if (a.Status == FileStatus.Error) io.Error.WriteLine($"fiqa calibrate percentiles: {samples[i].Path}: {a.Analysis.Error}");
+                if (a.Status == FileStatus.Error)
+                    lock (errorLock) io.Error.WriteLine($"fiqa calibrate percentiles: {samples[i].Path}: {a.Analysis.Error}");
                 faces[i] = a.Faces.Count > 0 ? a.Faces[0] : null;
                 int n = Interlocked.Increment(ref done);
                 long now = clock.ElapsedMilliseconds;
                 long last = Interlocked.Read(ref lastReport);
                 if (now - last >= 10_000 && Interlocked.CompareExchange(ref lastReport, now, last) == last)
-                    io.Error.WriteLine($"fiqa calibrate percentiles: {n}/{samples.Count} images ({clock.Elapsed.TotalSeconds:F0} s)");
+                    lock (errorLock) io.Error.WriteLine($"fiqa calibrate percentiles: {n}/{samples.Count} images ({clock.Elapsed.TotalSeconds:F0} s)");
             });
             string date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             int withFace = faces.Count(f => f is not null);

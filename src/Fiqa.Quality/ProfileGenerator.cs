@@ -70,7 +70,7 @@ public static class ProfileGenerator
             {
                 Percentile = options.RejectPercentile, Population = pop.Population, Images = pop.Images, Identities = pop.Identities, Values = raw.Count, Date = pop.Date,
             };
-            var r = new ProfileRequirement { Code = "calibrated." + id, Measure = id, Quantity = id, Unit = "native", Low = entry.LowMeans, High = "outside the population's range" };
+            var r = new ProfileRequirement { Code = "calibrated." + id, Measure = id, Quantity = id, Unit = "native", Low = entry.LowMeans };
             if (falling == 0)
                 r = r with { Min = column.RawPercentile(options.RejectPercentile), Basis = basis with { Rule = $"P{pk} of the native values (the mapping rises with the value)" } };
             else if (rising == 0)
