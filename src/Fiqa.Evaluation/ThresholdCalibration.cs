@@ -220,7 +220,7 @@ public static class ThresholdCalibrator
             {
                 var p = Point(0, q);
                 chosen = p with { RejectRate = p.SamplesRejected };
-                chosenRule = string.Create(inv, $"lowest reject rate with FNMR ≤ {target:G} (searched up to {limit:G})");
+                chosenRule = string.Create(inv, $"lowest reject rate with FNMR ≤ {target:G}, searched up to {limit:G}");
             }
             else
             {
