@@ -21,7 +21,7 @@ internal sealed class ParquetSink : IRecordSink
     private bool _written;
 
     private sealed record Row(string File, int? Face, string Status, string? Error, string? Sha256, int Rotation,
-        double?[] Geometry, double?[] Natives, int?[] Scalars, bool? Pass, string? ReasonCodes);
+        double?[] Geometry, double?[] Natives, int?[] Scalars, bool? Pass, string? ReasonCodes, string? Annotation);
 
     // Geometry columns, in order.
     private static readonly string[] GeometryColumns = ["box_x", "box_y", "box_width", "box_height", "detection_score", "yaw", "pitch", "roll", "liveness"];
@@ -53,6 +53,7 @@ internal sealed class ParquetSink : IRecordSink
         foreach (var name in NativeNames(o)) fields.Add(new DataField<int?>(name + ".scalar"));
         fields.Add(new DataField<bool?>("pass"));
         fields.Add(new DataField<string>("reason_codes", true));
+        if (o.AnnotationPath is not null) fields.Add(new DataField<string>("annotation", true));
         return new ParquetSchema(fields);
     }
 
@@ -61,11 +62,12 @@ internal sealed class ParquetSink : IRecordSink
     public void Write(FaceAssessment a, string? sha256)
     {
         int columns = _options.Measures.Count + _options.Unified.Count;
+        var annotation = _options.AnnotationPath?.Invoke(a);
         if (a.Status != FileStatus.Ok)
         {
             var v = a.FileVerdict;
             _rows.Add(new Row(a.File, null, a.Status == FileStatus.NoFace ? "no_face" : "error", a.Analysis.Error, sha256, 0,
-                new double?[GeometryColumns.Length], new double?[columns], new int?[columns], v?.Pass, v is null ? null : string.Join(' ', v.Codes)));
+                new double?[GeometryColumns.Length], new double?[columns], new int?[columns], v?.Pass, v is null ? null : string.Join(' ', v.Codes), annotation));
         }
         foreach (var f in a.Faces)
         {
@@ -84,11 +86,11 @@ internal sealed class ParquetSink : IRecordSink
             }
             foreach (var u in _options.Unified)
             {
-                if (f.UnifiedMethods.TryGetValue(u.Name, out var s)) { natives[k] = s.Raw; scalars[k] = s.Scalar; }
+                if (f.UnifiedMethods.TryGetValue(u.Name, out var s)) { natives[k] = s.Status == MeasureStatus.Success ? s.Raw : null; scalars[k] = s.Scalar; }
                 k++;
             }
             _rows.Add(new Row(a.File, face.Index, "ok", null, sha256, a.Rotation, geometry, natives, scalars, f.Verdict?.Pass,
-                f.Verdict is null ? null : string.Join(' ', f.Verdict.Codes)));
+                f.Verdict is null ? null : string.Join(' ', f.Verdict.Codes), annotation));
         }
         if (_rows.Count >= MaxBufferedRows) Checkpoint();
     }
@@ -144,6 +146,7 @@ internal sealed class ParquetSink : IRecordSink
             await group.WriteAsync<int>(fields[f++], _rows.Select(r => r.Scalars[c]).ToArray().AsMemory()).ConfigureAwait(false);
         await group.WriteAsync<bool>(fields[f++], _rows.Select(r => r.Pass).ToArray().AsMemory()).ConfigureAwait(false);
         await group.WriteAsync(fields[f++], _rows.Select(r => r.ReasonCodes!).ToArray()).ConfigureAwait(false);
+        if (_options.AnnotationPath is not null) await group.WriteAsync(fields[f++], _rows.Select(r => r.Annotation!).ToArray()).ConfigureAwait(false);
     }
 
     public void Dispose()

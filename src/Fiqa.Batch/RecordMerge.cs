@@ -9,26 +9,31 @@ namespace Fiqa.Batch;
 /// order of the inputs. The inputs must share one format (and, for CSV and Parquet, one header or schema).</summary>
 public static class RecordMerge
 {
-    /// <summary>Merges <paramref name="inputs"/> into <paramref name="output"/>; returns the records written.</summary>
-    public static long Merge(IReadOnlyList<string> inputs, string output, string format, char delimiter = ',')
+    /// <summary>Merges <paramref name="inputs"/> into <paramref name="output"/> (a file, a pipe or device, or
+    /// <c>-</c> for <paramref name="stdout"/>); returns the records written.</summary>
+    public static long Merge(IReadOnlyList<string> inputs, string output, string format, char delimiter = ',', TextWriter? stdout = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(output);
         if (inputs.Count == 0) throw new ArgumentException("give at least one file to merge");
+        var kind = OutputTarget.Classify(output);
         foreach (var i in inputs)
         {
             if (!File.Exists(i)) throw new ArgumentException($"merge input not found: {i}");
-            if (Path.GetFullPath(i) == Path.GetFullPath(output)) throw new ArgumentException($"the merged output {output} is also an input");
+            if (kind == OutputKind.File && Path.GetFullPath(i) == Path.GetFullPath(output)) throw new ArgumentException($"the merged output {output} is also an input");
         }
+        if (format == "parquet" && kind != OutputKind.File) throw new ArgumentException($"Parquet output needs a regular file; {output} is not one");
+        if (kind == OutputKind.Stdout && stdout is null) throw new ArgumentException("no standard output to merge into");
         return format switch
         {
             "parquet" => MergeParquet(inputs, output),
-            "jsonl" => MergeLines(inputs, output, null, JsonKey),
-            "csv" => MergeLines(inputs, output, delimiter, line => CsvKey(line, delimiter)),
+            "jsonl" => MergeLines(inputs, output, stdout, null, JsonKey),
+            "csv" => MergeLines(inputs, output, stdout, delimiter, line => CsvKey(line, delimiter)),
             _ => throw new ArgumentException($"unknown record format '{format}'; valid: {string.Join(", ", RecordSinks.Formats)}"),
         };
     }
 
-    private static long MergeLines(IReadOnlyList<string> inputs, string output, char? csvDelimiter, Func<string, string> key)
+    private static long MergeLines(IReadOnlyList<string> inputs, string output, TextWriter? stdout, char? csvDelimiter, Func<string, string> key)
     {
         var readers = inputs.Select(i => new StreamReader(i, Encoding.UTF8)).ToList();
         try
@@ -59,7 +64,8 @@ public static class RecordMerge
                 if (line is not null) heads.Enqueue(i, (key(line), i));
             }
             long n = 0;
-            using var w = new StreamWriter(output, false, new UTF8Encoding(false), 1 << 16);
+            using var file = output == OutputTarget.StdoutName ? null : OutputTarget.OpenWriter(output);
+            var w = file ?? stdout!;
             if (header is not null) w.WriteLine(header);
             while (heads.TryDequeue(out int i, out _))
             {
@@ -67,6 +73,7 @@ public static class RecordMerge
                 n++;
                 Advance(i);
             }
+            w.Flush();
             return n;
         }
         finally

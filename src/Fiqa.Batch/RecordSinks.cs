@@ -48,6 +48,10 @@ public sealed record RecordSinkOptions
 
     /// <summary>The model/options fingerprint written with each record.</summary>
     public string Fingerprint { get; init; } = "";
+
+    /// <summary>Where the annotated image of an input is (<c>fiqa assess --annotate</c>), or null for none: written
+    /// as <c>annotation</c> (JSONL, Parquet) or the <c>Annotation</c> column (CSV).</summary>
+    public Func<FaceAssessment, string?>? AnnotationPath { get; init; }
 }
 
 /// <summary>The record formats, by name.</summary>
@@ -69,14 +73,22 @@ public static class RecordSinks
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Format == "parquet") throw new ArgumentException("Parquet output needs a file (--out results.parquet)");
-        return new LineSink(writer, null, LineFormat(options), writeHeader: true);
+        return new LineSink(writer, null, LineFormat(options), writeHeader: true, ownsWriter: false);
     }
 
     /// <summary>A sink writing to <paramref name="path"/>: created empty, or — with <paramref name="resumeFrom"/> — cut
-    /// back to that checkpoint (dropping records written after it, including a torn last one) and appended to.</summary>
+    /// back to that checkpoint (dropping records written after it, including a torn last one) and appended to. A FIFO
+    /// or device (<see cref="OutputKind.Stream"/>) is written front to back: line formats only, no resume.</summary>
     public static IRecordSink ToFile(string path, RecordSinkOptions options, SinkCheckpoint? resumeFrom = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (OutputTarget.Classify(path) == OutputKind.Stream)
+        {
+            if (options.Format == "parquet") throw new ArgumentException($"Parquet output needs a regular file; {path} is a pipe or device");
+            if (resumeFrom is not null) throw new ArgumentException($"a run that resumes appends to a regular file; {path} is a pipe or device");
+            var device = OutputTarget.OpenStream(path);
+            return new LineSink(new StreamWriter(device, new UTF8Encoding(false), 1 << 16), null, LineFormat(options), writeHeader: true, ownsWriter: true);
+        }
         var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
         try
         {
@@ -84,7 +96,7 @@ public static class RecordSinks
             return options.Format switch
             {
                 "parquet" => new ParquetSink(stream, options),
-                _ => new LineSink(new StreamWriter(stream, new UTF8Encoding(false), 1 << 16), stream, LineFormat(options), writeHeader: stream.Length == 0),
+                _ => new LineSink(new StreamWriter(stream, new UTF8Encoding(false), 1 << 16), stream, LineFormat(options), writeHeader: stream.Length == 0, ownsWriter: true),
             };
         }
         catch
@@ -122,25 +134,37 @@ internal sealed class JsonLines(RecordSinkOptions o) : ILineFormat
 {
     public string? Header => null;
 
-    public IEnumerable<string> Lines(FaceAssessment a, string? sha256) => o.Provenance
-        ? FaceJson.Records(a, o.Embeddings, w =>
+    public IEnumerable<string> Lines(FaceAssessment a, string? sha256)
+    {
+        if (!o.Provenance && o.AnnotationPath is null) return FaceJson.Records(a, o.Embeddings);
+        var annotation = o.AnnotationPath?.Invoke(a);
+        return FaceJson.Records(a, o.Embeddings, w =>
         {
-            if (sha256 is null) w.WriteNull("sha256"); else w.WriteString("sha256", sha256);
-            w.WriteString("fingerprint", o.Fingerprint);
-        })
-        : FaceJson.Records(a, o.Embeddings);
+            if (o.Provenance)
+            {
+                if (sha256 is null) w.WriteNull("sha256"); else w.WriteString("sha256", sha256);
+                w.WriteString("fingerprint", o.Fingerprint);
+            }
+            if (annotation is not null) w.WriteString("annotation", annotation);
+        });
+    }
 }
 
 internal sealed class CsvLines(RecordSinkOptions o) : ILineFormat
 {
     private readonly OfiqCsv _csv = new(o.Measures, o.Unified, o.Delimiter);
 
-    // Hex digests never need quoting, so the two columns are appended to OFIQ's layout as they are.
-    public string? Header => o.Provenance ? $"{_csv.Header}{o.Delimiter}ContentSha256{o.Delimiter}Fingerprint" : _csv.Header;
+    // Hex digests never need quoting, so those two columns are appended to OFIQ's layout as they are.
+    public string? Header => _csv.Header
+        + (o.Provenance ? $"{o.Delimiter}ContentSha256{o.Delimiter}Fingerprint" : "")
+        + (o.AnnotationPath is null ? "" : $"{o.Delimiter}Annotation");
 
-    public IEnumerable<string> Lines(FaceAssessment a, string? sha256) => o.Provenance
-        ? _csv.Rows(a).Select(r => $"{r}{o.Delimiter}{sha256}{o.Delimiter}{o.Fingerprint}")
-        : _csv.Rows(a);
+    public IEnumerable<string> Lines(FaceAssessment a, string? sha256)
+    {
+        var suffix = (o.Provenance ? $"{o.Delimiter}{sha256}{o.Delimiter}{o.Fingerprint}" : "")
+            + (o.AnnotationPath is null ? "" : o.Delimiter + Csv.Quote(o.AnnotationPath(a) ?? "", o.Delimiter));
+        return suffix.Length == 0 ? _csv.Rows(a) : _csv.Rows(a).Select(r => r + suffix);
+    }
 }
 
 /// <summary>One text line per record, flushed after each input (so a reader sees whole inputs), fsynced at checkpoints.</summary>
@@ -149,12 +173,14 @@ internal sealed class LineSink : IRecordSink
     private readonly TextWriter _writer;
     private readonly FileStream? _file;
     private readonly ILineFormat _format;
+    private readonly bool _ownsWriter;
 
-    public LineSink(TextWriter writer, FileStream? file, ILineFormat format, bool writeHeader)
+    public LineSink(TextWriter writer, FileStream? file, ILineFormat format, bool writeHeader, bool ownsWriter)
     {
         _writer = writer;
         _file = file;
         _format = format;
+        _ownsWriter = ownsWriter;
         if (writeHeader && format.Header is { } h) _writer.WriteLine(h);
     }
 
@@ -174,7 +200,7 @@ internal sealed class LineSink : IRecordSink
 
     public void Dispose()
     {
-        if (_file is null) { _writer.Flush(); return; }
-        _writer.Dispose();
+        if (_ownsWriter) _writer.Dispose();
+        else _writer.Flush();
     }
 }

@@ -60,14 +60,14 @@ public sealed class RunState : IDisposable
     }
 
     /// <summary>Opens the state of a run writing <paramref name="output"/> with <paramref name="fingerprint"/>. A new
-    /// file starts a run; an existing one is continued with <paramref name="resume"/> only, and only for the same output,
+    /// file starts a run — also with <paramref name="resume"/>, so a restarted job can run the same command line from
+    /// its first start; an existing one is continued with <paramref name="resume"/> only, and only for the same output,
     /// format and fingerprint.</summary>
     public static RunState Open(string path, string output, string format, string fingerprint, bool resume)
     {
         ArgumentNullException.ThrowIfNull(path);
         bool exists = File.Exists(path) && new FileInfo(path).Length > 0;
         if (exists && !resume) throw new ArgumentException($"--state {path} exists: pass --resume to continue that run, or remove it to start again");
-        if (!exists && resume) throw new ArgumentException($"--resume: no run state at {path}");
         var dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
         var fullOutput = System.IO.Path.GetFullPath(output);

@@ -14,7 +14,7 @@ internal static class AssessCommand
     {
         var common = new CommonOptions();
         var inputs = new Argument<string[]>("inputs") { Description = "Image files, folders (recursive) or @list.txt files (one path per line, relative to the list)", Arity = ArgumentArity.OneOrMore };
-        var output = new Option<string?>("--out", "-o") { Description = "Write here instead of stdout (a file)" };
+        var output = new Option<string?>("--out", "-o") { Description = "Write here instead of stdout: a file, '-' for stdout, or a pipe or device (/dev/null)" };
         var embeddings = new Option<bool>("--embeddings") { Description = "Include the 512-D unit embedding (JSONL only)" };
         var allFaces = new Option<bool>("--all-faces") { Description = "A record for every face, not only the primary (largest)" };
         var measures = new Option<string?>("--measures") { Description = "Comma-separated quality measures (default: all; see 'fiqa measures'); 'none' for none" };
@@ -29,7 +29,7 @@ internal static class AssessCommand
         var format = new Option<string?>("--format") { Description = "jsonl, csv (OFIQ-compatible columns, then the unified methods) or parquet (schema in docs/batch.md); default: from the --out extension (.csv, .parquet), else jsonl" };
         format.AcceptOnlyFromAmong([.. RecordSinks.Formats]);
         var delimiter = new Option<string>("--delimiter") { Description = "CSV delimiter (';' for OFIQ parity)", DefaultValueFactory = _ => "," };
-        var annotate = new Option<string?>("--annotate") { Description = "Also write each file's annotated image (box, landmarks, aligned crop, failing regions) as PNG into this folder" };
+        var annotate = new Option<string?>("--annotate") { Description = "Also write each file's annotated image (box, landmarks, aligned crop, failing regions) as PNG into this folder, at its input path + .png; records name it (annotation)" };
         var batch = new BatchCliOptions();
         var command = new Command("assess", "Detect faces and assess their quality; writes JSONL records, CSV rows or Parquet")
         {
@@ -48,7 +48,8 @@ internal static class AssessCommand
             if (p.GetValue(allFaces) && p.GetValue(common.Aligned)) throw new UsageException("--all-faces cannot be combined with --aligned: an aligned crop is one face");
             if (p.GetValue(autoRotate) && p.GetValue(assumeUpright)) throw new UsageException("--auto-rotate and --assume-upright contradict each other");
             if (p.GetValue(failOnReject) && p.GetValue(profile) is null) throw new UsageException("--fail-on-reject needs --profile: without a profile nothing is rejected");
-            if (fmt == "parquet" && outPath is null) throw new UsageException("--format parquet needs --out FILE: Parquet is not a stream format");
+            if (fmt == "parquet" && (outPath is null || OutputTarget.Classify(outPath) != OutputKind.File))
+                throw new UsageException($"--format parquet needs --out FILE, a regular file: Parquet is not a stream format{(outPath is null ? "" : $"; {outPath} is {BatchCli.Describe(outPath)}")}");
             var run = batch.Parse(p, outPath);
             var args = p.GetRequiredValue(inputs);
             // The inputs stream; the first two decide whether there is anything to do and how to spend the threads.
@@ -82,15 +83,16 @@ internal static class AssessCommand
             {
                 assessor.Warm();
                 bool withEmbedding = p.GetValue(embeddings);
+                var annotator = p.GetValue(annotate) is { } annotateDir ? new Annotator(OutputFile.Folder(annotateDir, "--annotate"), options.Decode, io.Error) : null;
                 var sinkOptions = new RecordSinkOptions
                 {
                     Format = fmt, Measures = assessor.Measures, Unified = assessor.UnifiedMethods, Embeddings = withEmbedding, Delimiter = delim[0],
                     Provenance = run.Provenance || fmt == "parquet",
-                    Fingerprint = Fiqa.Batch.Fingerprint.Of(assessor, $"embeddings={withEmbedding}"),
+                    Fingerprint = Fiqa.Batch.Fingerprint.Of(assessor, $"embeddings={withEmbedding}" + (annotator is null ? "" : ";annotate")),
+                    AnnotationPath = annotator is null ? null : annotator.PathFor,
                 };
-                using var state = run.StatePath is null ? null : BatchCli.OpenState(run, outPath!, fmt, sinkOptions.Fingerprint);
+                using var state = run.StatePath is null ? null : BatchCli.OpenState(io, "fiqa assess", run, outPath!, fmt, sinkOptions.Fingerprint);
                 using var sink = BatchCli.OpenSink(io, outPath, sinkOptions, state);
-                var annotator = p.GetValue(annotate) is { } annotateDir ? new Annotator(OutputFile.Folder(annotateDir, "--annotate"), options.Decode, io.Error) : null;
                 int ok = 0, noFace = 0, errors = 0, passed = 0, failed = 0;
                 var reasonCounts = new Dictionary<string, int>(StringComparer.Ordinal);
                 var scan = new InputScan();

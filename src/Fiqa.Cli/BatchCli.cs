@@ -38,7 +38,8 @@ internal sealed class BatchCliOptions
     {
         var state = p.GetValue(State);
         bool resume = p.GetValue(Resume);
-        if (state is not null && outPath is null) throw new UsageException("--state needs --out FILE: a run that resumes appends to a file");
+        if (state is not null && (outPath is null || OutputTarget.Classify(outPath) != OutputKind.File))
+            throw new UsageException($"--state needs --out FILE, a regular file: a run that resumes cuts back and appends to it{(outPath is null ? "" : $"; {outPath} is {BatchCli.Describe(outPath)}")}");
         if (resume && state is null) throw new UsageException("--resume needs --state FILE");
         if (p.GetValue(CheckpointEvery) < 1) throw new UsageException($"--checkpoint-every must be at least 1, got {p.GetValue(CheckpointEvery)}");
         if (p.GetValue(ProgressInterval) < 0) throw new UsageException("--progress-interval must be 0 or more seconds");
@@ -57,11 +58,16 @@ internal sealed class BatchCliOptions
 /// <summary>Runs a batch for the CLI: opens state and sink with the CLI's error conventions and shows progress.</summary>
 internal static class BatchCli
 {
-    public static RunState OpenState(BatchRunSettings run, string outPath, string format, string fingerprint)
+    /// <summary>"standard output" or "a pipe or device", for messages about a non-file --out.</summary>
+    public static string Describe(string outPath) => OutputTarget.Classify(outPath) == OutputKind.Stdout ? "standard output" : "a pipe or device";
+
+    public static RunState OpenState(CliOutput io, string name, BatchRunSettings run, string outPath, string format, string fingerprint)
     {
         try
         {
-            return RunState.Open(run.StatePath!, outPath, format, fingerprint, run.Resume);
+            var state = RunState.Open(run.StatePath!, outPath, format, fingerprint, run.Resume);
+            if (run.Resume && state.Checkpoint is null) io.Error.WriteLine($"{name}: --resume: no run state at {run.StatePath} yet; starting a new run");
+            return state;
         }
         catch (ArgumentException e)
         {
@@ -75,13 +81,17 @@ internal static class BatchCli
 
     public static IRecordSink OpenSink(CliOutput io, string? outPath, RecordSinkOptions options, RunState? state)
     {
-        if (outPath is null) return RecordSinks.ToWriter(io.Out, options);
+        if (outPath is null || OutputTarget.Classify(outPath) == OutputKind.Stdout) return RecordSinks.ToWriter(io.Out, options);
         if (Directory.Exists(outPath)) throw new UsageException($"--out {outPath} is a folder; give a file path (e.g. {Path.Combine(outPath, "results.jsonl")})");
         try
         {
             var dir = Path.GetDirectoryName(Path.GetFullPath(outPath));
             if (dir is not null) Directory.CreateDirectory(dir);
             return RecordSinks.ToFile(outPath, options, state?.Checkpoint);
+        }
+        catch (ArgumentException e)
+        {
+            throw UsageException.From(e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -118,13 +128,9 @@ internal static class BatchCli
                     });
                 return summary!;
             }
-            var next = interval;
-            return BatchRun.Run(inputs, assess, sink, state, interval > 0 ? options : options with { TotalSource = null }, onResult, interval <= 0 ? null : p =>
-            {
-                if (p.Elapsed.TotalSeconds < next) return;
-                next = p.Elapsed.TotalSeconds + interval;
-                io.Error.WriteLine(ProgressLine(name, p));
-            }, cancel.Token);
+            var meter = new ProgressMeter(io.Error, name, interval);
+            return BatchRun.Run(inputs, assess, sink, state, interval > 0 ? options : options with { TotalSource = null }, onResult,
+                interval <= 0 ? null : meter.Report, cancel.Token);
         }
         finally
         {
@@ -132,22 +138,12 @@ internal static class BatchCli
         }
     }
 
-    /// <summary>"fiqa assess: 1,200/10,000 done (12.0 %), 35.2 files/s, ETA 0:04:10".</summary>
-    public static string ProgressLine(string name, BatchProgress p)
-    {
-        var total = p.Total is long t ? $"/{t.ToString("N0", CultureInfo.InvariantCulture)} ({100.0 * p.Done / Math.Max(1, t):F1} %)" : "";
-        var eta = p.Eta is { } e ? $", ETA {Duration(e)}" : "";
-        return string.Create(CultureInfo.InvariantCulture, $"{name}: {p.Done:N0}{total} done, {p.FilesPerSecond:F1} files/s{eta}");
-    }
-
     /// <summary>"fiqa assess: 1,000 assessed in 0:00:31 (32.1 files/s); 500 done by an earlier run; 2,000 left to other shards".</summary>
     public static string TimingLine(string name, BatchSummary s)
     {
-        var line = string.Create(CultureInfo.InvariantCulture, $"{name}: {s.Processed:N0} assessed in {Duration(s.Elapsed)} ({s.FilesPerSecond:F1} files/s)");
+        var line = string.Create(CultureInfo.InvariantCulture, $"{name}: {s.Processed:N0} assessed in {ProgressMeter.Duration(s.Elapsed)} ({s.FilesPerSecond:F1} files/s)");
         if (s.AlreadyDone > 0) line += string.Create(CultureInfo.InvariantCulture, $"; {s.AlreadyDone:N0} done by the earlier run");
         if (s.OtherShards > 0) line += string.Create(CultureInfo.InvariantCulture, $"; {s.OtherShards:N0} left to other shards");
         return line;
     }
-
-    private static string Duration(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours}:{t:mm\\:ss}" : t.TotalSeconds >= 10 ? $"{t:m\\:ss}" : $"{t.TotalSeconds:F1} s";
 }

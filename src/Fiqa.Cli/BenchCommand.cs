@@ -19,7 +19,7 @@ internal static class BenchCommand
         var image = new Option<string?>("--image") { Description = "Photo to time (default: the installed ~2 MP face-api sample1.jpg)" };
         var iterations = new Option<int>("--iterations") { Description = "Timed repetitions per stage", DefaultValueFactory = _ => 60 };
         var threads = new Option<int[]>("--threads") { Description = "ONNX intra-op thread counts to compare", DefaultValueFactory = _ => [1, 2], AllowMultipleArgumentsPerToken = true };
-        var unified = new Option<string?>("--unified") { Description = "Comma-separated blind unified methods to time (default: all but faceqan, ≈ 100 embedding passes a face; name it to time it); each is timed alternately with one embedding pass, and its ratio is to that pass" };
+        var unified = new Option<string?>("--unified") { Description = "Comma-separated blind unified methods to time (default: all but faceqan, ≈ 100 embedding passes a face, and onnx:MANIFEST, which needs your manifest; name them to time them); each is timed alternately with one embedding pass, and its ratio is to that pass" };
         var batch = new Option<string?>("--batch") { Description = "Folder of images: throughput as `assess` runs it (images/s, decode / face pipeline / quality components, peak memory) instead of per-stage latency" };
         var workers = new Option<int>("--workers") { Description = "With --batch: images in parallel", DefaultValueFactory = _ => 2 };
         var rounds = new Option<int>("--rounds") { Description = "With --batch: timed passes over the folder (median)", DefaultValueFactory = _ => 3 };
@@ -63,7 +63,9 @@ internal static class BenchCommand
             var quality = new List<(Stats Analytic, Stats Expression, Stats AllComponents)>();
             var blindMethods = p.GetValue(unified) is { } requested
                 ? requested.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(UnifiedCatalogue.Normalise).ToList()
-                : UnifiedCatalogue.Methods.Entries.Where(e => e.Descriptor.Kind == UnifiedMethodKind.Blind && e.Name != "faceqan").Select(e => e.Name).ToList();
+                // onnx:MANIFEST has nothing to time without the user's manifest; name it with --unified to time it.
+                : UnifiedCatalogue.Methods.Entries.Where(e => e.Descriptor.Kind == UnifiedMethodKind.Blind && e.Name != "faceqan" && !e.ParameterRequired)
+                    .Select(e => e.Name).ToList();
             var unifiedRows = blindMethods.ToDictionary(m => m, _ => new List<(Stats Method, Stats Embedding)>());
             foreach (var t in threadCounts)
             {

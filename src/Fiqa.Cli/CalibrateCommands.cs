@@ -33,9 +33,10 @@ internal static class CalibrateCommands
         var output = new Option<string>("--out", "-o") { Description = "Output folder: threshold.json, threshold.md, edc.svg, edc.png", Required = true };
         var profileOut = new Option<string?>("--profile-out") { Description = "Also write a verdict profile holding the threshold as unified_threshold (method distilled only)" };
         var profileName = new Option<string>("--profile-name") { Description = "Name of that profile", DefaultValueFactory = _ => "calibrated-threshold" };
+        var progressInterval = ProgressMeter.IntervalOption();
         var command = new Command("threshold", "The quality threshold that meets a target FNMR (or a reject budget) at a fixed FMR, with bootstrap intervals over identities")
         {
-            data, comparisons, qualities, method, frModel, fmr, startingError, targetFnmr, maxReject, tableMax, bootstrap, seed, minFalseMatches, nonMated, cache, output, profileOut, profileName,
+            data, comparisons, qualities, method, frModel, fmr, startingError, targetFnmr, maxReject, tableMax, bootstrap, seed, minFalseMatches, nonMated, cache, output, profileOut, profileName, progressInterval,
         };
         common.AddTo(command);
         command.SetAction(p =>
@@ -53,6 +54,7 @@ internal static class CalibrateCommands
             };
             if (options.Problem() is { } problem) throw new UsageException(problem);
             if (p.GetValue(nonMated) is < 1) throw new UsageException($"--non-mated must be positive, got {p.GetValue(nonMated)}");
+            double interval = ProgressMeter.Interval(p, progressInterval);
             var outDir = OutputFile.Folder(p.GetRequiredValue(output));
             var profilePath = p.GetValue(profileOut);
             string name = p.GetValue(method)!;
@@ -97,7 +99,9 @@ internal static class CalibrateCommands
                     },
                 };
                 io.Error.WriteLine($"fiqa calibrate threshold: scoring {dataset.Samples.Count} images of {dataset.Samples.Select(s => s.Identity).Distinct().Count()} identities ({name}; cached values are reused)");
-                var scores = DatasetEvaluator.Score(dataset, evaluation, line => io.Error.WriteLine($"fiqa calibrate threshold: {line}"));
+                var meters = new System.Collections.Concurrent.ConcurrentDictionary<string, ProgressMeter>(StringComparer.Ordinal);
+                var scores = DatasetEvaluator.Score(dataset, evaluation, line => io.Error.WriteLine($"fiqa calibrate threshold: {line}"),
+                    d => meters.GetOrAdd(d.Pass, pass => new ProgressMeter(io.Error, $"fiqa calibrate threshold: {pass}", interval, "images")).Report(d.Done, d.Total));
                 comps = scores.Comparisons;
                 table = scores.Qualities;
                 var identities = dataset.Samples.ToDictionary(s => s.Id, s => s.Identity, StringComparer.Ordinal);
@@ -176,9 +180,10 @@ internal static class CalibrateCommands
         var profileName = new Option<string>("--profile-name") { Description = "Name of the generated profile", DefaultValueFactory = _ => "calibrated" };
         var components = new Option<string?>("--components") { Description = "Components the profile sets requirements on (default: every one computed)" };
         var threshold = new Option<string?>("--threshold") { Description = "A threshold.json of 'fiqa calibrate threshold' (method distilled): added to the profile as unified_threshold" };
+        var progressInterval = ProgressMeter.IntervalOption();
         var command = new Command("percentiles", "Population percentiles of every component (raw and scalar) and method over a reference set, and a verdict profile generated from them")
         {
-            data, perIdentity, measures, methods, percentiles, output, profileOut, rejectPercentile, profileName, components, threshold,
+            data, perIdentity, measures, methods, percentiles, output, profileOut, rejectPercentile, profileName, components, threshold, progressInterval,
         };
         common.AddTo(command);
         command.SetAction(p =>
@@ -186,6 +191,7 @@ internal static class CalibrateCommands
             var dataDir = p.GetRequiredValue(data);
             if (!Directory.Exists(dataDir)) throw new UsageException($"--data folder not found: {dataDir}");
             if (p.GetValue(perIdentity) is < 1) throw new UsageException($"--per-identity must be at least 1, got {p.GetValue(perIdentity)}");
+            var meter = new ProgressMeter(io.Error, "fiqa calibrate percentiles: images", ProgressMeter.Interval(p, progressInterval), "images");
             var levels = new List<double>();
             foreach (var part in p.GetValue(percentiles)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
@@ -235,7 +241,6 @@ internal static class CalibrateCommands
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var faces = new FaceQuality?[samples.Count];
             int done = 0;
-            long lastReport = 0;
             var errorLock = new Lock();
             Parallel.For(0, samples.Count, new ParallelOptions { MaxDegreeOfParallelism = common.ThreadCount(p) }, i =>
             {
@@ -243,11 +248,7 @@ internal static class CalibrateCommands
                 if (a.Status == FileStatus.Error)
                     lock (errorLock) io.Error.WriteLine($"fiqa calibrate percentiles: {samples[i].Path}: {a.Analysis.Error}");
                 faces[i] = a.Faces.Count > 0 ? a.Faces[0] : null;
-                int n = Interlocked.Increment(ref done);
-                long now = clock.ElapsedMilliseconds;
-                long last = Interlocked.Read(ref lastReport);
-                if (now - last >= 10_000 && Interlocked.CompareExchange(ref lastReport, now, last) == last)
-                    lock (errorLock) io.Error.WriteLine($"fiqa calibrate percentiles: {n}/{samples.Count} images ({clock.Elapsed.TotalSeconds:F0} s)");
+                meter.Report(Interlocked.Increment(ref done), samples.Count);
             });
             string date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             int withFace = faces.Count(f => f is not null);

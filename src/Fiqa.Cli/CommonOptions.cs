@@ -85,22 +85,26 @@ internal static class CliPaths
 /// <summary>Output files and folders named on the command line, opened with checks whose messages name them.</summary>
 internal static class OutputFile
 {
-    /// <summary>Opens a file for writing (its folder is created): a folder is a usage error, an unwritable path a failure.</summary>
+    /// <summary>Opens a file, pipe or device for writing (a file's folder is created): a folder is a usage error, an
+    /// unwritable path a failure.</summary>
     public static StreamWriter Open(string path, string option = "--out")
     {
         ArgumentNullException.ThrowIfNull(path);
         if (Directory.Exists(path)) throw new UsageException($"{option} {path} is a folder; give a file path (e.g. {System.IO.Path.Combine(path, "results.jsonl")})");
         try
         {
-            var dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
-            if (dir is not null) Directory.CreateDirectory(dir);
-            return new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false));
+            return Fiqa.Batch.OutputTarget.OpenWriter(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CommandFailedException($"cannot write {option} {path}: {e.Message}", e);
         }
     }
+
+    /// <summary>A writer for <paramref name="path"/> as <see cref="Open"/>, or null — write to stdout — when it is
+    /// null or <c>-</c>.</summary>
+    public static StreamWriter? OpenUnlessStdout(string? path, string option = "--out") =>
+        path is null || path == Fiqa.Batch.OutputTarget.StdoutName ? null : Open(path, option);
 
     /// <summary>Creates an output folder: an existing file there is a usage error, an unwritable path a failure.</summary>
     public static string Folder(string path, string option = "--out")

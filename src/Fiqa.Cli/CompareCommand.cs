@@ -21,6 +21,7 @@ internal static class CompareCommand
         common.AddTo(command);
         command.SetAction(p =>
         {
+            if (Verification.ThresholdProblem(p.GetValue(threshold)) is { } problem) throw new UsageException($"--threshold: {problem}");
             using var analyzer = new FaceAnalyzer(common.Analyzer(p, FaceParts.Embedding, allFaces: false, common.ThreadCount(p)));
             var decode = common.Decode(p);
             var first = FileAnalysis.Run(analyzer, p.GetRequiredValue(a), decode);

@@ -36,9 +36,10 @@ internal static class EvalCommand
         var output = new Option<string>("--out", "-o") { Description = "Output folder: results.json, report.md, report.html, edc.png, edc.svg", Required = true };
         var jitter = new Option<int?>("--jitter") { Description = "With --data: also score each face N times with the box jittered ±5 % and the five alignment points ±2 px; writes jitter.md (Spearman of the score with itself, spread per face)" };
         var jitterImages = new Option<int>("--jitter-images") { Description = "Images the jitter report uses (evenly spaced over the set)", DefaultValueFactory = _ => 200 };
+        var progressInterval = ProgressMeter.IntervalOption();
         var command = new Command("eval", "Error-versus-Discard evaluation of quality methods")
         {
-            data, comparisons, qualities, pairs, methods, components, frModel, qualityModel, fmr, startingError, error, discard, nonMated, seed, cache, output, jitter, jitterImages,
+            data, comparisons, qualities, pairs, methods, components, frModel, qualityModel, fmr, startingError, error, discard, nonMated, seed, cache, output, jitter, jitterImages, progressInterval,
         };
         common.AddTo(command);
         command.SetAction(p =>
@@ -57,6 +58,8 @@ internal static class EvalCommand
             if (p.GetValue(jitterImages) < 3) throw new UsageException($"--jitter-images must be at least 3, got {p.GetValue(jitterImages)}");
             if (p.GetValue(jitter) is not null && p.GetValue(data) is null) throw new UsageException("--jitter needs --data (it re-runs the face pipeline on the images)");
             var paths = common.Paths(p);
+            double interval = ProgressMeter.Interval(p, progressInterval);
+            IReadOnlyList<string> withoutFace = [];
             var outDir = p.GetRequiredValue(output);
             IReadOnlyList<Comparison> comps;
             QualityTable table;
@@ -94,13 +97,17 @@ internal static class EvalCommand
                 DatasetScores scores;
                 try
                 {
-                    scores = DatasetEvaluator.Score(IdentityDataset.FromFolder(dataDir, InputFiles.ImageExtensions), evaluation, line => io.Error.WriteLine($"fiqa eval: {line}"));
+                    // One meter per pass (the FR model's, then --quality-model's), each with its own rate and ETA.
+                    var meters = new System.Collections.Concurrent.ConcurrentDictionary<string, ProgressMeter>(StringComparer.Ordinal);
+                    scores = DatasetEvaluator.Score(IdentityDataset.FromFolder(dataDir, InputFiles.ImageExtensions), evaluation, line => io.Error.WriteLine($"fiqa eval: {line}"),
+                        d => meters.GetOrAdd(d.Pass, pass => new ProgressMeter(io.Error, $"fiqa eval: {pass}", interval, "images")).Report(d.Done, d.Total));
                 }
                 catch (Exception e) when (e is FormatException or InvalidDataException or ArgumentException)
                 {
                     throw UsageException.From(e);
                 }
                 comps = scores.Comparisons;
+                withoutFace = scores.WithoutFaceImages;
                 table = scores.Qualities;
                 io.Error.WriteLine($"fiqa eval: {scores.Samples - scores.WithoutFace} samples, {comps.Count(c => c.Mated)} mated and {comps.Count(c => !c.Mated)} non-mated comparisons");
                 OutputFile.Folder(outDir);
@@ -137,7 +144,7 @@ internal static class EvalCommand
             EvaluationResult result;
             try
             {
-                result = QualityEvaluation.Evaluate(comps, table, options);
+                result = QualityEvaluation.Evaluate(comps, table, options) with { WithoutFace = withoutFace };
             }
             catch (ArgumentException e)
             {

@@ -16,7 +16,7 @@ internal static class IqaCommand
         var reference = new Option<string?>("--ref") { Description = "Reference image (full-reference metrics)" };
         var refDir = new Option<string?>("--ref-dir") { Description = "Folder of reference images, matched to --dist-dir by file name" };
         var distDir = new Option<string?>("--dist-dir") { Description = "Folder of images to score" };
-        var output = new Option<string?>("--out", "-o") { Description = "Write JSONL here instead of stdout" };
+        var output = new Option<string?>("--out", "-o") { Description = "Write JSONL here instead of stdout: a file, '-' for stdout, or a pipe or device" };
         var niqe = new Option<string?>("--niqe-params") { Description = "NIQE pristine parameters JSON (default $FIQA_NIQE_PARAMS, else the installed data/iqa/)" };
         var brisqueModel = new Option<string?>("--brisque-model") { Description = "BRISQUE model (OpenCV YAML or libsvm); default: OpenCV's LIVE model" };
         var brisqueRange = new Option<string?>("--brisque-range") { Description = "BRISQUE range file for --brisque-model" };
@@ -77,7 +77,7 @@ internal static class IqaCommand
                 throw new CommandFailedException(e.Message, e);
             }
             var outPath = p.GetValue(output);
-            using var writer = outPath is null ? null : OutputFile.Open(outPath);
+            using var writer = OutputFile.OpenUnlessStdout(outPath);
             var sink = writer ?? io.Out;
 
             if (dd is not null)

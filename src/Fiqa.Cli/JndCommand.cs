@@ -126,7 +126,8 @@ internal static class JndCommand
         var codecs = new Option<string>("--codecs") { Description = "Codecs to search, comma-separated (avif is skipped with a message when libavif-bin is missing)", DefaultValueFactory = _ => "jpeg,webp,avif" };
         var ladder = new Option<string>("--ladder") { Description = "Quality ladder of the correlation study (JPEG and WebP)", DefaultValueFactory = _ => "90,70,50,30,20,10,5" };
         var threads = new Option<int>("--threads") { Description = "Images in parallel (results do not depend on it)", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var command = new Command("jnd-eval", "JND savings per codec and lost matches on identity folders; which distortion measure predicts the recogniser") { models, data, codecs, ladder, threads };
+        var progressInterval = ProgressMeter.IntervalOption();
+        var command = new Command("jnd-eval", "JND savings per codec and lost matches on identity folders; which distortion measure predicts the recogniser") { models, data, codecs, ladder, threads, progressInterval };
         flags.AddTo(command);
         command.SetAction(p =>
         {
@@ -134,6 +135,7 @@ internal static class JndCommand
             var paths = CliPaths.Resolve(p.GetValue(models));
             var roots = p.GetValue(data) is { Length: > 0 } d ? d : [CliPaths.RequireData(paths, "dlib/johns")];
             if (p.GetValue(threads) < 1) throw new UsageException($"--threads must be at least 1, got {p.GetValue(threads)}");
+            double interval = ProgressMeter.Interval(p, progressInterval);
             int[] steps;
             try
             {
@@ -169,13 +171,15 @@ internal static class JndCommand
             {
                 throw new UsageException(e.Message, e);
             }
+            // One meter per pass: finding faces, each codec's search, the correlation ladder.
+            var meters = new System.Collections.Concurrent.ConcurrentDictionary<string, ProgressMeter>(StringComparer.Ordinal);
             var report = JndEvaluation.Run(dataset, searched, [Codecs.Create("jpeg"), Codecs.Create("webp")], new JndEvaluationOptions
             {
                 Jnd = options,
                 Ladder = steps,
                 Threads = p.GetValue(threads),
                 Face = new FaceAnalyzerOptions { Paths = paths, Session = new Face.Onnx.OnnxSessionOptions { IntraOpThreads = 1 } },
-            }, io.Error);
+            }, io.Error, e => meters.GetOrAdd(e.Pass, pass => new ProgressMeter(io.Error, $"fiqa jnd-eval: {pass}", interval, pass == "ladder" ? "encodings" : "images")).Report(e.Done, e.Total));
             foreach (var c in report.Codecs)
                 io.Out.WriteLine(FaceJson.Write(w =>
                 {

@@ -9,7 +9,7 @@ internal static class MergeCommand
     public static Command Create(CliOutput io)
     {
         var inputs = new Argument<string[]>("inputs") { Description = "Shard outputs of one format (JSONL, CSV or Parquet)", Arity = ArgumentArity.OneOrMore };
-        var output = new Option<string>("--out", "-o") { Description = "The merged file", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "The merged file ('-': stdout, JSONL/CSV only)", Required = true };
         var format = new Option<string?>("--format") { Description = "jsonl, csv or parquet; default: from the --out extension" };
         format.AcceptOnlyFromAmong([.. RecordSinks.Formats]);
         var delimiter = new Option<string>("--delimiter") { Description = "CSV delimiter of the inputs", DefaultValueFactory = _ => "," };
@@ -28,7 +28,7 @@ internal static class MergeCommand
             long n;
             try
             {
-                n = RecordMerge.Merge(files, outPath, fmt, delim[0]);
+                n = RecordMerge.Merge(files, outPath, fmt, delim[0], io.Out);
             }
             catch (ArgumentException e)
             {

@@ -20,10 +20,14 @@ internal static class ServeCommand
         var maxPixels = new Option<long?>("--max-pixels") { Description = "Largest image, width x height" };
         var maxFaces = new Option<int?>("--max-faces") { Description = "Most faces in one image with all_faces (default 32)" };
         var intraOp = new Option<int?>("--intra-op-threads") { Description = "ONNX Runtime threads per session (default 1: requests run in parallel)" };
+        var unified = new Option<string?>("--unified")
+        {
+            Description = "ONNX quality models clients may use, comma-separated onnx:MANIFEST (each offered as onnx:<manifest file name>; clients never name files)",
+        };
         var profiles = new Option<string[]>("--profile") { Description = "A verdict profile file to serve besides the built-in ones, by its name (repeatable; e.g. from 'fiqa calibrate percentiles --profile-out')" };
         var command = new Command("serve", "Run the HTTP service and web page (POST /v1/assess …, OpenAPI at /openapi/v1.json, UI at /docs)")
         {
-            urls, apiKey, models, concurrency, queue, timeout, maxBytes, maxPixels, maxFaces, intraOp, profiles,
+            urls, apiKey, models, concurrency, queue, timeout, maxBytes, maxPixels, maxFaces, intraOp, unified, profiles,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(p =>
@@ -35,6 +39,7 @@ internal static class ServeCommand
             }
             if (p.GetValue(apiKey) is { Length: > 0 } key) args.Add($"--Fiqa:ApiKey={key}");
             if (p.GetValue(models) is { Length: > 0 } m) args.Add($"--Fiqa:Models={Path.GetFullPath(m)}");
+            if (p.GetValue(unified) is { Length: > 0 } served) args.Add($"--Fiqa:OnnxModels={ServedManifests(served)}");
             Add("MaxConcurrency", p.GetValue(concurrency));
             Add("QueueLimit", p.GetValue(queue));
             Add("RequestTimeoutSeconds", p.GetValue(timeout));
@@ -50,4 +55,14 @@ internal static class ServeCommand
         });
         return command;
     }
+
+    // Full paths of the onnx:MANIFEST entries; anything else is a usage error (the built-in methods are always offered).
+    private static string ServedManifests(string list) => string.Join(',', list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(m =>
+    {
+        if (!m.StartsWith("onnx:", StringComparison.OrdinalIgnoreCase) || m.Length == "onnx:".Length)
+            throw new UsageException($"--unified takes onnx:MANIFEST entries (the built-in methods are always offered), got '{m}'");
+        var path = Path.GetFullPath(m["onnx:".Length..]);
+        if (!File.Exists(path)) throw new UsageException($"--unified: no manifest at {path}");
+        return path;
+    }));
 }

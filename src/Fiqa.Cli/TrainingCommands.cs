@@ -169,9 +169,10 @@ internal static class TrainingCommands
         var members = new Option<int>("--members") { Description = "Bagged heads, each on a bootstrap draw of the training identities, averaged into one MLP (1: a single head)", DefaultValueFactory = _ => new QualityHeadTrainingOptions().Members };
         var output = new Option<string?>("--out", "-o") { Description = $"Head file (default: {DistilledQuality.DefaultFileName} in the models folder, used by 'distilled')" };
         var cache = new Option<string?>("--cache") { Description = "Teacher-score cache folder (default: $FIQA_CACHE/train, else ~/.cache/fiqa/train)" };
+        var progressInterval = ProgressMeter.IntervalOption();
         var command = new Command("train-quality", "Distil a teacher quality method into the fast 'distilled' head (eDifFIQA-style)")
         {
-            teacher, extraInputs, activations, epsilon, holdOut, epochs, hidden, rate, decay, members, jitterDraws, output, cache,
+            teacher, extraInputs, activations, epsilon, holdOut, epochs, hidden, rate, decay, members, jitterDraws, output, cache, progressInterval,
         };
         set.AddTo(command);
         common.AddTo(command);
@@ -217,15 +218,18 @@ internal static class TrainingCommands
             io.Error.WriteLine($"fiqa train-quality: {dataset.Samples.Count} images of {dataset.Samples.Select(s => s.Identity).Distinct().Count()} identities → {plan.Count} with degradations; teacher {teacherName}");
 
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            int step = Math.Max(1, plan.Count / 10);
+            var meter = new ProgressMeter(io.Error, "fiqa train-quality: scored", ProgressMeter.Interval(p, progressInterval), "images");
             var blindTeachers = string.Join(",", teacherNames.Where(QualityTeachers.IsBlind).Select(UnifiedCatalogue.CacheIdentity));
             var featureCache = new FeatureCache(p.GetValue(cache) ?? paths.CacheFor("train"), TrainingCacheKey(blindTeachers, face, store));
             var heldOutIds = QualityDistillation.HeldOutIdentities(dataset.Samples.Select(s => s.Identity), options.HoldOut, options.Seed).ToHashSet(StringComparer.Ordinal);
             int copies = p.GetValue(jitterDraws);
             if (copies is < 0 or > 16) throw new UsageException($"--jitter-copies must be in 0..16, got {copies}");
             var samples = QualityDistillation.Collect(plan, teacherNames, new AssessorOptions { Face = face, Decode = common.Decode(p) }, common.ThreadCount(p), heldOutIds,
-                done => { if (done % step == 0) io.Error.WriteLine($"  scored {done}/{plan.Count} ({clock.Elapsed.TotalSeconds:F0} s)"); }, featureCache,
+                done => meter.Report(done, plan.Count), featureCache,
                 copies == 0 ? null : new JitterOptions { Draws = copies });
+            var originals = samples.Samples.Where(x => x.JitterOf is null).ToList();
+            if (ProgressMeter.WithoutFaceLine("fiqa train-quality", originals.Where(x => x.RawEmbedding is null).Select(x => x.Id).ToList(), originals.Count) is { } noFace)
+                io.Error.WriteLine(noFace);
             io.Error.WriteLine($"fiqa train-quality: teacher scores and head inputs in {clock.Elapsed.TotalSeconds:F0} s; training on {samples.ObservedTensors.Count} activation norms + {(extras.Count == 0 ? "nothing else" : string.Join(", ", extras))}");
             clock.Restart();
             QualityHead head;
@@ -272,9 +276,10 @@ internal static class TrainingCommands
         var top = new Option<int>("--top") { Description = "Best single layers the greedy search combines (FROQ: 10)", DefaultValueFactory = _ => new FroqCalibrationOptions().TopLayers };
         var maxSamples = new Option<int>("--max-samples") { Description = "Calibration images drawn (seeded) from the degraded set", DefaultValueFactory = _ => 600 };
         var output = new Option<string?>("--out", "-o") { Description = $"Calibration file (default: {Froq.DefaultFileName} in the models folder, used by 'froq')" };
+        var progressInterval = ProgressMeter.IntervalOption();
         var froq = new Command("froq", "Choose FROQ's observed layers: Spearman of every activation norm with perturbation pseudo-labels, then FROQ's greedy set search")
         {
-            top, maxSamples, output,
+            top, maxSamples, output, progressInterval,
         };
         set.AddTo(froq);
         common.AddTo(froq);
@@ -292,9 +297,10 @@ internal static class TrainingCommands
             var options = new FroqCalibrationOptions { TopLayers = p.GetValue(top) };
             io.Error.WriteLine($"fiqa calibrate froq: {subset.Count} of {plan.Count} images ({dataset.Samples.Select(s => s.Identity).Distinct().Count()} identities); labels {options.Labels}");
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            int step = Math.Max(1, subset.Count / 10);
+            var meter = new ProgressMeter(io.Error, "fiqa calibrate froq: observed", ProgressMeter.Interval(p, progressInterval), "images");
             var observed = FroqCalibrator.Observe(subset, new AssessorOptions { Face = face, Decode = common.Decode(p) }, options, common.ThreadCount(p),
-                done => { if (done % step == 0) io.Error.WriteLine($"  observed {done}/{subset.Count} ({clock.Elapsed.TotalSeconds:F0} s)"); });
+                done => meter.Report(done, subset.Count));
+            if (ProgressMeter.WithoutFaceLine("fiqa calibrate froq", observed.WithoutFaceImages, subset.Count) is { } noFace) io.Error.WriteLine(noFace);
             var provenance = $"data {set.DataNames(p)}; " +
                 $"degradations {p.GetValue(set.Kinds)} levels {p.GetValue(set.Levels)} seed {seed}; {subset.Count} images drawn";
             FroqCalibration calibration;
@@ -328,9 +334,10 @@ internal static class TrainingCommands
         var split = new Option<string>("--split") { Description = "Installed portraits to use: calibration, held-out or all", DefaultValueFactory = _ => "held-out" };
         split.AcceptOnlyFromAmong("calibration", "held-out", "all");
         var output = new Option<string?>("--out", "-o") { Description = "Also write the Markdown here" };
+        var progressInterval = ProgressMeter.IntervalOption();
         var command = new Command("components", "Capture components on degradation ladders (blur, motion, noise, JPEG, exposure, down-scaling): clean and severe medians, steps the right way, shifts under the other ladders")
         {
-            split, output,
+            split, output, progressInterval,
         };
         common.AddTo(command);
         command.SetAction(p =>
@@ -340,9 +347,8 @@ internal static class TrainingCommands
             if (portraits.Count == 0) throw new CommandFailedException($"no installed portraits under {face.Paths.Data}: run scripts/provision.sh");
             using var assessor = FaceQualityAssessor.Create(new AssessorOptions { Face = face, Measures = ComponentLadders.OwnLadders.Keys.ToList() });
             io.Error.WriteLine($"fiqa calibrate components: {portraits.Count} portraits ({p.GetValue(split)}), {CaptureLadder.Ladders.Sum(l => l.Steps.Length)} ladder steps each");
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            var results = ComponentLadders.Run(assessor, portraits, common.ThreadCount(p),
-                done => { if (done % 10 == 0) io.Error.WriteLine($"  {done}/{portraits.Count} ({clock.Elapsed.TotalSeconds:F0} s)"); });
+            var meter = new ProgressMeter(io.Error, "fiqa calibrate components", ProgressMeter.Interval(p, progressInterval), "portraits");
+            var results = ComponentLadders.Run(assessor, portraits, common.ThreadCount(p), done => meter.Report(done, portraits.Count));
             var markdown = ComponentLadders.Markdown(results);
             io.Out.Write(markdown);
             if (p.GetValue(output) is { } outPath)

@@ -1,5 +1,6 @@
 using Fiqa.Quality.Records;
 using System.CommandLine;
+using Fiqa.Batch;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -26,8 +27,8 @@ internal static class VideoCommand
         var maxSeconds = new Option<double?>("--max-seconds") { Description = "Read at most this many seconds from --start" };
         var maxFrames = new Option<int>("--max-frames") { Description = "Stop after this many sampled frames per input", DefaultValueFactory = _ => new FrameSampling().MaxFrames };
         var maxPixels = new Option<long>("--max-pixels") { Description = "Largest accepted frame, width x height", DefaultValueFactory = _ => new FrameSampling().MaxPixels };
-        var output = new Option<string?>("--out", "-o") { Description = "Write the track records here instead of stdout (a file)" };
-        var framesOut = new Option<string?>("--frames-out") { Description = "Also write one JSON line per analysed frame (faces, boxes, quality, track ids) to this file" };
+        var output = new Option<string?>("--out", "-o") { Description = "Write the track records here instead of stdout: a file, '-' for stdout, or a pipe or device" };
+        var framesOut = new Option<string?>("--frames-out") { Description = "Also write one JSON line per analysed frame (faces, boxes, quality, track ids) to this file ('-': stdout, with --out FILE)" };
         var export = new Option<string?>("--export") { Description = "Write each chosen face as a PNG crop into this folder" };
         var gallery = new Option<string?>("--gallery") { Description = "Folder of reference stills of the person: prints, per track, the mean cosine and false non-matches of the chosen frames vs uniform and random frames" };
         var seed = new Option<int>("--seed") { Description = "First seed of the random baseline's draws (with --gallery)", DefaultValueFactory = _ => 1 };
@@ -35,15 +36,17 @@ internal static class VideoCommand
         var threads = new Option<int>("--threads") { Description = "Frames analysed in parallel (output is identical for any value)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var minScore = new Option<float?>("--min-score") { Description = "Detector score threshold, 0..1 (default: the model manifest's)" };
         var score = new Option<string?>("--score") { Description = "Rank frames by this unified method (see fiqa methods, e.g. norm) instead of UnifiedQualityScore" };
+        var progressInterval = ProgressMeter.IntervalOption();
         var command = new Command("video", "Track faces through videos or frame folders and choose the best frames of each track by UnifiedQualityScore")
         {
-            inputs, top, minGap, shortWindow, longWindow, fps, every, start, maxSeconds, maxFrames, maxPixels, output, framesOut, export, gallery, seed, models, threads, minScore, score,
+            inputs, top, minGap, shortWindow, longWindow, fps, every, start, maxSeconds, maxFrames, maxPixels, output, framesOut, export, gallery, seed, models, threads, minScore, score, progressInterval,
         };
         command.SetAction(p =>
         {
             if (p.GetValue(fps) is not null && p.GetValue(every) is not null) throw new UsageException("--fps and --every are alternatives: give one");
             if (p.GetValue(minScore) is { } ms && ms is < 0 or > 1) throw new UsageException($"--min-score must be in 0..1, got {ms.ToString(CultureInfo.InvariantCulture)}");
             int threadCount = p.GetValue(threads);
+            double interval = ProgressMeter.Interval(p, progressInterval);
             if (threadCount < 1) throw new UsageException($"--threads must be at least 1, got {threadCount}");
             var sampling = new FrameSampling
             {
@@ -81,8 +84,11 @@ internal static class VideoCommand
             };
             using var selector = new VideoFaceSelector(options);
             var references = galleryPath is null ? null : References(selector, galleryPath, io);
-            using var writer = p.GetValue(output) is { } o ? OutputFile.Open(o) : null;
-            using var frameWriter = p.GetValue(framesOut) is { } fo ? OutputFile.Open(fo, "--frames-out") : null;
+            using var writer = OutputFile.OpenUnlessStdout(p.GetValue(output));
+            var framesPath = p.GetValue(framesOut);
+            if (framesPath == OutputTarget.StdoutName && writer is null) throw new UsageException("--frames-out - and the track records would both go to stdout; give --out FILE");
+            using var frameFile = OutputFile.OpenUnlessStdout(framesPath, "--frames-out");
+            var frameWriter = framesPath is null ? null : frameFile ?? io.Out;
             var sink = writer ?? io.Out;
             int unreadable = 0;
             var paths = p.GetRequiredValue(inputs);
@@ -90,7 +96,14 @@ internal static class VideoCommand
             {
                 var source = FrameSources.Open(path, sampling);
                 var clock = Stopwatch.StartNew();
-                var result = selector.Run(source, frameWriter is null ? null : f => { frameWriter.WriteLine(FrameRecord(path, f)); frameWriter.Flush(); });
+                var meter = new ProgressMeter(io.Error, $"fiqa video: {path}", interval, "frames");
+                long? expected = interval > 0 ? source.ExpectedFrames() : null;
+                int analysed = 0;
+                var result = selector.Run(source, f =>
+                {
+                    if (frameWriter is not null) { frameWriter.WriteLine(FrameRecord(path, f)); frameWriter.Flush(); }
+                    meter.Report(++analysed, expected is long e ? Math.Max(e, analysed) : null);
+                });
                 clock.Stop();
                 foreach (var t in result.Tracks) sink.WriteLine(TrackRecord(path, t));
                 if (result.Error is not null)

@@ -37,7 +37,15 @@ public sealed record DatasetEvaluationOptions
 /// <param name="Samples">Images in the dataset.</param>
 /// <param name="WithoutFace">Images without a usable face (left out of the comparisons).</param>
 /// <param name="Notes">Per-file errors and left-out rows, one line each.</param>
-public sealed record DatasetScores(IReadOnlyList<Comparison> Comparisons, QualityTable Qualities, int Samples, int WithoutFace, IReadOnlyList<string> Notes);
+public sealed record DatasetScores(IReadOnlyList<Comparison> Comparisons, QualityTable Qualities, int Samples, int WithoutFace, IReadOnlyList<string> Notes)
+{
+    /// <summary>The paths of the images without a usable face, in dataset order (<see cref="WithoutFace"/> of them).</summary>
+    public IReadOnlyList<string> WithoutFaceImages { get; init; } = [];
+}
+
+/// <summary>Where a long evaluation stands: <paramref name="Done"/> of <paramref name="Total"/> items of one pass (e.g. the
+/// FR model's images, then the quality model's; work found in a cache is not counted).</summary>
+public sealed record EvaluationProgress(string Pass, int Done, int Total);
 
 /// <summary>The dataset evaluator: identity folders → embeddings → comparisons → quality table, ready for
 /// <see cref="QualityEvaluation.Evaluate"/>. Every per-image value is cached by image content and by everything that
@@ -46,8 +54,9 @@ public sealed record DatasetScores(IReadOnlyList<Comparison> Comparisons, Qualit
 public static class DatasetEvaluator
 {
     /// <summary>Scores a dataset. Unknown method or component names are <see cref="ArgumentException"/>s; a missing
-    /// model is a <see cref="ModelConfigurationException"/>.</summary>
-    public static DatasetScores Score(IdentityDataset dataset, DatasetEvaluationOptions options, Action<string>? log = null)
+    /// model is a <see cref="ModelConfigurationException"/>. <paramref name="progress"/> is called, from worker threads,
+    /// after each image scored.</summary>
+    public static DatasetScores Score(IdentityDataset dataset, DatasetEvaluationOptions options, Action<string>? log = null, Action<EvaluationProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(options);
@@ -70,19 +79,23 @@ public static class DatasetEvaluator
         var cacheDir = options.CacheDirectory ?? paths.CacheFor("eval");
         var hashes = dataset.Samples.Select(s => FeatureCache.ContentHash(s.Path)).ToArray();
 
-        var fr = Columns(dataset, hashes, assessor, blind, components, cacheDir, options.Threads, Note);
+        var fr = Columns(dataset, hashes, assessor, blind, components, cacheDir, options.Threads, Note, "images", progress);
         var sources = new List<(string Suffix, ColumnValues Values)> { ("", fr) };
         if (options.QualityModel is { } q)
         {
             var qa = assessor with { Face = assessor.Face with { Embedder = q } };
             var usableMethods = blind.Where(m => CanCreate(qa, m, out var why) || Skip(Note, m, q, why)).ToList();
-            sources.Add(($"@{Path.GetFileNameWithoutExtension(q)}", Columns(dataset, hashes, qa, usableMethods, [], cacheDir, options.Threads, Note)));
+            sources.Add(($"@{Path.GetFileNameWithoutExtension(q)}", Columns(dataset, hashes, qa, usableMethods, [], cacheDir, options.Threads, Note, $"images ({Path.GetFileNameWithoutExtension(q)})", progress)));
         }
 
         // Samples without a face cannot be compared; they are left out and counted.
         var usable = Enumerable.Range(0, dataset.Samples.Count).Where(i => fr.Embeddings[i] is not null).ToList();
         int dropped = dataset.Samples.Count - usable.Count;
-        if (dropped > 0) Note($"{dropped} of {dataset.Samples.Count} images had no usable face and are left out");
+        var withoutFace = Enumerable.Range(0, dataset.Samples.Count).Where(i => fr.Embeddings[i] is null).Select(i => dataset.Samples[i].Path).ToList();
+        // Named, so a user can look at them; a long list is cut here and given whole in results.json.
+        if (dropped > 0)
+            Note($"{dropped} of {dataset.Samples.Count} images had no usable face and are left out: {string.Join(", ", withoutFace.Take(20))}"
+                + (dropped > 20 ? $", … and {dropped - 20} more (all in results.json)" : ""));
         var (mated, nonMated) = options.PairFile is null
             ? IdentityDataset.Pairs(usable.Select(i => dataset.Samples[i].Identity).ToList(), options.MaxNonMated, options.Seed)
             : IdentityDataset.PairsFromLfwFile(options.PairFile, usable.Select(i => dataset.Samples[i].Id).ToList());
@@ -106,7 +119,7 @@ public static class DatasetEvaluator
         foreach (var (component, column) in fr.Components) { names.Add(component); columns.Add(column); }
         var rows = new Dictionary<string, double[]>(StringComparer.Ordinal);
         for (int i = 0; i < dataset.Samples.Count; i++) rows[dataset.Samples[i].Id] = columns.Select(c => c[i]).ToArray();
-        return new DatasetScores(comparisons, new QualityTable(names, rows), dataset.Samples.Count, dropped, notes);
+        return new DatasetScores(comparisons, new QualityTable(names, rows), dataset.Samples.Count, dropped, notes) { WithoutFaceImages = withoutFace };
     }
 
     private static bool Skip(Action<string> note, string method, string model, string why)
@@ -147,7 +160,7 @@ public static class DatasetEvaluator
     private sealed record ColumnValues(float[]?[] Embeddings, IReadOnlyList<(string Name, double[] Values)> Methods, IReadOnlyList<(string Name, double[] Values)> Components);
 
     private static ColumnValues Columns(IdentityDataset dataset, string[] hashes, AssessorOptions assessor, List<string> methods,
-        List<string> components, string cacheDir, int threads, Action<string> note)
+        List<string> components, string cacheDir, int threads, Action<string> note, string pass, Action<EvaluationProgress>? progress)
     {
         string key = CacheKey(assessor);
         var embeddingCache = new FeatureCache(cacheDir, $"{key}|embedding");
@@ -168,6 +181,7 @@ public static class DatasetEvaluator
                 Face = assessor.Face with { Parts = FaceParts.Embedding, Session = assessor.Face.Session with { IntraOpThreads = 1 } },
             });
             a.Warm();
+            int done = 0;
             Parallel.ForEach(todo, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, i =>
             {
                 var result = a.Assess(dataset.Samples[i].Path);
@@ -182,6 +196,7 @@ public static class DatasetEvaluator
                 for (int k = 0; k < components.Count; k++)
                     if (missingComponents.Contains(components[k]))
                         componentCaches[k].Add(hashes[i], [face?.Quality[components[k]] is { Status: MeasureStatus.Success } r ? r.Scalar : float.NaN]);
+                progress?.Invoke(new EvaluationProgress(pass, Interlocked.Increment(ref done), todo.Count));
             });
         }
         var embeddings = new float[]?[hashes.Length];

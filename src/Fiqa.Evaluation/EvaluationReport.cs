@@ -43,6 +43,8 @@ public static class EvaluationReport
         sb.AppendLine(inv, $"<p>Threshold {result.Threshold:F4} ({System.Net.WebUtility.HtmlEncode(result.ThresholdRule)}); {result.MatedCount} mated, {result.NonMatedCount} non-mated comparisons; " +
             $"{result.ErrorName} at 0 % discard {result.Methods[0].Curve.StartingError:P2}. Lower pAUC is better.</p>");
         foreach (var w in result.Warnings) sb.AppendLine(inv, $"<p class=\"warning\"><strong>Warning:</strong> {System.Net.WebUtility.HtmlEncode(w)}.</p>");
+        if (result.WithoutFace.Count > 0)
+            sb.AppendLine(inv, $"<p id=\"without-face\">Left out, no usable face ({result.WithoutFace.Count}): {System.Net.WebUtility.HtmlEncode(string.Join(", ", result.WithoutFace))}.</p>");
         sb.AppendLine(svg[svg.IndexOf("<svg", StringComparison.Ordinal)..]);
         sb.AppendLine("<table id=\"pauc\"><thead><tr><th>rank</th><th>method</th>");
         foreach (var d in result.DiscardLimits)
@@ -76,8 +78,8 @@ public static class EvaluationReport
 
     private static string Key(double d) => d.ToString("0.###", CultureInfo.InvariantCulture);
 
-    /// <summary>results.json: per method threshold, fnmr0, pauc, pauc_normalized, pauc_minus_best (keyed by discard
-    /// limit) and the curve as [discard, error] pairs.</summary>
+    /// <summary>results.json: the images left out without a usable face (<c>without_face</c>); per method threshold,
+    /// fnmr0, pauc, pauc_normalized, pauc_minus_best (keyed by discard limit) and the curve as [discard, error] pairs.</summary>
     public static string Json(EvaluationResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
@@ -92,6 +94,9 @@ public static class EvaluationReport
             w.WriteNumber("non_mated_comparisons", result.NonMatedCount);
             w.WriteStartArray("warnings");
             foreach (var warning in result.Warnings) w.WriteStringValue(warning);
+            w.WriteEndArray();
+            w.WriteStartArray("without_face");
+            foreach (var file in result.WithoutFace) w.WriteStringValue(file);
             w.WriteEndArray();
             w.WriteStartObject("methods");
             foreach (var m in result.Methods)
@@ -157,6 +162,8 @@ public static class EvaluationReport
         sb.AppendLine();
         sb.AppendLine(string.Create(inv, $"Threshold {result.Threshold:F4} ({result.ThresholdRule}); {result.MatedCount} mated, {result.NonMatedCount} non-mated comparisons; {result.ErrorName} at 0 % discard {result.Methods[0].Curve.StartingError:P2}."));
         foreach (var w in result.Warnings) sb.AppendLine(inv, $"**Warning:** {w}.").AppendLine();
+        if (result.WithoutFace.Count > 0)
+            sb.AppendLine(inv, $"Left out, no usable face ({result.WithoutFace.Count}): {string.Join(", ", result.WithoutFace.Select(f => $"`{f}`"))}.").AppendLine();
         sb.AppendLine("Pair quality = min of the two samples' qualities; samples a method could not assess are discarded first.");
         sb.AppendLine("pAUC: stepwise area under the EDC up to the discard limit (lower is better); normalised: ÷ (error₀ · limit), 1 = no better than not discarding;");
         sb.AppendLine("minus best: pAUC − area under the theoretical best curve max(0, error₀ − x). The oracle discards by the comparison score itself.");

@@ -45,9 +45,10 @@ public sealed record JndEvaluationReport(int Samples, int Identities, IReadOnlyL
 public static class JndEvaluation
 {
     /// <summary>Runs the study; <paramref name="codecs"/> are searched in order, <paramref name="ladderCodecs"/> give the
-    /// correlation study's distortions.</summary>
+    /// correlation study's distortions. <paramref name="log"/> gets unreadable files, the images without a usable face
+    /// and each codec's count; <paramref name="progress"/> is called from worker threads after each item of each pass.</summary>
     public static JndEvaluationReport Run(IdentityDataset data, IReadOnlyList<IImageCodec> codecs, IReadOnlyList<IImageCodec> ladderCodecs,
-        JndEvaluationOptions? options = null, TextWriter? progress = null)
+        JndEvaluationOptions? options = null, TextWriter? log = null, Action<EvaluationProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(codecs);
@@ -59,20 +60,27 @@ public static class JndEvaluation
         using var analyzer = new FaceAnalyzer(options.Face with { Parts = FaceParts.Embedding, AllFaces = false });
         var images = new RgbImage?[samples.Count];
         var faces = new FaceAnalysis?[samples.Count];
+        int done = 0;
         Parallel.For(0, samples.Count, parallel, i =>
         {
             try
             {
                 images[i] = ImageDecoder.Decode(samples[i].Path);
+                var found = analyzer.Analyze(images[i]!);
+                faces[i] = found.Count > 0 && found[0].Embedding is not null ? found[0] : null;
             }
             catch (ImageDecodeException e)
             {
-                progress?.WriteLine($"{samples[i].Path}: {e.Message}");
-                return;
+                log?.WriteLine($"{samples[i].Path}: {e.Message}");
             }
-            var found = analyzer.Analyze(images[i]!);
-            faces[i] = found.Count > 0 && found[0].Embedding is not null ? found[0] : null;
+            progress?.Invoke(new EvaluationProgress("faces", Interlocked.Increment(ref done), samples.Count));
         });
+        // Named, so a user can look at them: they are left out of every codec and of the correlation study.
+        var withoutFace = Enumerable.Range(0, samples.Count).Where(i => images[i] is not null && faces[i] is null).Select(i => samples[i].Path).ToList();
+        if (withoutFace.Count > 0)
+            log?.WriteLine($"{withoutFace.Count} of {samples.Count} images had no usable face and are left out: {string.Join(", ", withoutFace.Take(20))}"
+                + (withoutFace.Count > 20 ? $", … and {withoutFace.Count - 20} more" : ""));
+        int withFace = faces.Count(f => f is not null);
         var mates = Enumerable.Range(0, samples.Count)
             .Select(i => Enumerable.Range(0, samples.Count).Where(j => j != i && faces[j] is not null && samples[j].Identity == samples[i].Identity).ToArray())
             .ToArray();
@@ -84,11 +92,13 @@ public static class JndEvaluation
             using var jnd = new CompressionJnd(codec, options.Jnd, options.Face);
             var results = new JndResult?[samples.Count];
             var compressed = new FaceEmbedding?[samples.Count];
+            done = 0;
             Parallel.For(0, samples.Count, parallel, i =>
             {
                 if (faces[i] is null) return;
                 results[i] = jnd.Find(images[i]!);
                 if (results[i]!.Encoded is { } bytes) compressed[i] = jnd.Analyse(codec.Decode(bytes)).Embedding;
+                progress?.Invoke(new EvaluationProgress(codec.Descriptor.Name, Interlocked.Increment(ref done), withFace));
             });
             int pairs = 0, lost = 0;
             for (int i = 0; i < samples.Count; i++)
@@ -106,15 +116,15 @@ public static class JndEvaluation
                 ok.Count == 0 ? double.NaN : RankStatistics.Median(ok.Select(r => r.SavedVersusBaseline!.Value)),
                 ok.Count == 0 ? double.NaN : 1 - (double)ok.Sum(r => (long)r.Encoded!.Length) / ok.Sum(r => (long)r.BaselineBytes),
                 ok.Count == 0 ? double.NaN : RankStatistics.Median(ok.Select(r => (double)r.Quality!.Value)), pairs, lost));
-            progress?.WriteLine($"{codec.Descriptor.Name}: {ok.Count} of {faces.Count(f => f is not null)} images");
+            log?.WriteLine($"{codec.Descriptor.Name}: {ok.Count} of {withFace} images");
         }
 
-        var correlations = Correlate(samples, images, faces, mates, ladderCodecs, options, analyzer, parallel);
+        var correlations = Correlate(samples, images, faces, mates, ladderCodecs, options, analyzer, parallel, progress);
         return new JndEvaluationReport(samples.Count, samples.Select(s => s.Identity).Distinct().Count(), savings, correlations);
     }
 
     private static List<MetricCorrelation> Correlate(IReadOnlyList<DatasetSample> samples, RgbImage?[] images, FaceAnalysis?[] faces, int[][] mates,
-        IReadOnlyList<IImageCodec> ladderCodecs, JndEvaluationOptions options, FaceAnalyzer analyzer, ParallelOptions parallel)
+        IReadOnlyList<IImageCodec> ladderCodecs, JndEvaluationOptions options, FaceAnalyzer analyzer, ParallelOptions parallel, Action<EvaluationProgress>? progress)
     {
         var spec = new AlignmentSpec
         {
@@ -133,6 +143,7 @@ public static class JndEvaluation
         var drops = new double[jobs.Length];
         var scores = new double[metrics.Length][];
         for (int m = 0; m < metrics.Length; m++) scores[m] = new double[jobs.Length];
+        int done = 0;
         Parallel.For(0, jobs.Length, parallel, k =>
         {
             var (i, codec, quality) = jobs[k];
@@ -156,6 +167,7 @@ public static class JndEvaluation
                 double s = metrics[m].Score(distorted, reference);
                 scores[m][k] = metrics[m].Descriptor.LowerIsBetter ? s : -s;
             }
+            progress?.Invoke(new EvaluationProgress("ladder", Interlocked.Increment(ref done), jobs.Length));
         });
         return metrics.Select((m, idx) => new MetricCorrelation(m.Descriptor.Name, jobs.Length, RankStatistics.Spearman(scores[idx], drops))).ToList();
     }

@@ -44,6 +44,9 @@ public sealed record EvaluationResult(double Threshold, string ThresholdRule, in
 
     /// <summary>What makes the figures unreliable or undefined, in words a user can act on (empty when nothing does).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>Images left out because they had no usable face (paths; empty for score files).</summary>
+    public IReadOnlyList<string> WithoutFace { get; init; } = [];
 }
 
 /// <summary>Evaluates quality methods by FNMR-EDC or FMR-EDC (Schlett et al., TBIOM 2023): the threshold is fixed once on the

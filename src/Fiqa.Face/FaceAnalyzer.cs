@@ -81,7 +81,8 @@ public sealed record FaceAnalysis
     public EmbedderPass? Pass { get; init; }
     /// <summary>Identity embedding, when requested.</summary>
     public FaceEmbedding? Embedding => Pass?.Embedding;
-    /// <summary>Head pose, when requested.</summary>
+    /// <summary>Head pose, when requested: yaw and pitch from the pose network, roll from the eye line when the
+    /// landmarks were computed (<see cref="FaceLandmarks.EyeLineRoll"/>).</summary>
     public HeadPose? Pose { get; init; }
     /// <summary>Eye open probabilities, when requested.</summary>
     public EyeOpenness? Eyes { get; init; }
@@ -289,12 +290,16 @@ public sealed class FaceAnalyzer : IDisposable
             Landmarks = landmarks,
             Aligned = aligned,
             Pass = pass,
-            Pose = wanted.HasFlag(FaceParts.Pose) ? HeadPose.Estimate(image, detection.Box) : null,
+            Pose = wanted.HasFlag(FaceParts.Pose) ? WithEyeLineRoll(HeadPose.Estimate(image, detection.Box), landmarks) : null,
             Eyes = wanted.HasFlag(FaceParts.Eyes) && landmarks is not null ? EyeState.Classify(image, landmarks) : null,
             Liveness = wanted.HasFlag(FaceParts.Liveness) ? Liveness.Score(image, detection.Box) : null,
             Expression = wanted.HasFlag(FaceParts.Expression) ? Expression.Classify(image, detection.Box, landmarks) : null,
         };
     }
+
+    // Yaw and pitch from the network; roll from the landmarks when there are any, so the record and HeadPoseRoll agree.
+    private static HeadPose WithEyeLineRoll(HeadPose pose, FaceLandmarks? landmarks) =>
+        landmarks is null ? pose : pose with { Roll = (float)landmarks.EyeLineRoll };
 
     /// <inheritdoc />
     public void Dispose()

@@ -76,6 +76,18 @@ public sealed class FaceLandmarks
     /// <summary>Centre of the eye on the image's right (the subject's left eye).</summary>
     public Vector2 ImageRightEyeCenter => Mean(42, 6);
 
+    /// <summary>In-plane roll of the eye line, degrees: &gt; 0 when the image-right eye is lower (the head tilted
+    /// clockwise). The one roll of a record and of HeadPoseRoll: a pose network's roll bins saturate and can disagree
+    /// with the eyes in sign on faces tilted in the image plane.</summary>
+    public double EyeLineRoll
+    {
+        get
+        {
+            var d = ImageRightEyeCenter - ImageLeftEyeCenter;
+            return Math.Atan2(d.Y, d.X) * 180 / Math.PI;
+        }
+    }
+
     /// <summary>Distance between the eye centres, in pixels.</summary>
     public float InterEyeDistance => Vector2.Distance(ImageLeftEyeCenter, ImageRightEyeCenter);
 

@@ -9,6 +9,12 @@ public static class Verification
     /// <c>DefaultThreshold_MatchesCalibrationOnInstalledData</c>; README, <c>fiqa compare</c>.</summary>
     public const float DefaultThreshold = 0.31f;
 
+    /// <summary>Why <paramref name="threshold"/> cannot be a cosine decision threshold, or null when it can (−1..1);
+    /// the CLI and the service give users the same reason after the name of their field.</summary>
+    public static string? ThresholdProblem(double threshold) => threshold is >= -1 and <= 1
+        ? null
+        : FormattableString.Invariant($"{threshold} is outside -1..1 (a cosine similarity)");
+
     /// <summary>The smallest threshold t with FMR(t) = #{non-mated ≥ t} / n ≤ <paramref name="targetFmr"/>, placed halfway
     /// between the two non-mated scores it separates so that it does not sit exactly on a sample.</summary>
     public static double ThresholdAtFalseMatchRate(IReadOnlyList<double> nonMatedScores, double targetFmr)

@@ -71,16 +71,8 @@ public sealed class FaceContext
     /// the run turns images upright without judging it); HeadPoseRoll includes it.</summary>
     public int ImageRotation { get; init; }
 
-    /// <summary>The roll of the eye line in the image analysed, in degrees: &gt; 0 when the image-right eye is lower
-    /// (the head tilted clockwise, as the pose model's convention).</summary>
-    public double EyeLineRoll
-    {
-        get
-        {
-            var d = Landmarks.ImageRightEyeCenter - Landmarks.ImageLeftEyeCenter;
-            return Math.Atan2(d.Y, d.X) * 180 / Math.PI;
-        }
-    }
+    /// <summary>The roll of the eye line in the image analysed (<see cref="FaceLandmarks.EyeLineRoll"/>).</summary>
+    public double EyeLineRoll => Landmarks.EyeLineRoll;
 
     /// <summary>The decoded, EXIF-upright image.</summary>
     public RgbImage Image { get; }

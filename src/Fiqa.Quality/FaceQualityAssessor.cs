@@ -34,6 +34,9 @@ public sealed record AssessorOptions
     public bool DetectRotation { get; init; } = true;
     /// <summary>Unified quality methods to run besides the components (e.g. "norm", "perturb:4"); none by default.</summary>
     public IReadOnlyList<string> UnifiedMethods { get; init; } = [];
+    /// <summary>Methods the caller built (a library user's own <see cref="IUnifiedQualityMethod"/>), run after the named
+    /// ones and reported under their descriptor's name; the assessor does not dispose them.</summary>
+    public IReadOnlyList<IUnifiedQualityMethod> CustomMethods { get; init; } = [];
     /// <summary>Files and settings of the unified methods (and of UnifiedQualityScore).</summary>
     public QualityMethodOptions Methods { get; init; } = new();
     /// <summary>Decoding limits.</summary>
@@ -97,7 +100,9 @@ public sealed class FaceQualityAssessor : IDisposable
                 throw new ArgumentException($"unified method '{twice.Key}' is requested twice");
             var needs = entries.Aggregate(names.Count > 0 ? MeasureNeeds.Embedding : MeasureNeeds.Image, (n, e) => n | e.Descriptor.Needs);
             _measures = entries.Select(e => e.Create(settings)).ToList();
-            _unified = options.UnifiedMethods.Select(n => UnifiedCatalogue.CreateBlind(n, settings)).ToList();
+            _unified = [.. options.UnifiedMethods.Select(n => UnifiedCatalogue.CreateBlind(n, settings)), .. options.CustomMethods];
+            if (_unified.GroupBy(u => u.Descriptor.Name).FirstOrDefault(g => g.Count() > 1) is { } clash)
+                throw new ArgumentException($"unified method '{clash.Key}' is requested twice");
             // Load only what the measures need, plus what the face records were asked to carry.
             var parts = options.Face.Parts;
             if (needs.HasFlag(MeasureNeeds.Landmarks)) parts |= FaceParts.Landmarks;
@@ -182,7 +187,7 @@ public sealed class FaceQualityAssessor : IDisposable
                 var analysis = _analyzer.AnalyzeFace(image, all[i], i, known: i == 0 ? upright.Primary : null);
                 var context = new FaceContext(_analyzer, image, all, i, analysis, i == 0 ? upright.Primary : null) { ImageRotation = reportedRotation };
                 var quality = Measure(context);
-                var scores = _unified.ToDictionary(u => u.Descriptor.Name, u => u.Score(context), StringComparer.Ordinal);
+                var scores = Score(context);
                 analyses.Add(analysis);
                 faces.Add(new FaceQuality(analysis, quality, Profile?.Judge(quality, rotationReason)) { UnifiedMethods = scores });
             }
@@ -220,6 +225,24 @@ public sealed class FaceQualityAssessor : IDisposable
             }
         }
         return results;
+    }
+
+    // Each method isolated like a measure: one that throws is a failure_to_assess of its own, not of the file.
+    private Dictionary<string, UnifiedScore> Score(FaceContext context)
+    {
+        var scores = new Dictionary<string, UnifiedScore>(StringComparer.Ordinal);
+        foreach (var u in _unified)
+        {
+            try
+            {
+                scores[u.Descriptor.Name] = u.Score(context);
+            }
+            catch (Exception e) when (e is not Face.Models.ModelConfigurationException and not OutOfMemoryException)
+            {
+                scores[u.Descriptor.Name] = UnifiedScore.Failure($"{e.GetType().Name}: {e.Message}");
+            }
+        }
+        return scores;
     }
 
     /// <inheritdoc />

@@ -15,6 +15,9 @@ public sealed record QualityMethodOptions
     public SerFiqOptions SerFiq { get; init; } = new();
     /// <summary>FaceQAN's ε, steps, starts, exponent and seed.</summary>
     public FaceQanOptions FaceQan { get; init; } = new();
+    /// <summary>ONNX quality models by name: <c>onnx:NAME</c> runs the manifest registered under NAME and is reported
+    /// under that name. The service offers its configured models this way, so a client never names a file.</summary>
+    public IReadOnlyDictionary<string, string> OnnxManifests { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>What measures and unified methods are built from, once, when the assessor is built: the session registry

@@ -13,13 +13,27 @@ internal sealed record AssessQuery(string? Measures, string? Unified, string? Pr
     /// <summary>As <c>fiqa assess --measures</c>; an empty query value means not given.</summary>
     public static IReadOnlyList<string>? List(string? text) => AssessorOptions.ParseNames(string.IsNullOrEmpty(text) ? null : text);
 
-    /// <summary>The first contradiction, or null (the CLI refuses the same pairs).</summary>
+    /// <summary>The first option refused, as "field: reason" (contradictions name both fields; the CLI refuses the same
+    /// pairs), or null.</summary>
     /// <param name="served">Profile files served besides the built-in ones, by lower-case name.</param>
     public string? Problem(IReadOnlyDictionary<string, string> served) =>
         AutoRotate && AssumeUpright ? "auto_rotate and assume_upright contradict each other"
         : Profile is not null && !VerdictProfile.BuiltIn.Contains(Profile, StringComparer.OrdinalIgnoreCase) && !served.ContainsKey(Profile)
-            ? $"unknown profile '{Profile}'; the service offers: {string.Join(", ", VerdictProfile.BuiltIn.Concat(served.Keys))}"
-        : null;
+            ? $"profile: unknown profile '{Profile}'; the service offers: {string.Join(", ", VerdictProfile.BuiltIn.Concat(served.Keys))}"
+        : MeasuresProblem(Measures);
+
+    private static string? MeasuresProblem(string? measures)
+    {
+        try
+        {
+            MeasureCatalogue.Select(List(measures));
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return $"measures: {e.Message}";
+        }
+    }
 }
 
 /// <summary>The models, loaded once: one <see cref="FaceQualityAssessor"/> per distinct option set (up to
@@ -36,9 +50,12 @@ internal sealed class AssessorPool : IDisposable
     private int _users;
     private bool _disposed;
 
-    public AssessorPool(ServerOptions options)
+    private readonly ServedMethods _served;
+
+    public AssessorPool(ServerOptions options, ServedMethods served)
     {
         _options = options;
+        _served = served;
         ServedProfiles = options.LoadProfiles();
         Paths = FiqaPaths.Resolve(new FiqaPathOverrides { Models = options.Models }, AppContext.BaseDirectory);
         _comparer = new(() => new FaceAnalyzer(Analyzer(FaceParts.Embedding, allFaces: false)));
@@ -68,6 +85,7 @@ internal sealed class AssessorPool : IDisposable
         AutoRotate = q.AutoRotate,
         DetectRotation = !q.AssumeUpright,
         UnifiedMethods = AssessQuery.List(q.Unified) ?? [],
+        Methods = new QualityMethodOptions { OnnxManifests = _served.Manifests },
         Decode = _options.Decode,
     };
 

@@ -61,18 +61,14 @@ public static class FiqaServer
             o.UseUtcTimestamp = true;
         });
         builder.Services.AddSingleton(sp => Options(sp.GetRequiredService<IConfiguration>()));
-        builder.Services.AddSingleton(sp => new AssessorPool(sp.GetRequiredService<ServerOptions>()));
+        builder.Services.AddSingleton(sp => new AssessorPool(sp.GetRequiredService<ServerOptions>(), sp.GetRequiredService<ServedMethods>()));
         builder.Services.AddSingleton(sp => { var o = sp.GetRequiredService<ServerOptions>(); return new WorkGate(o.MaxConcurrency, o.QueueLimit); });
         builder.Services.AddSingleton<Readiness>();
+        builder.Services.AddSingleton(sp => new ServedMethods(sp.GetRequiredService<ServerOptions>()));
         builder.Services.AddHostedService<StartupGuard>();
         builder.Services.Configure<HostOptions>(o =>
             o.ShutdownTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Fiqa:ShutdownSeconds", 30.0)));
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
-        {
-            doc.Info.Title = "Fiqa";
-            doc.Info.Description = "Face image quality (ISO/IEC 29794-5 components, verdict profiles, unified scores) and image quality metrics.";
-            return Task.CompletedTask;
-        }));
+        builder.Services.AddOpenApi(ApiDocument.Describe);
         var app = builder.Build();
         Map(app);
         return app;
@@ -120,6 +116,17 @@ public static class FiqaServer
             });
         }
 
+        // Before binding, whose own failure is a bare 400: a flag or number that does not parse is refused by name.
+        app.Use(async (ctx, next) =>
+        {
+            if (ctx.GetEndpoint() is { } endpoint && QueryFields.Problem(endpoint, ctx.Request.Query) is { } problem)
+            {
+                await Api.Error(400, problem).ExecuteAsync(ctx).ConfigureAwait(false);
+                return;
+            }
+            await next(ctx).ConfigureAwait(false);
+        });
+
         // Answers the framework gives without a body (415 from the endpoints' accepted types, 404, 405) get the same JSON error.
         app.UseStatusCodePages(async ctx =>
         {
@@ -143,13 +150,13 @@ public static class FiqaServer
 
         app.MapGet("/health", () => Results.Text("{\"status\":\"live\"}\n", "application/json")).WithTags("service").WithSummary("Liveness: the process answers.");
         app.MapGet("/ready", (Readiness r) => r.Error is { } error
-            ? Api.Error(503, $"models failed to load: {error}")
+            ? Api.Error(503, "models failed to load; the service log says why")
             : r.Ready ? Results.Text("{\"ready\":true}\n", "application/json") : Results.Text("{\"ready\":false}\n", "application/json", Encoding.UTF8, 503))
             .WithTags("service").WithSummary("Readiness: models loaded and warmed (503 until then).");
 
         var v1 = app.MapGroup("/v1");
         v1.MapGet("/measures", () => Results.Text(Catalogues.Measures(), "application/json")).WithTags("catalogues").WithSummary("The quality measures (ISO/IEC 29794-5 components).");
-        v1.MapGet("/methods", () => Results.Text(Catalogues.Methods(), "application/json")).WithTags("catalogues").WithSummary("The unified quality methods.");
+        v1.MapGet("/methods", (ServedMethods served) => Results.Text(Catalogues.Methods(served), "application/json")).WithTags("catalogues").WithSummary("The unified quality methods.");
         v1.MapGet("/metrics", () => Results.Text(Catalogues.Metrics(), "application/json")).WithTags("catalogues").WithSummary("The image quality metrics.");
         v1.MapGet("/profiles", (AssessorPool pool) => Results.Text(Catalogues.Profiles(pool.ServedProfiles), "application/json")).WithTags("catalogues").WithSummary("The verdict profiles (built-in, then those given to fiqa serve --profile) and their requirements.");
 
@@ -163,7 +170,7 @@ public static class FiqaServer
             .Produces(200, contentType: "image/png").Produces(400).Produces(413).Produces(415).Produces(422).Produces(429).Produces(503);
         v1.MapPost("/compare", CompareAsync).WithTags("recognition").DisableAntiforgery()
             .WithSummary("Cosine similarity of the primary faces of parts 'a' and 'b', and the match decision (as `fiqa compare`).")
-            .Accepts<IFormFile>("multipart/form-data").Produces(200, contentType: "application/json").Produces(400).Produces(413).Produces(415).Produces(422).Produces(429);
+            .Accepts<IFormFile>("multipart/form-data").Produces(200, contentType: "application/x-ndjson").Produces(400).Produces(413).Produces(415).Produces(422).Produces(429);
         v1.MapPost("/iqa", IqaAsync).WithTags("iqa").DisableAntiforgery()
             .WithSummary("Image quality metrics on part 'image' (full-reference ones against part 'reference'), one JSON line per metric (as `fiqa iqa`).")
             .Accepts<IFormFile>("multipart/form-data").Produces(200, contentType: "application/x-ndjson").Produces(400).Produces(413).Produces(415).Produces(422).Produces(429);
@@ -188,13 +195,14 @@ public static class FiqaServer
         new(string.IsNullOrWhiteSpace(measures) ? null : measures, string.IsNullOrWhiteSpace(unified) ? null : unified,
             string.IsNullOrWhiteSpace(profile) ? null : profile.Trim().ToLowerInvariant(), allFaces ?? false, autoRotate ?? false, assumeUpright ?? false);
 
-    private static async Task<IResult> AssessAsync(HttpContext ctx, AssessorPool pool, WorkGate gate, ServerOptions options,
+    private static async Task<IResult> AssessAsync(HttpContext ctx, AssessorPool pool, WorkGate gate, ServerOptions options, ServedMethods served,
         string? measures, string? unified, string? profile, [FromQuery(Name = "all_faces")] bool? allFaces, bool? embeddings,
         [FromQuery(Name = "auto_rotate")] bool? autoRotate, [FromQuery(Name = "assume_upright")] bool? assumeUpright)
     {
         var deadline = DateTime.UtcNow.AddSeconds(options.RequestTimeoutSeconds);
-        var q = Query(measures, unified, profile, allFaces, autoRotate, assumeUpright);
-        if (q.Problem(pool.ServedProfiles) is { } problem) return Api.Error(400, problem);
+        var (servedUnified, unifiedProblem) = served.Resolve(unified);
+        var q = Query(measures, servedUnified, profile, allFaces, autoRotate, assumeUpright);
+        if ((unifiedProblem ?? q.Problem(pool.ServedProfiles)) is { } problem) return Api.Error(400, problem);
         var (files, error) = await Uploads.ReadAsync(ctx.Request, options, options.MaxFiles).ConfigureAwait(false);
         if (error is not null) return error;
         bool withEmbedding = embeddings ?? false;
@@ -213,13 +221,14 @@ public static class FiqaServer
         })).ConfigureAwait(false);
     }
 
-    private static async Task<IResult> AnnotateAsync(HttpContext ctx, AssessorPool pool, WorkGate gate, ServerOptions options,
+    private static async Task<IResult> AnnotateAsync(HttpContext ctx, AssessorPool pool, WorkGate gate, ServerOptions options, ServedMethods served,
         string? measures, string? unified, string? profile, [FromQuery(Name = "all_faces")] bool? allFaces,
         [FromQuery(Name = "auto_rotate")] bool? autoRotate, [FromQuery(Name = "assume_upright")] bool? assumeUpright)
     {
         var deadline = DateTime.UtcNow.AddSeconds(options.RequestTimeoutSeconds);
-        var q = Query(measures, unified, profile, allFaces, autoRotate, assumeUpright);
-        if (q.Problem(pool.ServedProfiles) is { } problem) return Api.Error(400, problem);
+        var (servedUnified, unifiedProblem) = served.Resolve(unified);
+        var q = Query(measures, servedUnified, profile, allFaces, autoRotate, assumeUpright);
+        if ((unifiedProblem ?? q.Problem(pool.ServedProfiles)) is { } problem) return Api.Error(400, problem);
         var (files, error) = await Uploads.ReadAsync(ctx.Request, options, 1).ConfigureAwait(false);
         if (error is not null) return error;
         return await Gated(ctx, gate, pool, deadline, () => WithAssessor(pool, q, assessor =>
@@ -244,12 +253,12 @@ public static class FiqaServer
     {
         var deadline = DateTime.UtcNow.AddSeconds(options.RequestTimeoutSeconds);
         float t = threshold ?? Verification.DefaultThreshold;
-        if (t is < -1 or > 1) return Api.Error(400, $"threshold must be a cosine similarity in -1..1, got {t}");
+        if (Verification.ThresholdProblem(t) is { } problem) return Api.Error(400, $"threshold: {problem}");
         var (files, error) = await Uploads.ReadAsync(ctx.Request, options, 2).ConfigureAwait(false);
         if (error is not null) return error;
         var a = files!.FirstOrDefault(f => f.Field == "a");
         var b = files!.FirstOrDefault(f => f.Field == "b");
-        if (a is null || b is null) return Api.Error(400, "send two file parts named 'a' and 'b'");
+        if (a is null || b is null) return Api.Error(400, $"{(a is null ? "a" : "b")}: missing file part; send the two photos as file parts named 'a' and 'b'");
         return await Gated(ctx, gate, pool, deadline, () =>
         {
             var analyses = new List<FileAnalysis>();
@@ -284,7 +293,7 @@ public static class FiqaServer
     private static async Task<IResult> IqaAsync(HttpContext ctx, AssessorPool pool, WorkGate gate, ServerOptions options, string? metric)
     {
         var deadline = DateTime.UtcNow.AddSeconds(options.RequestTimeoutSeconds);
-        if (string.IsNullOrWhiteSpace(metric)) return Api.Error(400, $"query 'metric' is required: {string.Join(", ", IqaCatalogue.Metrics.Syntax)}");
+        if (string.IsNullOrWhiteSpace(metric)) return Api.Error(400, $"metric: required; one or more of {string.Join(", ", IqaCatalogue.Metrics.Syntax)}");
         MetricDescriptor[] descriptors;
         try
         {
@@ -292,15 +301,15 @@ public static class FiqaServer
         }
         catch (ArgumentException e)
         {
-            return Api.Error(400, e.Message);
+            return Api.Error(400, $"metric: {e.Message}");
         }
         var (files, error) = await Uploads.ReadAsync(ctx.Request, options, 2).ConfigureAwait(false);
         if (error is not null) return error;
         var image = files!.FirstOrDefault(f => f.Field == "image") ?? (files!.Count == 1 && files[0].Field != "reference" ? files[0] : null);
         var reference = files!.FirstOrDefault(f => f.Field == "reference");
-        if (image is null) return Api.Error(400, "send the image to score as a file part named 'image' (and 'reference' for full-reference metrics)");
+        if (image is null) return Api.Error(400, "image: missing file part; send the image to score as a file part named 'image' (and 'reference' for full-reference metrics)");
         if (reference is null && descriptors.FirstOrDefault(d => d.Kind == MetricKind.FullReference) is { } fr)
-            return Api.Error(400, $"{fr.Name} is full-reference: send the reference as a file part named 'reference'");
+            return Api.Error(400, $"reference: missing file part; {fr.Name} is full-reference, send the reference image as a file part named 'reference'");
         return await Gated(ctx, gate, pool, deadline, () =>
         {
             RgbImage img, refImg;
@@ -370,7 +379,10 @@ public static class FiqaServer
             }
             catch (ModelConfigurationException e)
             {
-                return Api.Error(503, e.Message);
+                // The reason names files on the server: it goes to the operator's log, the client gets the request id.
+                var log = ctx.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Fiqa.Server");
+                log.LogError("request {RequestId}: a model failed to load: {Error}", ctx.TraceIdentifier, e.Message);
+                return Api.Error(503, "a model this request needs could not be loaded; the service log says why (look up this request_id)");
             }
             catch (ObjectDisposedException)
             {
@@ -478,11 +490,15 @@ internal static class Catalogues
         method = e.Descriptor.Method, low_means = e.LowMeans,
     }), Json));
 
-    private static readonly Lazy<string> MethodsJson = new(() => JsonSerializer.Serialize(UnifiedCatalogue.Methods.Entries.Select(e => new
-    {
-        name = e.Name, parameter = e.Parameter, kind = e.Descriptor.Kind == UnifiedMethodKind.Blind ? "blind" : "labelled_reference",
-        description = e.Descriptor.Description, mapping = e.Descriptor.Mapping.Formula, source = e.Descriptor.Source,
-    }), Json));
+    // Methods whose parameter names a file are listed as the operator configured them, by name only (see ServedMethods).
+    private static string MethodsJson(ServedMethods served) => JsonSerializer.Serialize(UnifiedCatalogue.Methods.Entries
+        .Where(e => e.ContentDigest is null)
+        .Select(e => new MethodJson(e.Name, e.Parameter, e.Descriptor.Kind == UnifiedMethodKind.Blind ? "blind" : "labelled_reference",
+            e.Descriptor.Description, e.Descriptor.Mapping.Formula, e.Descriptor.Source))
+        .Concat(served.Configured.Select(name => new MethodJson(name, null, "blind",
+            "an ONNX face quality model configured on this service (fiqa serve --unified)", OnnxQualityModel.Info.Mapping.Formula, OnnxQualityModel.Info.Source))), Json);
+
+    private sealed record MethodJson(string Name, string? Parameter, string Kind, string Description, string Mapping, string Source);
 
     private static readonly Lazy<string> MetricsJson = new(() => JsonSerializer.Serialize(IqaCatalogue.All.Select(d => new
     {
@@ -506,7 +522,7 @@ internal static class Catalogues
     }), Json);
 
     public static string Measures() => MeasuresJson.Value;
-    public static string Methods() => MethodsJson.Value;
+    public static string Methods(ServedMethods served) => MethodsJson(served);
     public static string Metrics() => MetricsJson.Value;
     public static string Profiles(IReadOnlyDictionary<string, string> served) => served.Count == 0
         ? BuiltInProfilesJson.Value

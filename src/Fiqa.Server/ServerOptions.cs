@@ -29,6 +29,9 @@ public sealed record ServerOptions
     public int MaxAssessors { get; init; } = 8;
     /// <summary>Required in the <c>X-Api-Key</c> header when set; must be set when bound off loopback.</summary>
     public string? ApiKey { get; init; }
+    /// <summary>ONNX quality models clients may ask for, as comma-separated manifest paths (<c>fiqa serve --unified
+    /// onnx:PATH</c>); each is offered as <c>onnx:&lt;manifest file name&gt;</c>. Clients never name files.</summary>
+    public string? OnnxModels { get; init; }
     /// <summary>Verdict profile files served besides the built-in ones (<c>fiqa serve --profile FILE</c>, e.g. one written by
     /// <c>fiqa calibrate percentiles --profile-out</c>), asked for by their <c>name</c>.</summary>
     public string[] Profiles { get; init; } = [];

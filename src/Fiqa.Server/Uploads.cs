@@ -24,8 +24,8 @@ internal static class Uploads
                 if (!type!.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase))
                     return (null, Unsupported(type));
                 var form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = options.MaxBodyBytes, ValueCountLimit = 64 }, request.HttpContext.RequestAborted).ConfigureAwait(false);
-                if (form.Files.Count == 0) return (null, Api.Error(400, "no file part in the multipart body: send the image as a file part (e.g. curl -F image=@photo.jpg)"));
-                if (form.Files.Count > maxFiles) return (null, Api.Error(400, $"{form.Files.Count} files in one request; the limit is {maxFiles}"));
+                if (form.Files.Count == 0) return (null, Api.Error(400, "body: no file part in the multipart body; send the image as a file part (e.g. curl -F image=@photo.jpg)"));
+                if (form.Files.Count > maxFiles) return (null, Api.Error(400, $"body: {form.Files.Count} file parts; the limit is {maxFiles} per request"));
                 var files = new List<Upload>(form.Files.Count);
                 foreach (var f in form.Files)
                 {
@@ -39,7 +39,7 @@ internal static class Uploads
             if (media is null || !RawTypes.Contains(media, StringComparer.OrdinalIgnoreCase)) return (null, Unsupported(type));
             var body = await ReadCapped(request.Body, options.MaxBodyBytes, request.HttpContext.RequestAborted).ConfigureAwait(false);
             if (body is null) return (null, TooLarge(options));
-            if (body.Length == 0) return (null, Api.Error(400, "empty body: send the image bytes"));
+            if (body.Length == 0) return (null, Api.Error(400, "body: empty; send the image bytes"));
             var name = request.Query["name"].FirstOrDefault();
             return ([new Upload(string.IsNullOrEmpty(name) ? "(body)" : name, "body", body)], null);
         }
@@ -49,7 +49,17 @@ internal static class Uploads
         }
         catch (BadHttpRequestException e)
         {
-            return (null, e.StatusCode == StatusCodes.Status413PayloadTooLarge ? TooLarge(options) : Api.Error(e.StatusCode, e.Message));
+            return (null, e.StatusCode == StatusCodes.Status413PayloadTooLarge ? TooLarge(options) : Api.Error(e.StatusCode, $"body: {e.Message}"));
+        }
+        catch (InvalidDataException e)
+        {
+            // A multipart body the form reader cannot split (no boundary, broken part headers): the client's fault, not a 500.
+            return (null, Api.Error(400, $"body: not a readable multipart body: {e.Message}"));
+        }
+        catch (IOException) when (!request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The framework's text here ("may have already been read by another component") misleads: say what happened.
+            return (null, Api.Error(400, "body: ended before it was complete (a multipart body needs its closing boundary)"));
         }
     }
 

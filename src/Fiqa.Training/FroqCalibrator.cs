@@ -22,7 +22,11 @@ public sealed record FroqCalibrationOptions
 public static class FroqCalibrator
 {
     /// <summary>Per calibration face: the pseudo-label and the norm of every candidate tensor.</summary>
-    public sealed record Observations(IReadOnlyList<string> Tensors, IReadOnlyList<double> Labels, IReadOnlyList<double[]> Norms, int WithoutFace);
+    public sealed record Observations(IReadOnlyList<string> Tensors, IReadOnlyList<double> Labels, IReadOnlyList<double[]> Norms, int WithoutFace)
+    {
+        /// <summary>The ids of the plan's images without a usable face (or unreadable), in plan order.</summary>
+        public IReadOnlyList<string> WithoutFaceImages { get; init; } = [];
+    }
 
     /// <summary>Runs the face pipeline with the pseudo-label method and every activation tensor's L2 norm observed in
     /// the same embedder pass over the plan (in parallel; results in plan order; images without a face or unreadable are
@@ -64,7 +68,10 @@ public static class FroqCalibrator
             progress?.Invoke(Interlocked.Increment(ref done));
         });
         var kept = Enumerable.Range(0, plan.Count).Where(i => norms[i] is not null).ToList();
-        return new Observations(tensors, kept.Select(i => scores[i]).ToList(), kept.Select(i => norms[i]).ToList(), plan.Count - kept.Count);
+        return new Observations(tensors, kept.Select(i => scores[i]).ToList(), kept.Select(i => norms[i]).ToList(), plan.Count - kept.Count)
+        {
+            WithoutFaceImages = Enumerable.Range(0, plan.Count).Where(i => norms[i] is null).Select(i => plan[i].Id).ToList(),
+        };
     }
 
     /// <summary>Chooses the layer set from observations.</summary>

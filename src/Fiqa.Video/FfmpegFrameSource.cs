@@ -121,6 +121,25 @@ public sealed partial class FfmpegFrameSource : IFrameSource
         : index / (_sampling.Fps ?? info.FramesPerSecond));
 
     /// <inheritdoc />
+    public long? ExpectedFrames()
+    {
+        VideoInfo info;
+        try
+        {
+            info = Probe();
+        }
+        catch (VideoDecodeException)
+        {
+            return null; // Frames() reports why
+        }
+        if (info.DurationSeconds is not { } duration) return null;
+        double seconds = Math.Max(0, duration - _sampling.StartSeconds);
+        if (_sampling.MaxSeconds is { } max) seconds = Math.Min(seconds, max);
+        double rate = _sampling.Every is { } every ? info.FramesPerSecond / every : _sampling.Fps ?? info.FramesPerSecond;
+        return Math.Min(_sampling.MaxFrames, (long)Math.Ceiling(seconds * rate));
+    }
+
+    /// <inheritdoc />
     public IEnumerable<VideoFrame> Frames()
     {
         var info = Probe();

@@ -39,6 +39,19 @@ public sealed class ImageSequenceFrameSource : IFrameSource
         return Read(files);
     }
 
+    /// <inheritdoc />
+    public long? ExpectedFrames()
+    {
+        if (!Directory.Exists(Path)) return null;
+        long files = Directory.EnumerateFiles(Path).Count(f => Extensions.Contains(System.IO.Path.GetExtension(f)));
+        // The files the sampling keeps: every N-th from the start time, up to the time and count limits.
+        long first = (long)Math.Ceiling(_sampling.StartSeconds * _sampling.SequenceFps);
+        long end = _sampling.MaxSeconds is { } max ? Math.Min(files, (long)Math.Ceiling((_sampling.StartSeconds + max) * _sampling.SequenceFps)) : files;
+        int every = _sampling.Every ?? 1;
+        long kept = end <= first ? 0 : (end - 1) / every - (first + every - 1) / every + 1;
+        return Math.Min(_sampling.MaxFrames, Math.Max(0, kept));
+    }
+
     private IEnumerable<VideoFrame> Read(List<string> files)
     {
         _skipped.Clear();

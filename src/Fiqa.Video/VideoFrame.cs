@@ -18,6 +18,9 @@ public interface IFrameSource
     string Path { get; }
     /// <summary>The frames in order; throws <see cref="VideoDecodeException"/> when the input cannot be read.</summary>
     IEnumerable<VideoFrame> Frames();
+
+    /// <summary>About how many frames <see cref="Frames"/> will yield (for progress and an ETA); null when unknown.</summary>
+    long? ExpectedFrames() => null;
 }
 
 /// <summary>Which frames to read and how many at most. Exactly one of <see cref="Fps"/> and <see cref="Every"/> is used:

@@ -118,6 +118,14 @@ public sealed class Cdp : IAsyncDisposable
         await SendAsync("DOM.setFileInputFiles", new JsonObject { ["nodeId"] = node.GetProperty("nodeId").GetInt32(), ["files"] = new JsonArray(path) });
     }
 
+    /// <summary>Types <paramref name="text"/> into the input matched by <paramref name="selector"/> as a user would,
+    /// replacing what it holds (fires input events; change fires on blur).</summary>
+    public async Task TypeAsync(string selector, string text)
+    {
+        await EvaluateAsync($"(() => {{ const e = document.querySelector({JsonSerializer.Serialize(selector)}); e.focus(); e.select(); }})()");
+        await SendAsync("Input.insertText", new JsonObject { ["text"] = text });
+    }
+
     public async Task<byte[]> ScreenshotAsync()
     {
         var r = await SendAsync("Page.captureScreenshot", new JsonObject { ["format"] = "png", ["captureBeyondViewport"] = true });

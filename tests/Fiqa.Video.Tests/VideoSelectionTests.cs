@@ -27,6 +27,22 @@ public sealed class VideoSelectionTests(VideoClips clips, SelectorFixture fixtur
     }
 
     [Fact]
+    public void ExpectedFrames_VideoAndFolder_EqualTheFramesYielded()
+    {
+        // What progress lines take as the total: the count Frames() then yields, for each sampling.
+        FrameSampling[] samplings = [new() { Fps = 2 }, new() { Every = 3 }, new() { Every = 1, MaxFrames = 5 }, new() { Every = 1, MaxSeconds = 1 },
+            new() { Every = 2, StartSeconds = 0.2 }];
+        foreach (var sampling in samplings)
+        {
+            var video = new FfmpegFrameSource(clips.Degraded, sampling, FfmpegTools.Default);
+            Assert.Equal(video.Frames().Count(), video.ExpectedFrames());
+            var folder = new ImageSequenceFrameSource(clips.DegradedFolder, sampling with { SequenceFps = 4 });
+            Assert.Equal(folder.Frames().Count(), folder.ExpectedFrames());
+        }
+        Assert.Null(new FfmpegFrameSource(clips.NotVideo, EveryFrame, FfmpegTools.Default).ExpectedFrames());
+    }
+
+    [Fact]
     public void Frames_FpsAndLimits_AreObeyed()
     {
         var byFps = new FfmpegFrameSource(clips.Degraded, new FrameSampling { Fps = 2 }, FfmpegTools.Default).Frames().ToList();

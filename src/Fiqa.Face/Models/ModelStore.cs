@@ -48,16 +48,20 @@ public sealed class ModelStore
                 $"model '{name}' not found: no manifest at {manifestPath} (models directory from {Origin}). " +
                 $"Install the default models with: {InstallCommand}  (or point ${FiqaPaths.ModelsVariable} at a directory that has them)");
         var manifest = ModelManifest.Load(manifestPath);
+        // A manifest the user wrote is fixed by editing it; only the project's own models come from the install script.
+        bool own = name.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
         if (!System.IO.File.Exists(manifest.ModelPath))
-            throw new ModelConfigurationException(
-                $"model file {manifest.ModelPath} is missing. Install the default models with: {InstallCommand}");
+            throw new ModelConfigurationException(own
+                ? $"model file {manifest.ModelPath} is missing: the manifest {manifestPath} names it in \"file\" (relative to the manifest's folder); put the model there or correct \"file\""
+                : $"model file {manifest.ModelPath} is missing. Install the default models with: {InstallCommand}");
         if (verifyChecksum && manifest.Sha256 is { Length: > 0 } expected)
         {
             using var stream = System.IO.File.OpenRead(manifest.ModelPath);
             var actual = Convert.ToHexStringLower(SHA256.HashData(stream));
             if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
-                throw new ModelConfigurationException(
-                    $"model file {manifest.ModelPath} has SHA-256 {actual}, expected {expected}; reinstall with: {InstallCommand}");
+                throw new ModelConfigurationException(own
+                    ? $"model file {manifest.ModelPath} has SHA-256 {actual}, but the manifest {manifestPath} expects {expected} in \"sha256\": the model was replaced or the manifest is stale; correct one of them"
+                    : $"model file {manifest.ModelPath} has SHA-256 {actual}, expected {expected}; reinstall with: {InstallCommand}");
         }
         return manifest;
     }

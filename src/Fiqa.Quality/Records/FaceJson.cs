@@ -104,8 +104,14 @@ public static class FaceJson
             foreach (var (name, score) in quality.UnifiedMethods)
             {
                 w.WriteStartObject(name);
-                w.WriteNumber("raw", Math.Round(score.Raw, 6, MidpointRounding.AwayFromZero));
+                if (score.Status == MeasureStatus.Success) w.WriteNumber("raw", Math.Round(score.Raw, 6, MidpointRounding.AwayFromZero));
+                else w.WriteNull("raw");
                 w.WriteNumber("scalar", score.Scalar);
+                if (score.Status != MeasureStatus.Success)
+                {
+                    w.WriteString("status", "failure_to_assess");
+                    w.WriteString("reason", score.Reason);
+                }
                 w.WriteEndObject();
             }
             w.WriteEndObject();

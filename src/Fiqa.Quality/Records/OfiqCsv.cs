@@ -33,7 +33,7 @@ public sealed class OfiqCsv(IReadOnlyList<MeasureDescriptor> measures, IReadOnly
             var natives = measures.Select(m => f.Quality.TryGetValue(m.Id, out var r) && r.Raw is double v ? Number(v) : "");
             var scalars = measures.Select(m => f.Quality.TryGetValue(m.Id, out var r) ? r.Scalar.ToString(CultureInfo.InvariantCulture) : "-1");
             var methods = unified.SelectMany(u => f.UnifiedMethods.TryGetValue(u.Name, out var s)
-                ? new[] { Number(s.Raw), s.Scalar.ToString(CultureInfo.InvariantCulture) }
+                ? new[] { s.Status == MeasureStatus.Success ? Number(s.Raw) : "", s.Scalar.ToString(CultureInfo.InvariantCulture) }
                 : Unassessed);
             yield return Csv.Line(new[] { a.File }.Concat(natives).Concat(scalars).Concat(methods)
                 .Concat([f.Face.Index.ToString(CultureInfo.InvariantCulture), "ok"]).Concat(VerdictColumns(f.Verdict, null)), delimiter);

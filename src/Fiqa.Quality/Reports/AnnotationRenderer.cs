@@ -18,7 +18,9 @@ public sealed record AnnotationOptions
 }
 
 /// <summary>Draws one file's assessment over its image: each face's box (green: passes the profile, red: fails, amber:
-/// no profile), landmarks, the aligned crop and the regions the failed requirements point at. Shared by
+/// no profile), landmarks, the aligned crop and the regions the failed requirements point at. The primary face (the one
+/// a file's verdict is about) has a solid box and its failing regions; the other faces of an all-faces assessment have
+/// thinner dashed boxes, so a group photo shows every face and which one was judged. Shared by
 /// <c>fiqa assess --annotate</c>, <c>POST /v1/annotate</c> and the web page, so all three show the same picture.</summary>
 public static class AnnotationRenderer
 {
@@ -44,8 +46,8 @@ public static class AnnotationRenderer
             canvas.DrawImage(source, new SKRect(0, 0, w, h), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
         canvas.Scale(scale);
         float stroke = Math.Max(2f, Math.Max(image.Width, image.Height) / 400f);
-        foreach (var face in assessment.Faces.Reverse())
-            DrawFace(canvas, face, image.Width, image.Height, stroke, options);
+        for (int i = assessment.Faces.Count - 1; i >= 0; i--)
+            DrawFace(canvas, assessment.Faces[i], primary: i == 0, image.Width, image.Height, stroke, options);
         if (options.AlignedCrop && assessment.Faces.Count > 0 && assessment.Faces[0].Face.Aligned is { } aligned)
         {
             canvas.ResetMatrix();
@@ -61,12 +63,13 @@ public static class AnnotationRenderer
         return png.ToArray();
     }
 
-    private static void DrawFace(SKCanvas canvas, FaceQuality quality, int width, int height, float stroke, AnnotationOptions options)
+    private static void DrawFace(SKCanvas canvas, FaceQuality quality, bool primary, int width, int height, float stroke, AnnotationOptions options)
     {
         var face = quality.Face;
         var box = face.Detection.Box;
         var colour = quality.Verdict is null ? NoProfile : quality.Verdict.Pass ? Pass : Fail;
-        if (options.FailingRegions && quality.Verdict is { Pass: false } verdict)
+        // Only the primary face's regions: the others' would cover it, and their reasons are in their own records.
+        if (primary && options.FailingRegions && quality.Verdict is { Pass: false } verdict)
         {
             using var fill = new SKPaint { Color = Fail.WithAlpha(70), Style = SKPaintStyle.Fill, IsAntialias = true };
             using var edge = new SKPaint { Color = Fail, Style = SKPaintStyle.Stroke, StrokeWidth = stroke, IsAntialias = true, PathEffect = SKPathEffect.CreateDash([stroke * 3, stroke * 2], 0) };
@@ -77,7 +80,8 @@ public static class AnnotationRenderer
                 canvas.DrawRect(region, edge);
             }
         }
-        using (var paint = new SKPaint { Color = colour, Style = SKPaintStyle.Stroke, StrokeWidth = stroke * 1.5f, IsAntialias = true })
+        using (var dash = primary ? null : SKPathEffect.CreateDash([stroke * 4, stroke * 3], 0))
+        using (var paint = new SKPaint { Color = colour, Style = SKPaintStyle.Stroke, StrokeWidth = primary ? stroke * 1.5f : stroke, IsAntialias = true, PathEffect = dash })
             canvas.DrawRect(new SKRect(box.X, box.Y, box.Right, box.Bottom), paint);
         if (options.Landmarks && face.Landmarks is { } lm)
         {

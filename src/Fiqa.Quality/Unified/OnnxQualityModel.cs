@@ -27,7 +27,10 @@ public sealed class OnnxQualityModel : IUnifiedQualityMethod
 
     /// <summary>Opens the model of <paramref name="manifestPath"/> in the settings' registry; every inconsistency is a
     /// <see cref="ModelConfigurationException"/> naming the manifest.</summary>
-    public OnnxQualityModel(QualitySettings settings, string manifestPath)
+    /// <param name="settings">The registry and method options.</param>
+    /// <param name="manifestPath">The manifest.</param>
+    /// <param name="name">The parameter the method is reported under (default: <paramref name="manifestPath"/>).</param>
+    public OnnxQualityModel(QualitySettings settings, string manifestPath, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentException.ThrowIfNullOrWhiteSpace(manifestPath);
@@ -40,6 +43,11 @@ public sealed class OnnxQualityModel : IUnifiedQualityMethod
         _output = Array.IndexOf(_manifest.Outputs, outputName);
         if (_output < 0) throw new ModelConfigurationException($"{manifestPath}: quality.output '{outputName}' is not among the outputs ({string.Join(", ", _manifest.Outputs)})");
         if (_quality.OutputIndex < 0) throw new ModelConfigurationException($"{manifestPath}: quality.output_index must be ≥ 0");
+        // Output shapes are often symbolic in exported models: one run on a blank input tells the length for certain,
+        // so a wrong index is a setup error now rather than an error record for every image.
+        int length = _model.Run(new float[_model.InputLength])[_output].Length;
+        if (_quality.OutputIndex >= length)
+            throw new ModelConfigurationException($"{manifestPath}: quality.output_index is {_quality.OutputIndex}, but the output '{outputName}' holds {length} value(s) (valid: 0..{length - 1})");
         var alignment = _manifest.Alignment ?? new AlignmentSpec { Width = _manifest.Input.Width, Height = _manifest.Input.Height };
         if (alignment.Width != _manifest.Input.Width || alignment.Height != _manifest.Input.Height)
             throw new ModelConfigurationException($"{manifestPath}: alignment size differs from the model input size");
@@ -51,12 +59,18 @@ public sealed class OnnxQualityModel : IUnifiedQualityMethod
             (null, null) => Info.Mapping,
             _ => throw new ModelConfigurationException($"{manifestPath}: give both quality.scalar_center and a positive quality.scalar_scale, or neither"),
         };
-        Descriptor = Info with { Name = NameFor(manifestPath), Mapping = _mapping, Source = _manifest.Source ?? Info.Source };
+        Descriptor = Info with { Name = NameFor(name ?? manifestPath), Mapping = _mapping, Source = _manifest.Source ?? Info.Source };
     }
 
     /// <summary>The catalogue's factory.</summary>
-    public static IQualityMethod Create(QualitySettings settings, string? parameter) =>
-        new OnnxQualityModel(settings, parameter ?? throw new UnknownNameException("onnx needs a manifest: onnx:PATH.json"));
+    public static IQualityMethod Create(QualitySettings settings, string? parameter)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (parameter is null) throw new UnknownNameException("onnx needs a manifest: onnx:PATH.json");
+        return settings.Methods.OnnxManifests.TryGetValue(parameter, out var registered)
+            ? new OnnxQualityModel(settings, registered, parameter)
+            : new OnnxQualityModel(settings, parameter);
+    }
 
     /// <summary>The method's name for a manifest path (the path as given).</summary>
     public static string NameFor(string parameter) =>
@@ -99,8 +113,6 @@ public sealed class OnnxQualityModel : IUnifiedQualityMethod
         ArgumentNullException.ThrowIfNull(face);
         RgbImage aligned = _ownAligner is null ? face.Aligned.Image : _ownAligner.Align(face.Image, face.Landmarks.FivePoints()).Image;
         var values = _model.Run(InputTensor.FromImage(aligned, _manifest.Input))[_output];
-        if (_quality.OutputIndex >= values.Length)
-            throw new ModelConfigurationException($"{_manifest.Name}: quality.output_index {_quality.OutputIndex} but the output has {values.Length} value(s)");
         double raw = _quality.HigherIsBetter ? values[_quality.OutputIndex] : -values[_quality.OutputIndex];
         return new UnifiedScore(raw, _mapping.ToScalar(raw));
     }

@@ -2,6 +2,8 @@
 'use strict';
 const $ = (id) => document.getElementById(id);
 let profiles = [];
+let loads = 0;
+let uploads = 0;
 
 function headers(type) {
   const h = { 'Content-Type': type || 'application/octet-stream' };
@@ -10,11 +12,36 @@ function headers(type) {
   return h;
 }
 
-async function loadProfiles() {
+// The catalogues the page reads (the profiles), with the key as typed now. A service started with --api-key answers
+// 401 until the key is right: that is a state of the key field, not an error of the profile list.
+async function loadCatalogues() {
+  const load = ++loads;
   const r = await fetch('/v1/profiles', { headers: headers() });
-  if (!r.ok) { status('profiles: ' + (await errorText(r)), true); return; }
+  if (load !== loads) return profiles.length > 0; // a newer key was typed meanwhile: its load decides
+  if (r.status === 401) {
+    const typed = $('api-key').value.trim() !== '';
+    profiles = [];
+    keyState(typed ? 'refused' : 'needed', typed ? 'this API key is refused: check it' : 'this service needs an API key: enter it');
+    $('profile').innerHTML = `<option value="">${typed ? 'API key refused' : 'enter the API key'}</option>`;
+    $('profile').disabled = true;
+    return false;
+  }
+  if (!r.ok) { status('profiles: ' + (await errorText(r)), true); return false; }
   profiles = await r.json();
+  const wasLocked = $('profile').disabled;
+  keyState('', '');
+  const chosen = $('profile').value;
   $('profile').innerHTML = profiles.map((p) => `<option value="${p.name}">${p.name}</option>`).join('');
+  if (profiles.some((p) => p.name === chosen)) $('profile').value = chosen;
+  $('profile').disabled = false;
+  if (wasLocked) status('');
+  return true;
+}
+
+function keyState(state, text) {
+  $('key-label').className = state;
+  $('key-state').className = state;
+  $('key-state').textContent = text;
 }
 
 function status(text, error) {
@@ -26,28 +53,71 @@ async function errorText(r) {
   try { return (await r.json()).error || r.statusText; } catch { return r.status + ' ' + r.statusText; }
 }
 
+function errorOf(text, r) {
+  try { return JSON.parse(text).error || r.statusText; } catch { return r.status + ' ' + (r.statusText || 'error'); }
+}
+
+function clearPicture() {
+  const img = $('annotated');
+  if (img.src) URL.revokeObjectURL(img.src);
+  img.removeAttribute('src');
+  $('faces').textContent = '';
+}
+
+// A failed upload leaves nothing of the previous photo on screen: the image and the verdict make way for the error.
+function failure(name, message) {
+  clearPicture();
+  $('result').hidden = false;
+  $('annotated').hidden = true;
+  $('details').hidden = true;
+  $('failure').hidden = false;
+  $('failure-text').textContent = name + ': ' + message;
+  status(name + ': not assessed', true);
+}
+
 async function assess(blob, name) {
+  if (!profiles.length && !(await loadCatalogues())) {
+    status(name + ': not sent: ' + ($('key-state').textContent || 'the profiles could not be loaded'), true);
+    return;
+  }
   const profile = $('profile').value;
-  const query = `profile=${encodeURIComponent(profile)}&name=${encodeURIComponent(name)}`;
+  // Every face, so a group photo shows each of them boxed; the primary (largest) one comes first and is judged.
+  const query = `profile=${encodeURIComponent(profile)}&name=${encodeURIComponent(name)}&all_faces=true`;
   status('assessing ' + name + ' …');
   const type = blob.type || 'application/octet-stream';
+  const upload = ++uploads;
   const [records, picture] = await Promise.all([
     fetch('/v1/assess?' + query, { method: 'POST', headers: headers(type), body: blob }),
     fetch('/v1/annotate?' + query, { method: 'POST', headers: headers(type), body: blob }),
   ]);
   const text = await records.text();
-  if (!records.ok && records.status !== 422) { status(name + ': ' + (JSON.parse(text).error || records.status), true); return; }
-  const lines = text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
-  if (picture.ok) $('annotated').src = URL.createObjectURL(await picture.blob());
-  show(lines[0], profiles.find((p) => p.name === profile));
-  status(name + ': ' + (lines[0].status === 'ok' ? 'assessed' : lines[0].status));
+  if (upload !== uploads) return; // a newer photo was dropped meanwhile: it is the one to show
+  let lines = [];
+  try { lines = text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l)); } catch { lines = []; }
+  const record = lines[0];
+  if (!records.ok && !(records.status === 422 && record && record.status)) { failure(name, errorOf(text, records)); return; }
+  if (!record) { failure(name, 'the service answered no record'); return; }
+  if (record.status === 'error') { failure(name, record.error || 'unreadable'); return; }
+  clearPicture();
+  $('failure').hidden = true;
+  $('details').hidden = false;
+  const image = picture.ok ? URL.createObjectURL(await picture.blob()) : null;
+  const pictureError = picture.ok ? '' : 'annotated image: ' + (await errorText(picture));
+  if (image) $('annotated').src = image;
+  $('annotated').hidden = !image;
+  const faces = lines.filter((l) => l.status === 'ok').length;
+  $('faces').textContent = [faces > 1 ? `${faces} faces found: the primary (largest, solid box) is judged; the other ${faces - 1} are dashed.` : '', pictureError]
+    .filter((t) => t).join(' ');
+  show(record, profiles.find((p) => p.name === profile));
+  status(name + ': ' + (record.status === 'ok' ? 'assessed' : record.status.replace('_', ' ')));
 }
 
 function show(record, profile) {
   $('result').hidden = false;
-  const verdict = record.verdict || { pass: false, reasons: [] };
-  $('verdict').textContent = verdict.pass ? 'PASS' : 'FAIL';
-  $('verdict').className = verdict.pass ? 'pass' : 'fail';
+  // No verdict (no profile chosen) is said as such: never a FAIL without reasons.
+  const verdict = record.verdict || { pass: null, reasons: [] };
+  $('verdict').textContent = verdict.pass === null ? 'no verdict (no profile)' : verdict.pass ? 'PASS' : 'FAIL';
+  $('verdict').className = verdict.pass === null ? 'none' : verdict.pass ? 'pass' : 'fail';
   $('reasons').innerHTML = '';
   for (const r of verdict.reasons) {
     const li = document.createElement('li');
@@ -78,7 +148,8 @@ function show(record, profile) {
 }
 
 function onFiles(files) {
-  if (files && files[0]) assess(files[0], files[0].name).catch((e) => status(String(e), true));
+  const file = files && files[0];
+  if (file) assess(file, file.name).catch((e) => failure(file.name, String(e)));
 }
 
 const drop = $('drop');
@@ -101,7 +172,14 @@ $('snap').addEventListener('click', () => {
   const c = document.createElement('canvas');
   c.width = v.videoWidth; c.height = v.videoHeight;
   c.getContext('2d').drawImage(v, 0, 0);
-  c.toBlob((b) => assess(b, 'camera.jpg').catch((e) => status(String(e), true)), 'image/jpeg', 0.95);
+  c.toBlob((b) => assess(b, 'camera.jpg').catch((e) => failure('camera.jpg', String(e))), 'image/jpeg', 0.95);
 });
 
-loadProfiles().catch((e) => status(String(e), true));
+let keyTimer = 0;
+$('api-key').addEventListener('input', () => {
+  clearTimeout(keyTimer);
+  keyTimer = setTimeout(() => loadCatalogues().catch((e) => status(String(e), true)), 300);
+});
+$('api-key').addEventListener('change', () => { clearTimeout(keyTimer); loadCatalogues().catch((e) => status(String(e), true)); });
+
+loadCatalogues().catch((e) => status(String(e), true));
