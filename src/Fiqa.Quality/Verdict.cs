@@ -178,7 +178,10 @@ public sealed record ProfileRequirement
 
     internal static string Num(double v) => Math.Abs(v) >= 10
         ? Math.Round(v, 1).ToString("0.#", CultureInfo.InvariantCulture)
-        : Math.Round(v, 3).ToString("0.###", CultureInfo.InvariantCulture);
+        : Math.Abs(v) >= 0.001 || v == 0
+            ? Math.Round(v, 3).ToString("0.###", CultureInfo.InvariantCulture)
+            // Calibrated limits can be tiny (a 5th percentile near 0): three significant digits, never "0 < 0".
+            : Math.Round(v, 2 - (int)Math.Floor(Math.Log10(Math.Abs(v)))).ToString("0.###############", CultureInfo.InvariantCulture);
 }
 
 /// <summary>A named, ordered set of requirements. Built-in: <c>icao</c> (travel-document portraits, ISO/IEC 39794-5 and

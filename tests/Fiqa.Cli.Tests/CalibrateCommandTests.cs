@@ -101,8 +101,9 @@ public class CalibrateCommandTests
         var outDir = TestData.TempDirectory();
         var profile = Path.Combine(outDir, "p10.json");
         var r = CliRunner.Run("calibrate", "percentiles", "--data", TestData.File("dlib/johns"), "--per-identity", "4", "--measures", "InterEyeDistance,HeadPoseYaw,Sharpness",
-            "--methods", "norm", "--out", outDir, "--profile-out", profile, "--profile-name", "johns-p10", "--reject-percentile", "10");
+            "--methods", "norm", "--out", outDir, "--profile-out", profile, "--profile-name", "johns-p10", "--reject-percentile", "10", "--progress-interval", "0.000001");
         Assert.True(r.Code == 0, r.Err);
+        Assert.Matches(new System.Text.RegularExpressions.Regex(@"^fiqa calibrate percentiles: images: 20/20 \(100\.0 %\) done", System.Text.RegularExpressions.RegexOptions.Multiline), r.Err);
         var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "percentiles.json"))).RootElement;
         Assert.Equal((20, 5), (json.GetProperty("population").GetProperty("images").GetInt32(), json.GetProperty("population").GetProperty("identities").GetInt32()));
         var columns = json.GetProperty("columns").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!);
