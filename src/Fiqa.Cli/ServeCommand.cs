@@ -24,9 +24,10 @@ internal static class ServeCommand
         {
             Description = "ONNX quality models clients may use, comma-separated onnx:MANIFEST (each offered as onnx:<manifest file name>; clients never name files)",
         };
+        var profiles = new Option<string[]>("--profile") { Description = "A verdict profile file to serve besides the built-in ones, by its name (repeatable; e.g. from 'fiqa calibrate percentiles --profile-out')" };
         var command = new Command("serve", "Run the HTTP service and web page (POST /v1/assess …, OpenAPI at /openapi/v1.json, UI at /docs)")
         {
-            urls, apiKey, models, concurrency, queue, timeout, maxBytes, maxPixels, maxFaces, intraOp, unified,
+            urls, apiKey, models, concurrency, queue, timeout, maxBytes, maxPixels, maxFaces, intraOp, unified, profiles,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(p =>
@@ -46,6 +47,8 @@ internal static class ServeCommand
             Add("MaxPixels", p.GetValue(maxPixels));
             Add("MaxFaces", p.GetValue(maxFaces));
             Add("IntraOpThreads", p.GetValue(intraOp));
+            var files = p.GetValue(profiles) ?? [];
+            for (int i = 0; i < files.Length; i++) args.Add(string.Create(CultureInfo.InvariantCulture, $"--Fiqa:Profiles:{i}={Path.GetFullPath(files[i])}"));
             args.AddRange(p.UnmatchedTokens);
             // The host logs where it listens once it does (after the loopback / API key check); Ctrl+C drains in-flight requests.
             return FiqaServer.Run([.. args]);

@@ -2,6 +2,14 @@ using ScottPlot;
 
 namespace Fiqa.Evaluation;
 
+/// <summary>A point marked on an EDC figure (a calibrated threshold), with its interval as a vertical bar.</summary>
+/// <param name="Discard">x: fraction of comparisons discarded.</param>
+/// <param name="Error">y: error of the remaining comparisons.</param>
+/// <param name="Low">Lower end of the interval of <paramref name="Error"/>, if any.</param>
+/// <param name="High">Upper end of the interval, if any.</param>
+/// <param name="Label">Legend text.</param>
+public sealed record EdcMarker(double Discard, double Error, double? Low, double? High, string Label);
+
 /// <summary>Draws FNMR- or FMR-EDC curves (stepwise) with ScottPlot, labelled with a font file so text renders on headless
 /// machines without system fonts.</summary>
 public static class EdcPlot
@@ -24,7 +32,7 @@ public static class EdcPlot
     }
 
     /// <summary>Writes the plot as PNG and SVG (width×height pixels).</summary>
-    public static void Save(EvaluationResult result, string pngPath, string svgPath, string fontPath, int width = 1200, int height = 600)
+    public static void Save(EvaluationResult result, string pngPath, string svgPath, string fontPath, int width = 1200, int height = 600, EdcMarker? marker = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         lock (FontLock)
@@ -38,6 +46,7 @@ public static class EdcPlot
         var plot = new Plot();
         plot.Font.Set(FontName);
         double xMax = Math.Min(1, Math.Max(0.05, result.DiscardLimits.DefaultIfEmpty(0.3).Max() * 1.5));
+        if (marker is not null) xMax = Math.Min(1, Math.Max(xMax, marker.Discard * 1.2));
         var palette = new ScottPlot.Palettes.Category10();
         int colour = 0, rank = 0, unlabelled = 0;
         double yMax = 0;
@@ -73,6 +82,21 @@ public static class EdcPlot
             v.LineWidth = 1;
             v.Color = Colors.Gray;
             v.LinePattern = LinePattern.Dotted;
+        }
+        if (marker is not null)
+        {
+            if (marker.Low is double low && marker.High is double high)
+            {
+                var bar = plot.Add.Line(marker.Discard, low, marker.Discard, high);
+                bar.Color = Colors.Black;
+                bar.LineWidth = 2;
+                yMax = Math.Max(yMax, high);
+            }
+            var point = plot.Add.Scatter(new[] { marker.Discard }, new[] { marker.Error });
+            point.Color = Colors.Black;
+            point.MarkerSize = 10;
+            point.MarkerShape = MarkerShape.FilledDiamond;
+            point.LegendText = marker.Label;
         }
         plot.Title(FormattableString.Invariant($"{result.ErrorName}-EDC at threshold {result.Threshold:F3} ({result.ThresholdRule})"), size: 14);
         plot.XLabel("Fraction of comparisons discarded (lowest pair quality first)");

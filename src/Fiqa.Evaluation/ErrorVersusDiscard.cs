@@ -99,11 +99,7 @@ public static class ErrorVersusDiscard
         if (values.Count == 0) throw new ArgumentException("no values");
         ArgumentOutOfRangeException.ThrowIfLessThan(q, 0);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(q, 1);
-        var sorted = values.Order().ToArray();
-        double h = (sorted.Length - 1) * q;
-        int lo = (int)Math.Floor(h);
-        int hi = Math.Min(lo + 1, sorted.Length - 1);
-        return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+        return RankStatistics.QuantileOfSorted(values.Order().ToArray(), q);
     }
 
     /// <summary>Threshold giving approximately <paramref name="startingError"/> at 0 % discard: the quantile e of the

@@ -160,7 +160,7 @@ public sealed class FaceQualityAssessor : IDisposable
         }
         catch (ImageDecodeException e)
         {
-            return new FaceAssessment(new FileAnalysis(label, FileStatus.Error, [], e.Message), []) { FileVerdict = Profile is null ? null : Verdict.Unreadable(e.Message) };
+            return new FaceAssessment(new FileAnalysis(label, FileStatus.Error, [], e.Message), []) { FileVerdict = Profile is null ? null : Verdict.Unreadable(e.Message) with { Calibration = Profile.Reference } };
         }
         return Assess(image, label);
     }
@@ -196,13 +196,13 @@ public sealed class FaceQualityAssessor : IDisposable
         {
             var error = $"analysis failed: {e.Message}";
             return new FaceAssessment(new FileAnalysis(label, FileStatus.Error, [], error, image.Width, image.Height), [])
-            { FileVerdict = Profile is null ? null : Verdict.Unreadable(error) };
+            { FileVerdict = Profile is null ? null : Verdict.Unreadable(error) with { Calibration = Profile.Reference } };
         }
         var status = analyses.Count == 0 ? FileStatus.NoFace : FileStatus.Ok;
         return new FaceAssessment(new FileAnalysis(label, status, analyses, null, image.Width, image.Height), faces)
         {
             Rotation = upright.Rotation,
-            FileVerdict = Profile is null || status == FileStatus.Ok ? null : Verdict.NoFace,
+            FileVerdict = Profile is null || status == FileStatus.Ok ? null : Verdict.NoFace with { Calibration = Profile.Reference },
         };
     }
 

@@ -22,6 +22,10 @@ public sealed record VerdictReason(string Code, string? Measure, double? Value, 
 /// <summary>Whether a face (or a file) passes a profile, and why not, most important reason first.</summary>
 public sealed record Verdict(bool Pass, IReadOnlyList<VerdictReason> Reasons)
 {
+    /// <summary>The calibrated profile the face was judged against (name, file, SHA-256, population, date); null for
+    /// built-in and uncalibrated profiles.</summary>
+    public ProfileReference? Calibration { get; init; }
+
     /// <summary>The reason codes, in order.</summary>
     public IEnumerable<string> Codes => Reasons.Select(r => r.Code);
 
@@ -33,6 +37,75 @@ public sealed record Verdict(bool Pass, IReadOnlyList<VerdictReason> Reasons)
     public static Verdict Unreadable(string? error) => new(false,
         [new VerdictReason("file.unreadable", null, null, null, null, "file", null, $"image could not be read: {error ?? "unknown error"}")]);
 }
+
+/// <summary>The population and date that justify a calibrated number: what it was computed on and how.</summary>
+public sealed record CalibrationBasis
+{
+    /// <summary>How the number was derived ("5th percentile of the raw values"; "lowest reject rate with FNMR ≤ 0.01").</summary>
+    public string? Rule { get; init; }
+    /// <summary>The percentile (0..100) the number is, for population percentiles.</summary>
+    public double? Percentile { get; init; }
+    /// <summary>The reference population in words (folder, selection).</summary>
+    public string? Population { get; init; }
+    /// <summary>Images in the population.</summary>
+    public int? Images { get; init; }
+    /// <summary>Values the number was computed from (faces assessed successfully on this measure, or comparisons).</summary>
+    public int? Values { get; init; }
+    /// <summary>Identities in the population.</summary>
+    public int? Identities { get; init; }
+    /// <summary>Date of the calibration run (ISO 8601, UTC).</summary>
+    public string? Date { get; init; }
+    /// <summary>For a unified threshold: the comparison threshold it was calibrated at, and how that was fixed.</summary>
+    public double? ComparisonThreshold { get; init; }
+    /// <summary>How the comparison threshold was fixed ("FMR 0.001 on 500000 non-mated comparisons").</summary>
+    public string? ThresholdRule { get; init; }
+    /// <summary>For a unified threshold: share of the samples it rejected on the population (0..1).</summary>
+    public double? RejectRate { get; init; }
+    /// <summary>For a unified threshold: FNMR before rejection (0..1).</summary>
+    public double? Fnmr0 { get; init; }
+    /// <summary>For a unified threshold: FNMR after rejection (0..1).</summary>
+    public double? Fnmr { get; init; }
+    /// <summary>For a unified threshold: bootstrap interval of the FNMR after rejection, [low, high].</summary>
+    public double[]? FnmrInterval { get; init; }
+}
+
+/// <summary>A calibrated profile's provenance: the population and run it was generated from.</summary>
+public sealed record ProfileCalibration
+{
+    /// <summary>The reference population in words (folder, selection).</summary>
+    public string? Population { get; init; }
+    /// <summary>Images in the population.</summary>
+    public int? Images { get; init; }
+    /// <summary>Images with an assessed face.</summary>
+    public int? Faces { get; init; }
+    /// <summary>Identities in the population.</summary>
+    public int? Identities { get; init; }
+    /// <summary>Date of the calibration run (ISO 8601, UTC).</summary>
+    public string? Date { get; init; }
+    /// <summary>The command that generated the file.</summary>
+    public string? Command { get; init; }
+}
+
+/// <summary>A calibrated quality threshold on a unified method's raw score (<c>fiqa calibrate threshold</c>), judged like
+/// any requirement: the face fails with <c>utility.unified_threshold.low</c> below <see cref="Min"/>. Only <c>distilled</c>,
+/// the method behind UnifiedQualityScore, is judged by profiles.</summary>
+public sealed record UnifiedThreshold
+{
+    /// <summary>Unified method the threshold is on (must be <c>distilled</c>).</summary>
+    public string Method { get; init; } = "distilled";
+    /// <summary>The raw score must be ≥ this.</summary>
+    public double? Min { get; init; }
+    /// <summary>What the number rests on.</summary>
+    public CalibrationBasis? Basis { get; init; }
+}
+
+/// <summary>Which calibrated profile a verdict was judged against.</summary>
+/// <param name="Profile">The profile's name.</param>
+/// <param name="File">The file it was loaded from.</param>
+/// <param name="Sha256">SHA-256 of the file's bytes (lower-case hex): the exact calibration, even if the file changes.</param>
+/// <param name="Population">The reference population.</param>
+/// <param name="Date">Date of the calibration run.</param>
+public sealed record ProfileReference(string Profile, string File, string Sha256, string? Population, string? Date);
 
 /// <summary>One requirement of a profile: a limit on one measure's raw value (in the measure's own unit) or, where no
 /// standard gives a physical threshold, on its 0..100 scalar. A value must satisfy every limit given.</summary>
@@ -60,6 +133,8 @@ public sealed record ProfileRequirement
     public string? High { get; init; }
     /// <summary>Where the threshold comes from: the standard's clause, or how it was chosen.</summary>
     public string? Clause { get; init; }
+    /// <summary>For a calibrated requirement: the population and date that justify its numbers.</summary>
+    public CalibrationBasis? Basis { get; init; }
 
     /// <summary>The requirement in words: "|yaw| ≤ 5 °".</summary>
     public string Describe()
@@ -103,7 +178,10 @@ public sealed record ProfileRequirement
 
     internal static string Num(double v) => Math.Abs(v) >= 10
         ? Math.Round(v, 1).ToString("0.#", CultureInfo.InvariantCulture)
-        : Math.Round(v, 3).ToString("0.###", CultureInfo.InvariantCulture);
+        : Math.Abs(v) >= 0.001 || v == 0
+            ? Math.Round(v, 3).ToString("0.###", CultureInfo.InvariantCulture)
+            // Calibrated limits can be tiny (a 5th percentile near 0): three significant digits, never "0 < 0".
+            : Math.Round(v, 2 - (int)Math.Floor(Math.Log10(Math.Abs(v)))).ToString("0.###############", CultureInfo.InvariantCulture);
 }
 
 /// <summary>A named, ordered set of requirements. Built-in: <c>icao</c> (travel-document portraits, ISO/IEC 39794-5 and
@@ -124,11 +202,23 @@ public sealed record VerdictProfile
     public List<ProfileRequirement> Requirements { get; init; } = [];
     /// <summary>Legacy form: minimum scalar per measure id, appended after <see cref="Requirements"/>.</summary>
     public Dictionary<string, int>? Minimum { get; init; }
+    /// <summary>For a generated profile: the population and run it was calibrated on (<c>fiqa calibrate percentiles</c>).</summary>
+    public ProfileCalibration? Calibration { get; init; }
+    /// <summary>A calibrated threshold on the unified score, appended to the requirements as
+    /// <c>utility.unified_threshold</c>.</summary>
+    public UnifiedThreshold? UnifiedThreshold { get; init; }
+    /// <summary>Set on load for a calibrated profile file: what every verdict records it was judged against.</summary>
+    [JsonIgnore]
+    public ProfileReference? Reference { get; init; }
+
+    /// <summary>Code of the requirement a <see cref="UnifiedThreshold"/> becomes.</summary>
+    public const string UnifiedThresholdCode = "utility.unified_threshold";
 
     /// <summary>Built-in profile names.</summary>
     public static IReadOnlyList<string> BuiltIn { get; } = ["icao", "enrolment", "verification"];
 
     /// <summary>The measures the requirements read.</summary>
+    [JsonIgnore]
     public IEnumerable<string> MeasureIds => Requirements.Select(r => r.Measure).Distinct(StringComparer.Ordinal);
 
     /// <summary>Loads a built-in profile by name, or a JSON file by path; unknown measure ids and limits that make no
@@ -138,6 +228,7 @@ public sealed record VerdictProfile
         ArgumentNullException.ThrowIfNull(nameOrPath);
         string json;
         string origin;
+        string? sha = null;
         if (BuiltIn.Contains(nameOrPath, StringComparer.OrdinalIgnoreCase))
         {
             var resource = $"Fiqa.Quality.Profiles.{nameOrPath.ToLowerInvariant()}.json";
@@ -149,7 +240,9 @@ public sealed record VerdictProfile
         }
         else if (File.Exists(nameOrPath))
         {
-            json = File.ReadAllText(nameOrPath);
+            var bytes = File.ReadAllBytes(nameOrPath);
+            json = new System.Text.UTF8Encoding(false).GetString(bytes).TrimStart('\uFEFF');
+            sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
             origin = nameOrPath;
         }
         else
@@ -172,6 +265,17 @@ public sealed record VerdictProfile
             if (min is < 0 or > 100) throw new ArgumentException($"{origin}: minimum for {id} must be 0..100, got {min}");
             requirements.Add(new ProfileRequirement { Code = id, Measure = id, MinScalar = min, Low = LowMeans(id) });
         }
+        if (profile.UnifiedThreshold is { } ut)
+        {
+            if (!string.Equals(ut.Method, "distilled", StringComparison.OrdinalIgnoreCase))
+                throw new ArgumentException($"{origin}: unified_threshold: method '{ut.Method}' cannot be judged by a profile; only 'distilled' (the UnifiedQualityScore) can");
+            if (ut.Min is not double min || !double.IsFinite(min)) throw new ArgumentException($"{origin}: unified_threshold sets no finite min");
+            requirements.Add(new ProfileRequirement
+            {
+                Code = UnifiedThresholdCode, Measure = "UnifiedQualityScore", Quantity = "distilled quality score", Unit = "quality", Min = min,
+                Low = "below the calibrated quality threshold", Clause = $"calibrated: {ut.Basis?.Rule ?? "fiqa calibrate threshold"}", Basis = ut.Basis,
+            });
+        }
         if (requirements.Count == 0)
             throw new ArgumentException($"{origin}: the profile sets no requirement (expected {{\"name\": \"…\", \"requirements\": [{{\"code\": \"pose.yaw\", \"measure\": \"HeadPoseYaw\", \"max_abs\": 10}}, …]}})");
         foreach (var r in requirements)
@@ -188,7 +292,11 @@ public sealed record VerdictProfile
             throw new ArgumentException($"{origin}: requirement code '{dup.Key}' is used twice");
         // Canonical measure ids (a file may spell them in any case).
         requirements = requirements.Select(r => r with { Measure = MeasureCatalogue.Find(r.Measure).Descriptor.Id }).ToList();
-        return profile with { Requirements = requirements, Minimum = null };
+        var reference = sha is not null && (profile.Calibration is not null || profile.UnifiedThreshold is not null)
+            ? new ProfileReference(profile.Name, Path.GetFullPath(nameOrPath), sha, profile.Calibration?.Population ?? profile.UnifiedThreshold?.Basis?.Population,
+                profile.Calibration?.Date ?? profile.UnifiedThreshold?.Basis?.Date)
+            : null;
+        return profile with { Requirements = requirements, Minimum = null, Reference = reference };
     }
 
     private static string LowMeans(string id) =>
@@ -202,7 +310,7 @@ public sealed record VerdictProfile
         var reasons = new List<VerdictReason>(preceding ?? []);
         foreach (var r in Requirements)
             if (r.Check(results.GetValueOrDefault(r.Measure)) is { } reason) reasons.Add(reason);
-        return new Verdict(reasons.Count == 0, reasons);
+        return new Verdict(reasons.Count == 0, reasons) { Calibration = Reference };
     }
 
     /// <summary>The profile as a markdown table: code, requirement, clause.</summary>

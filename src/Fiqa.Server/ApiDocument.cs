@@ -20,7 +20,7 @@ internal static class ApiDocument
     {
         ["measures"] = "Quality measures to compute, comma-separated ids from GET /v1/measures, or `none`; default: all. A profile's measures are always added.",
         ["unified"] = "Unified quality methods to add to each record, comma-separated (GET /v1/methods).",
-        ["profile"] = "Verdict profile: `icao`, `enrolment` or `verification` (GET /v1/profiles); without it records carry no verdict.",
+        ["profile"] = "Verdict profile: `icao`, `enrolment`, `verification`, or the name of a profile file the service was started with (fiqa serve --profile FILE); GET /v1/profiles lists them. Without it records carry no verdict.",
         ["all_faces"] = "`true`: one record per face, the primary (largest) first; default `false`: the primary face only. Other faces count for SingleFacePresent either way.",
         ["embeddings"] = "`true`: each record carries its face's 512-d embedding.",
         ["auto_rotate"] = "`true`: a face found only in the image turned by 90°, 180° or 270° is assessed upright with no rotation reason.",

@@ -15,10 +15,11 @@ internal sealed record AssessQuery(string? Measures, string? Unified, string? Pr
 
     /// <summary>The first option refused, as "field: reason" (contradictions name both fields; the CLI refuses the same
     /// pairs), or null.</summary>
-    public string? Problem() =>
+    /// <param name="served">Profile files served besides the built-in ones, by lower-case name.</param>
+    public string? Problem(IReadOnlyDictionary<string, string> served) =>
         AutoRotate && AssumeUpright ? "auto_rotate and assume_upright contradict each other"
-        : Profile is not null && !VerdictProfile.BuiltIn.Contains(Profile, StringComparer.OrdinalIgnoreCase)
-            ? $"profile: unknown profile '{Profile}'; the service offers the built-in profiles: {string.Join(", ", VerdictProfile.BuiltIn)}"
+        : Profile is not null && !VerdictProfile.BuiltIn.Contains(Profile, StringComparer.OrdinalIgnoreCase) && !served.ContainsKey(Profile)
+            ? $"profile: unknown profile '{Profile}'; the service offers: {string.Join(", ", VerdictProfile.BuiltIn.Concat(served.Keys))}"
         : MeasuresProblem(Measures);
 
     private static string? MeasuresProblem(string? measures)
@@ -55,11 +56,15 @@ internal sealed class AssessorPool : IDisposable
     {
         _options = options;
         _served = served;
+        ServedProfiles = options.LoadProfiles();
         Paths = FiqaPaths.Resolve(new FiqaPathOverrides { Models = options.Models }, AppContext.BaseDirectory);
         _comparer = new(() => new FaceAnalyzer(Analyzer(FaceParts.Embedding, allFaces: false)));
     }
 
     public FiqaPaths Paths { get; }
+
+    /// <summary>Profile files served besides the built-in ones: lower-case name → full path.</summary>
+    public IReadOnlyDictionary<string, string> ServedProfiles { get; }
 
     public static AssessQuery Default { get; } = new(null, null, null, false, false, false);
 
@@ -76,7 +81,7 @@ internal sealed class AssessorPool : IDisposable
     {
         Face = Analyzer(FaceParts.All, q.AllFaces),
         Measures = AssessQuery.List(q.Measures),
-        Profile = q.Profile?.ToLowerInvariant(),
+        Profile = q.Profile is { } name && ServedProfiles.TryGetValue(name.ToLowerInvariant(), out var file) ? file : q.Profile?.ToLowerInvariant(),
         AutoRotate = q.AutoRotate,
         DetectRotation = !q.AssumeUpright,
         UnifiedMethods = AssessQuery.List(q.Unified) ?? [],

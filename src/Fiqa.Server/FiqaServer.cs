@@ -158,7 +158,7 @@ public static class FiqaServer
         v1.MapGet("/measures", () => Results.Text(Catalogues.Measures(), "application/json")).WithTags("catalogues").WithSummary("The quality measures (ISO/IEC 29794-5 components).");
         v1.MapGet("/methods", (ServedMethods served) => Results.Text(Catalogues.Methods(served), "application/json")).WithTags("catalogues").WithSummary("The unified quality methods.");
         v1.MapGet("/metrics", () => Results.Text(Catalogues.Metrics(), "application/json")).WithTags("catalogues").WithSummary("The image quality metrics.");
-        v1.MapGet("/profiles", () => Results.Text(Catalogues.Profiles(), "application/json")).WithTags("catalogues").WithSummary("The built-in verdict profiles and their requirements.");
+        v1.MapGet("/profiles", (AssessorPool pool) => Results.Text(Catalogues.Profiles(pool.ServedProfiles), "application/json")).WithTags("catalogues").WithSummary("The verdict profiles (built-in, then those given to fiqa serve --profile) and their requirements.");
 
         v1.MapPost("/assess", AssessAsync).WithTags("quality").DisableAntiforgery()
             .WithSummary("Assess one image (raw body or one part) or a batch (several parts): exactly the JSON Lines `fiqa assess` writes.")
@@ -202,7 +202,7 @@ public static class FiqaServer
         var deadline = DateTime.UtcNow.AddSeconds(options.RequestTimeoutSeconds);
         var (servedUnified, unifiedProblem) = served.Resolve(unified);
         var q = Query(measures, servedUnified, profile, allFaces, autoRotate, assumeUpright);
-        if ((unifiedProblem ?? q.Problem()) is { } problem) return Api.Error(400, problem);
+        if ((unifiedProblem ?? q.Problem(pool.ServedProfiles)) is { } problem) return Api.Error(400, problem);
         var (files, error) = await Uploads.ReadAsync(ctx.Request, options, options.MaxFiles).ConfigureAwait(false);
         if (error is not null) return error;
         bool withEmbedding = embeddings ?? false;
@@ -228,7 +228,7 @@ public static class FiqaServer
         var deadline = DateTime.UtcNow.AddSeconds(options.RequestTimeoutSeconds);
         var (servedUnified, unifiedProblem) = served.Resolve(unified);
         var q = Query(measures, servedUnified, profile, allFaces, autoRotate, assumeUpright);
-        if ((unifiedProblem ?? q.Problem()) is { } problem) return Api.Error(400, problem);
+        if ((unifiedProblem ?? q.Problem(pool.ServedProfiles)) is { } problem) return Api.Error(400, problem);
         var (files, error) = await Uploads.ReadAsync(ctx.Request, options, 1).ConfigureAwait(false);
         if (error is not null) return error;
         return await Gated(ctx, gate, pool, deadline, () => WithAssessor(pool, q, assessor =>
@@ -443,6 +443,7 @@ internal sealed class StartupGuard(ServerOptions options, IConfiguration configu
     public static void Check(ServerOptions options, IConfiguration configuration)
     {
         if (options.Problem() is { } problem) throw new InvalidOperationException($"fiqa serve: {problem}");
+        options.LoadProfiles();
         var urls = (configuration["urls"] ?? FiqaServer.DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries);
         var endpoints = configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(c => c["Url"] ?? "").ToList();
         if (!FiqaServer.IsLoopbackOnly(urls.Concat(endpoints), out var offending) && string.IsNullOrEmpty(options.ApiKey))
@@ -505,7 +506,9 @@ internal static class Catalogues
         range = d.Range, reference = d.Reference,
     }), Json));
 
-    private static readonly Lazy<string> ProfilesJson = new(() => JsonSerializer.Serialize(VerdictProfile.BuiltIn.Select(VerdictProfile.Load).Select(p => new
+    private static readonly Lazy<string> BuiltInProfilesJson = new(() => ProfilesJson(VerdictProfile.BuiltIn.Select(VerdictProfile.Load)));
+
+    private static string ProfilesJson(IEnumerable<VerdictProfile> profiles) => JsonSerializer.Serialize(profiles.Select(p => new
     {
         name = p.Name, description = p.Description, sources = p.Sources,
         requirements = p.Requirements.Select(r => new
@@ -513,10 +516,15 @@ internal static class Catalogues
             code = r.Code, measure = r.Measure, quantity = r.Quantity, unit = r.Unit, min = r.Min, max = r.Max, max_abs = r.MaxAbs,
             min_scalar = r.MinScalar, requirement = r.Describe(), clause = r.Clause,
         }),
-    }), Json));
+        // A calibrated profile says what it was calibrated on, as its verdicts do.
+        calibration = p.Reference is { } c ? new { profile = c.Profile, file = c.File, sha256 = c.Sha256, population = c.Population, date = c.Date } : null,
+        unified_threshold = p.UnifiedThreshold is { } u ? new { method = u.Method, min = u.Min, fnmr0 = u.Basis?.Fnmr0, fnmr = u.Basis?.Fnmr, fnmr_interval = u.Basis?.FnmrInterval, reject_rate = u.Basis?.RejectRate } : null,
+    }), Json);
 
     public static string Measures() => MeasuresJson.Value;
     public static string Methods(ServedMethods served) => MethodsJson(served);
     public static string Metrics() => MetricsJson.Value;
-    public static string Profiles() => ProfilesJson.Value;
+    public static string Profiles(IReadOnlyDictionary<string, string> served) => served.Count == 0
+        ? BuiltInProfilesJson.Value
+        : ProfilesJson(VerdictProfile.BuiltIn.Select(VerdictProfile.Load).Concat(served.Values.Select(VerdictProfile.Load)));
 }

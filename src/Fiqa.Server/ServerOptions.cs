@@ -32,6 +32,9 @@ public sealed record ServerOptions
     /// <summary>ONNX quality models clients may ask for, as comma-separated manifest paths (<c>fiqa serve --unified
     /// onnx:PATH</c>); each is offered as <c>onnx:&lt;manifest file name&gt;</c>. Clients never name files.</summary>
     public string? OnnxModels { get; init; }
+    /// <summary>Verdict profile files served besides the built-in ones (<c>fiqa serve --profile FILE</c>, e.g. one written by
+    /// <c>fiqa calibrate percentiles --profile-out</c>), asked for by their <c>name</c>.</summary>
+    public string[] Profiles { get; init; } = [];
     /// <summary>Seconds the host waits for in-flight requests on shutdown.</summary>
     public double ShutdownSeconds { get; init; } = 30;
 
@@ -47,6 +50,31 @@ public sealed record ServerOptions
         : IntraOpThreads < 1 ? $"IntraOpThreads must be at least 1, got {IntraOpThreads}"
         : MaxAssessors < 1 ? $"MaxAssessors must be at least 1, got {MaxAssessors}"
         : null;
+
+    /// <summary>The served profile files by lower-case name, each loaded once to check it; throws
+    /// <see cref="InvalidOperationException"/> ("fiqa serve: …") naming the file and the reason.</summary>
+    public IReadOnlyDictionary<string, string> LoadProfiles()
+    {
+        var served = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in Profiles)
+        {
+            Quality.VerdictProfile profile;
+            try
+            {
+                profile = Quality.VerdictProfile.Load(file);
+            }
+            catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
+            {
+                throw new InvalidOperationException($"fiqa serve: --profile {file}: {e.Message}", e);
+            }
+            var name = profile.Name.Trim().ToLowerInvariant();
+            if (name.Length == 0) throw new InvalidOperationException($"fiqa serve: --profile {file}: the profile has no name (\"name\": \"…\")");
+            if (Quality.VerdictProfile.BuiltIn.Contains(name, StringComparer.Ordinal) || served.ContainsKey(name))
+                throw new InvalidOperationException($"fiqa serve: --profile {file}: the name '{profile.Name}' is already served; give the profile another name");
+            served[name] = Path.GetFullPath(file);
+        }
+        return served;
+    }
 
     /// <summary>The decoder's limits.</summary>
     public DecodeOptions Decode => new() { MaxBytes = MaxBodyBytes, MaxPixels = MaxPixels };

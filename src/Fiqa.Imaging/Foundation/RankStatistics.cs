@@ -65,6 +65,20 @@ public static class RankStatistics
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
+    /// <summary>Linear-interpolated quantile of ascending values (NumPy's default, Hyndman and Fan's type 7): position
+    /// (n − 1)·q; NaN when empty.</summary>
+    public static double QuantileOfSorted(IReadOnlyList<double> sorted, double q)
+    {
+        ArgumentNullException.ThrowIfNull(sorted);
+        ArgumentOutOfRangeException.ThrowIfLessThan(q, 0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(q, 1);
+        if (sorted.Count == 0) return double.NaN;
+        double h = (sorted.Count - 1) * q;
+        int lo = (int)Math.Floor(h);
+        int hi = Math.Min(lo + 1, sorted.Count - 1);
+        return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+    }
+
     private static void Check(IReadOnlyList<double> x, IReadOnlyList<double> y)
     {
         ArgumentNullException.ThrowIfNull(x);

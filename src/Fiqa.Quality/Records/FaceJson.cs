@@ -140,6 +140,17 @@ public static class FaceJson
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        // Which calibration the face was judged against: a verdict under a generated profile is traceable to its file.
+        if (verdict.Calibration is { } c)
+        {
+            w.WriteStartObject("calibration");
+            w.WriteString("profile", c.Profile);
+            w.WriteString("file", c.File);
+            w.WriteString("sha256", c.Sha256);
+            if (c.Population is not null) w.WriteString("population", c.Population);
+            if (c.Date is not null) w.WriteString("date", c.Date);
+            w.WriteEndObject();
+        }
         w.WriteEndObject();
     }
 

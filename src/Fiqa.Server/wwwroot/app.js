@@ -125,6 +125,10 @@ function show(record, profile) {
     li.dataset.code = r.code;
     $('reasons').appendChild(li);
   }
+  // A calibrated profile's verdict names the calibration it was judged against.
+  const c = verdict.calibration;
+  $('calibration').hidden = !c;
+  $('calibration').textContent = c ? `Judged against calibrated profile ${c.profile}: ${c.population || c.file}, ${c.date || ''} (sha256 ${c.sha256.slice(0, 12)})` : '';
   const q = record.quality || {};
   $('unified').textContent = q.UnifiedQualityScore ? q.UnifiedQualityScore.scalar : '–';
   const failing = new Set(verdict.reasons.map((r) => r.measure).filter((m) => m));
