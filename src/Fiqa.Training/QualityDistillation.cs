@@ -351,15 +351,15 @@ public static class QualityDistillation
             ["held_out_identities"] = new JsonArray(heldOut.Select(h => (JsonNode)JsonValue.Create(h)!).ToArray()),
             ["spearman_vs_teacher"] = new JsonObject(teachers.Select((name, k) => KeyValuePair.Create(name, (JsonNode?)new JsonObject
             {
-                ["train"] = Math.Round(report.TrainSpearman[k], 4), ["held_out"] = Math.Round(report.HeldOutSpearman[k], 4),
+                ["train"] = Metric(report.TrainSpearman[k], 4), ["held_out"] = Metric(report.HeldOutSpearman[k], 4),
             }))),
             ["held_out_edc"] = new JsonObject
             {
-                ["rule"] = comparisons.Rule, ["fnmr0"] = Math.Round(comparisons.Fnmr0, 5), ["mated"] = comparisons.Mated, ["non_mated"] = comparisons.NonMated,
+                ["rule"] = comparisons.Rule, ["fnmr0"] = Metric(comparisons.Fnmr0, 5), ["mated"] = comparisons.Mated, ["non_mated"] = comparisons.NonMated,
                 ["pauc_normalized"] = new JsonObject(edc.Select(r => KeyValuePair.Create(r.Method, (JsonNode?)new JsonObject
                 {
-                    ["d0.2"] = Math.Round(r.Pauc02, 4), ["d0.3"] = Math.Round(r.Pauc03, 4),
-                    [$"{lowStart}_d0.2"] = Math.Round(r.LowStartPauc02, 4), [$"{lowStart}_d0.3"] = Math.Round(r.LowStartPauc03, 4),
+                    ["d0.2"] = Metric(r.Pauc02, 4), ["d0.3"] = Metric(r.Pauc03, 4),
+                    [$"{lowStart}_d0.2"] = Metric(r.LowStartPauc02, 4), [$"{lowStart}_d0.3"] = Metric(r.LowStartPauc03, 4),
                 }))),
             },
         };
@@ -370,6 +370,10 @@ public static class QualityDistillation
         }
         return (head, report);
     }
+
+    // A figure a tiny held-out set cannot define (a rank correlation of one sample, an EDC without failures) is
+    // written as null: JSON has no NaN or infinity.
+    private static JsonValue? Metric(double value, int digits) => double.IsFinite(value) ? JsonValue.Create(Math.Round(value, digits)) : null;
 
     /// <summary>The second operating point of the held-out report: the threshold at which 10 % of mated pairs fail before
     /// any discard. A degraded set's FMR-1e-3 threshold can fail so many pairs (FNMR₀ ≈ 40 % on the installed one) that

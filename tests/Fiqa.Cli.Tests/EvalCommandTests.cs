@@ -137,6 +137,26 @@ public class EvalCommandTests
 /// <summary><c>fiqa degrade</c>, <c>fiqa train-quality</c> and <c>fiqa eval --methods distilled</c> end to end.</summary>
 public class TrainQualityCommandTests
 {
+    /// <summary>A set so small that the held-out figures are undefined (every degraded copy loses its face) still writes
+    /// its head; the undefined figures are null in the file, not a JSON writer's crash.</summary>
+    [Fact]
+    public void Train_TinySetWithUndefinedHeldOutFigures_WritesTheHeadWithNulls()
+    {
+        var dir = Fiqa.Tests.TestData.TempDirectory();
+        var data = Path.Combine(dir, "data");
+        foreach (var person in Directory.GetDirectories(Fiqa.Tests.TestData.File("dlib/johns")).Order(StringComparer.Ordinal).Take(4))
+        {
+            var target = Directory.CreateDirectory(Path.Combine(data, Path.GetFileName(person))).FullName;
+            foreach (var f in Directory.GetFiles(person).Order(StringComparer.Ordinal).Take(2)) File.Copy(f, Path.Combine(target, Path.GetFileName(f)));
+        }
+        var head = Path.Combine(dir, "head.json");
+        var t = CliRunner.Run("train-quality", "--data", data, "--kinds", "blur", "--levels", "5", "--teacher", "norm", "--epochs", "2", "--hidden", "8", "--out", head);
+        Assert.True(t.Code == 0, t.Err);
+        Assert.Contains("had no usable face", t.Err, StringComparison.Ordinal);
+        var loaded = Fiqa.Quality.Unified.QualityHead.Load(head);
+        Assert.Null(loaded.Provenance["spearman_vs_teacher"]?["norm"]?["held_out"]);
+    }
+
     [Fact]
     public void Degrade_ThenTrain_WritesALoadableHeadAndItsReport()
     {
