@@ -26,6 +26,10 @@ public sealed record Verdict(bool Pass, IReadOnlyList<VerdictReason> Reasons)
     /// built-in and uncalibrated profiles.</summary>
     public ProfileReference? Calibration { get; init; }
 
+    /// <summary>Every requirement of the profile as judged on this face, in the profile's order: what a record shows
+    /// beside a component's scalar, so a bar cannot read "96" while its requirement fails.</summary>
+    public IReadOnlyList<RequirementCheck> Checks { get; init; } = [];
+
     /// <summary>The reason codes, in order.</summary>
     public IEnumerable<string> Codes => Reasons.Select(r => r.Code);
 
@@ -37,6 +41,13 @@ public sealed record Verdict(bool Pass, IReadOnlyList<VerdictReason> Reasons)
     public static Verdict Unreadable(string? error) => new(false,
         [new VerdictReason("file.unreadable", null, null, null, null, "file", null, $"image could not be read: {error ?? "unknown error"}")]);
 }
+
+/// <summary>One requirement of a profile judged on one face.</summary>
+/// <param name="Measure">The component it reads.</param>
+/// <param name="Code">Its reason code.</param>
+/// <param name="Requirement">The requirement in words (<c>|pitch| ≤ 5°</c>).</param>
+/// <param name="Pass">Whether the face meets it (a component that could not be assessed does not).</param>
+public sealed record RequirementCheck(string Measure, string Code, string Requirement, bool Pass);
 
 /// <summary>The population and date that justify a calibrated number: what it was computed on and how.</summary>
 public sealed record CalibrationBasis
@@ -308,9 +319,14 @@ public sealed record VerdictProfile
     {
         ArgumentNullException.ThrowIfNull(results);
         var reasons = new List<VerdictReason>(preceding ?? []);
+        var checks = new List<RequirementCheck>(Requirements.Count);
         foreach (var r in Requirements)
-            if (r.Check(results.GetValueOrDefault(r.Measure)) is { } reason) reasons.Add(reason);
-        return new Verdict(reasons.Count == 0, reasons) { Calibration = Reference };
+        {
+            var reason = r.Check(results.GetValueOrDefault(r.Measure));
+            if (reason is not null) reasons.Add(reason);
+            checks.Add(new RequirementCheck(r.Measure, r.Code, r.Describe(), reason is null));
+        }
+        return new Verdict(reasons.Count == 0, reasons) { Calibration = Reference, Checks = checks };
     }
 
     /// <summary>The profile as a markdown table: code, requirement, clause.</summary>

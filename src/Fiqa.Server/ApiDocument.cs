@@ -194,11 +194,18 @@ internal static class ApiDocument
             ["scalar"] = Of(JsonSchemaType.Integer, "The quality component, 0..100 (ISO/IEC 29794-5)."),
             ["status"] = Enum("Whether the measure could be assessed.", "success", "failure_to_assess"),
             ["reason"] = Of(JsonSchemaType.String, "Why it could not be assessed."),
+            ["requirement"] = Object("With a profile, for a component it judges: the requirement and whether this face meets it (the scalar is the component's general 0..100 mapping, not the profile's limit).", new()
+            {
+                ["pass"] = Of(JsonSchemaType.Boolean, "Whether every requirement of the profile on this component is met."),
+                ["text"] = Of(JsonSchemaType.String, "The requirement(s) in words, e.g. `|pitch| ≤ 5°`."),
+            }, "pass", "text"),
         }, "raw", "scalar", "status");
         var unified = Object("One unified method's score.", new()
         {
-            ["raw"] = Of(JsonSchemaType.Number, "The method's native score."),
-            ["scalar"] = Of(JsonSchemaType.Integer, "Mapped to 0..100."),
+            ["raw"] = Of(JsonSchemaType.Number | JsonSchemaType.Null, "The method's native score; null when the method failed on this face."),
+            ["scalar"] = Of(JsonSchemaType.Integer, "Mapped to 0..100; −1 when the method failed."),
+            ["status"] = Enum("Present when the method could not score this face.", "failure_to_assess"),
+            ["reason"] = Of(JsonSchemaType.String, "Why the method failed."),
         }, "raw", "scalar");
         yield return ("FaceRecord", Object("One `fiqa assess` record: a face, or a file without one.", new()
         {

@@ -56,6 +56,7 @@ public class BrowserTests
               verdict: document.getElementById('verdict').textContent,
               reasons: [...document.querySelectorAll('#reasons li')].map(li => li.textContent),
               bars: [...document.querySelectorAll('#bars .bar')].map(b => ({ id: b.dataset.measure, cls: b.className, width: b.style.width,
+                title: b.closest('.row').title, value: b.closest('.row').querySelector('.value').textContent,
                 fraction: b.getBoundingClientRect().width / b.parentElement.getBoundingClientRect().width, colour: getComputedStyle(b).backgroundColor })),
               unified: document.getElementById('unified').textContent,
               image: [document.getElementById('annotated').naturalWidth, document.getElementById('annotated').naturalHeight]
@@ -79,6 +80,14 @@ public class BrowserTests
                 // Drawn, not only styled: the bar's rendered length is the scalar, its colour the class's.
                 Assert.InRange(b.GetProperty("fraction").GetDouble(), m.GetProperty("scalar").GetInt32() / 100.0 - 0.01, m.GetProperty("scalar").GetInt32() / 100.0 + 0.01);
                 if (failingMeasures.Contains(id)) Assert.Equal("rgb(231, 76, 60)", b.GetProperty("colour").GetString());
+                // One story per component: the record's requirement verdict is the bar's colour and the row's text.
+                if (m.TryGetProperty("requirement", out var req))
+                {
+                    Assert.Equal(!req.GetProperty("pass").GetBoolean(), cls.Contains("fail", StringComparison.Ordinal));
+                    Assert.Contains(req.GetProperty("text").GetString()!, b.GetProperty("title").GetString()!, StringComparison.Ordinal);
+                    Assert.EndsWith(req.GetProperty("pass").GetBoolean() ? " ✓" : " ✗", b.GetProperty("value").GetString()!, StringComparison.Ordinal);
+                }
+                else Assert.DoesNotContain("fail", cls, StringComparison.Ordinal);
             }
         }
         Assert.Equal(record.GetProperty("quality").GetProperty("UnifiedQualityScore").GetProperty("scalar").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture),

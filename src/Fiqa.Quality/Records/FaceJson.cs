@@ -94,6 +94,13 @@ public static class FaceJson
                 w.WriteNumber("scalar", r.Scalar);
                 w.WriteString("status", r.Status == MeasureStatus.Success ? "success" : "failure_to_assess");
                 if (r.Reason is not null) w.WriteString("reason", r.Reason);
+                if (quality.Verdict is { } judged && judged.Checks.Where(c => c.Measure == d.Id).ToList() is { Count: > 0 } checks)
+                {
+                    w.WriteStartObject("requirement");
+                    w.WriteBoolean("pass", checks.All(c => c.Pass));
+                    w.WriteString("text", string.Join("; ", checks.Select(c => c.Requirement)));
+                    w.WriteEndObject();
+                }
                 w.WriteEndObject();
             }
             w.WriteEndObject();

@@ -131,18 +131,21 @@ function show(record, profile) {
   $('calibration').textContent = c ? `Judged against calibrated profile ${c.profile}: ${c.population || c.file}, ${c.date || ''} (sha256 ${c.sha256.slice(0, 12)})` : '';
   const q = record.quality || {};
   $('unified').textContent = q.UnifiedQualityScore ? q.UnifiedQualityScore.scalar : '–';
-  const failing = new Set(verdict.reasons.map((r) => r.measure).filter((m) => m));
-  const required = new Set(profile ? profile.requirements.map((r) => r.measure) : []);
   $('bars').innerHTML = '';
   for (const [id, m] of Object.entries(q)) {
     const row = document.createElement('div');
     row.className = 'row';
-    const cls = m.status !== 'success' ? 'na' : failing.has(id) ? 'fail' : required.has(id) ? 'ok' : 'free';
+    // The record says, per judged component, the profile's requirement and whether it is met: the bar's colour is that
+    // verdict, its length the component's general 0..100 scalar, and the value and tooltip say both.
+    const req = m.requirement;
+    const cls = m.status !== 'success' ? 'na' : req ? (req.pass ? 'ok' : 'fail') : 'free';
     row.innerHTML = `<span class="name"></span><span class="track"><span class="bar ${cls}" data-measure="${id}"></span></span><span class="value"></span>`;
     row.querySelector('.name').textContent = id;
-    row.querySelector('.value').textContent = m.status === 'success' ? m.scalar : 'n/a';
+    row.querySelector('.value').textContent = m.status !== 'success' ? 'n/a' : m.scalar + (req ? (req.pass ? ' ✓' : ' ✗') : '');
     if (m.status === 'success') row.querySelector('.bar').style.width = m.scalar + '%';
-    row.title = m.reason || (m.raw === null ? '' : 'raw ' + m.raw);
+    const raw = m.raw === null ? '' : 'raw ' + m.raw;
+    row.title = m.reason
+      || (req ? `${raw}; profile requires ${req.text}: ${req.pass ? 'met' : 'not met'} (the bar's length is the 0..100 scalar, its colour this requirement)` : raw);
     $('bars').appendChild(row);
   }
 }
