@@ -1,4 +1,3 @@
-using Fiqa.Quality.Records;
 using System.CommandLine;
 using Fiqa.Face;
 
@@ -32,14 +31,7 @@ internal static class CompareCommand
                 io.Error.WriteLine($"fiqa compare: {f.Path}: {(f.Status == FileStatus.NoFace ? "no face found" : f.Error)}");
                 return ExitCodes.Failure;
             }
-            float t = p.GetValue(threshold);
-            float similarity = first.Faces[0].Embedding!.CosineSimilarity(second.Faces[0].Embedding!);
-            io.Out.WriteLine(FaceJson.Write(w =>
-            {
-                w.WriteNumber("similarity", Math.Round(similarity, 4));
-                w.WriteNumber("threshold", Math.Round(t, 4));
-                w.WriteBoolean("match", similarity >= t);
-            }));
+            io.Out.WriteLine(FaceComparison.Of(first.Faces[0].Embedding!, second.Faces[0].Embedding!, p.GetValue(threshold)).ToJsonLine());
             return ExitCodes.Success;
         });
         return command;

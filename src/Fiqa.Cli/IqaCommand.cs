@@ -1,6 +1,4 @@
-using Fiqa.Quality.Records;
 using System.CommandLine;
-using System.Globalization;
 using Fiqa.Imaging;
 using Fiqa.Iqa;
 
@@ -120,13 +118,7 @@ internal static class IqaCommand
                         code = ExitCodes.Failure;
                         continue;
                     }
-                    sink.WriteLine(FaceJson.Write(w =>
-                    {
-                        w.WriteString("metric", m.Descriptor.Name);
-                        if (imgs.Length > 1) w.WriteString("file", path);
-                        WriteNumber(w, "score", score);
-                        w.WriteBoolean("lower_better", m.Descriptor.LowerIsBetter);
-                    }));
+                    sink.WriteLine(IqaRecords.Score(m.Descriptor, score, imgs.Length > 1 ? path : null));
                     sink.Flush();
                 }
             }
@@ -163,9 +155,9 @@ internal static class IqaCommand
         catch (ImageDecodeException e)
         {
             io.Error.WriteLine($"fiqa iqa: {dist}: {e.Message}");
-            return FaceJson.Write(w => { w.WriteString("file", dist); w.WriteString("status", "error"); w.WriteString("error", e.Message); });
+            return JsonLine.Write(w => { w.WriteString("file", dist); w.WriteString("status", "error"); w.WriteString("error", e.Message); });
         }
-        return FaceJson.Write(w =>
+        return JsonLine.Write(w =>
         {
             w.WriteString("file", dist);
             w.WriteString("status", "ok");
@@ -173,7 +165,7 @@ internal static class IqaCommand
             {
                 try
                 {
-                    WriteNumber(w, m.Descriptor.Name, m.Score(image, reference));
+                    IqaRecords.WriteScore(w, m.Descriptor, m.Score(image, reference));
                 }
                 catch (ArgumentException e)
                 {
@@ -182,11 +174,5 @@ internal static class IqaCommand
                 }
             }
         });
-    }
-
-    private static void WriteNumber(System.Text.Json.Utf8JsonWriter w, string name, double v)
-    {
-        if (double.IsFinite(v)) w.WriteNumber(name, v);
-        else w.WriteString(name, v.ToString(CultureInfo.InvariantCulture));
     }
 }

@@ -30,3 +30,28 @@ public static class Verification
         return (above + sorted[allowed]) / 2 + (above == sorted[allowed] ? 1e-9 : 0);
     }
 }
+
+/// <summary>The outcome of one 1:1 comparison: the cosine similarity of two faces and the decision at a threshold.</summary>
+/// <param name="Similarity">Cosine similarity of the two embeddings, −1..1.</param>
+/// <param name="Threshold">Similarity at or above which the faces match, −1..1.</param>
+public sealed record FaceComparison(float Similarity, float Threshold)
+{
+    /// <summary>Whether the faces match: the similarity reaches the threshold.</summary>
+    public bool Match => Similarity >= Threshold;
+
+    /// <summary>Compares two faces' embeddings at <paramref name="threshold"/>.</summary>
+    public static FaceComparison Of(FaceEmbedding a, FaceEmbedding b, float threshold)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        return new FaceComparison(a.CosineSimilarity(b), threshold);
+    }
+
+    /// <summary>The record <c>fiqa compare</c> prints and <c>POST /v1/compare</c> answers:
+    /// <c>{"similarity", "threshold", "match"}</c>, numbers to 1e-4.</summary>
+    public string ToJsonLine() => JsonLine.Write(w =>
+    {
+        w.WriteNumber("similarity", Math.Round(Similarity, 4));
+        w.WriteNumber("threshold", Math.Round(Threshold, 4));
+        w.WriteBoolean("match", Match);
+    });
+}

@@ -45,19 +45,16 @@ internal sealed class AssessorPool : IDisposable
     private readonly ConcurrentDictionary<AssessQuery, Lazy<FaceQualityAssessor>> _assessors = new();
     private readonly Lazy<FaceAnalyzer> _comparer;
     private readonly Lock _createLock = new();
-    private readonly Lock _useLock = new();
-    private readonly ManualResetEventSlim _idle = new(true);
-    private int _users;
-    private bool _disposed;
+    private readonly InFlight _inFlight = new();
 
     private readonly ServedMethods _served;
 
-    public AssessorPool(ServerOptions options, ServedMethods served)
+    public AssessorPool(ServerOptions options, ServedMethods served, FiqaPaths paths)
     {
         _options = options;
         _served = served;
         ServedProfiles = options.LoadProfiles();
-        Paths = FiqaPaths.Resolve(new FiqaPathOverrides { Models = options.Models }, AppContext.BaseDirectory);
+        Paths = paths;
         _comparer = new(() => new FaceAnalyzer(Analyzer(FaceParts.Embedding, allFaces: false)));
     }
 
@@ -132,41 +129,16 @@ internal sealed class AssessorPool : IDisposable
         return true;
     });
 
-    /// <summary>Runs <paramref name="work"/>, which uses the models; <see cref="Dispose"/> waits for every such run to end.
-    /// Work outlives its request (a timed-out request keeps computing, the warm-up runs in the background), and freeing an
-    /// ONNX session under a running inference takes the process down. Throws <see cref="ObjectDisposedException"/> once
-    /// the service is stopping.</summary>
-    public T Use<T>(Func<T> work)
-    {
-        ArgumentNullException.ThrowIfNull(work);
-        lock (_useLock)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_users++ == 0) _idle.Reset();
-        }
-        try
-        {
-            return work();
-        }
-        finally
-        {
-            lock (_useLock)
-                if (--_users == 0) _idle.Set();
-        }
-    }
+    /// <summary>Runs <paramref name="work"/>, which uses the models; <see cref="Dispose"/> waits for every such run to end
+    /// (<see cref="InFlight"/>). Throws <see cref="ObjectDisposedException"/> once the service is stopping.</summary>
+    public T Use<T>(Func<T> work) => _inFlight.Use(this, work);
 
     public void Dispose()
     {
-        lock (_useLock)
-        {
-            if (_disposed) return;
-            _disposed = true;
-        }
-        // Bounded: a run stuck beyond this is abandoned with its models (a leak at shutdown, not a crash).
-        if (!_idle.Wait(TimeSpan.FromMinutes(2))) return;
+        // Bounded: a run stuck beyond this is abandoned with its models.
+        if (!_inFlight.Close(TimeSpan.FromMinutes(2))) return;
         foreach (var lazy in _assessors.Values)
             if (lazy.IsValueCreated) lazy.Value.Dispose();
         if (_comparer.IsValueCreated) _comparer.Value.Dispose();
-        _idle.Dispose();
     }
 }

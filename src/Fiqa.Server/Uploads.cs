@@ -11,6 +11,11 @@ internal static class Uploads
 {
     public static readonly string[] RawTypes = ["image/jpeg", "image/png", "image/webp", "image/gif", "image/bmp", "image/avif", "image/tiff", "application/octet-stream"];
 
+    /// <summary>Declares the answers of an endpoint that reads images with <see cref="ReadAsync"/>: 400 (a part or field),
+    /// 413 (body limit), 415 (media type), 422 (an unusable image), 429 (queue full), all with the error body.</summary>
+    public static RouteHandlerBuilder ProducesUploadErrors(this RouteHandlerBuilder endpoint) =>
+        endpoint.Produces(400).Produces(413).Produces(415).Produces(422).Produces(429);
+
     public static async Task<(IReadOnlyList<Upload>? Files, IResult? Error)> ReadAsync(HttpRequest request, ServerOptions options, int maxFiles)
     {
         if (request.ContentLength > options.MaxBodyBytes) return (null, TooLarge(options));

@@ -91,4 +91,14 @@ public class VerificationTests(FaceModelsFixture models, ITestOutputHelper outpu
         // FMR ≤ 0.25 allows two: between 0.5 and 0.4.
         Assert.Equal(0.45, Verification.ThresholdAtFalseMatchRate(scores, 0.25), 9);
     }
+
+    [Fact]
+    public void FaceComparison_AtTheThreshold_Matches_AndTheRecordRoundsTo1e4()
+    {
+        // 0.31f widened to double is 0.3100000023841858: the record must not carry the float's tail.
+        var at = new FaceComparison(Verification.DefaultThreshold, Verification.DefaultThreshold);
+        Assert.True(at.Match);
+        Assert.Equal("{\"similarity\":0.31,\"threshold\":0.31,\"match\":true}", at.ToJsonLine());
+        Assert.Equal("{\"similarity\":0.3099,\"threshold\":0.31,\"match\":false}", new FaceComparison(0.30994f, 0.31f).ToJsonLine());
+    }
 }

@@ -7,8 +7,6 @@ namespace Fiqa.Quality.Records;
 /// angles to 0.01°, probabilities to 1e-4, so equal inputs give byte-identical lines.</summary>
 public static class FaceJson
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>The records for one file: one per face, or one no_face / error record; <paramref name="extra"/>
     /// appends fields to each (the batch writers' content hash and fingerprint).</summary>
     public static IEnumerable<string> Records(FaceAssessment assessment, bool includeEmbedding, Action<Utf8JsonWriter>? extra = null)
@@ -163,17 +161,6 @@ public static class FaceJson
 
     private static double Round(double v, int digits) => Math.Round(v, digits, MidpointRounding.AwayFromZero);
 
-    /// <summary>One compact JSON object built by <paramref name="body"/>.</summary>
-    public static string Write(Action<Utf8JsonWriter> body)
-    {
-        ArgumentNullException.ThrowIfNull(body);
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
-        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            w.WriteStartObject();
-            body(w);
-            w.WriteEndObject();
-        }
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    /// <summary>One compact JSON object built by <paramref name="body"/> (<see cref="JsonLine.Write"/>).</summary>
+    public static string Write(Action<Utf8JsonWriter> body) => JsonLine.Write(body);
 }

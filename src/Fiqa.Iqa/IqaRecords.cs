@@ -1,0 +1,28 @@
+using System.Text.Json;
+
+namespace Fiqa.Iqa;
+
+/// <summary>The IQA records, written in one place so that <c>fiqa iqa</c> and <c>POST /v1/iqa</c> answer the same bytes.</summary>
+public static class IqaRecords
+{
+    /// <summary>One metric's score of one image: <c>{"metric", "file"?, "score", "lower_better"}</c>; <paramref name="file"/>
+    /// is written when given (several images in one run). A non-finite score is written as text ("NaN", "Infinity").</summary>
+    public static string Score(MetricDescriptor metric, double score, string? file = null)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        return JsonLine.Write(w =>
+        {
+            w.WriteString("metric", metric.Name);
+            if (file is not null) w.WriteString("file", file);
+            w.WriteNumberOrText("score", score);
+            w.WriteBoolean("lower_better", metric.LowerIsBetter);
+        });
+    }
+
+    /// <summary>Writes a score under the metric's name (folder records: one field per metric).</summary>
+    public static void WriteScore(Utf8JsonWriter writer, MetricDescriptor metric, double score)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        writer.WriteNumberOrText(metric.Name, score);
+    }
+}
