@@ -24,6 +24,7 @@ public static class CliApp
             DemoCommand.Create(io),
             BenchCommand.Create(io),
             EvalCommand.Create(io),
+            EvalVerdictsCommand.Create(io),
             ExplainCommand.Create(io),
             MeasuresCommand.Create(io),
             MeasuresCommand.CreateMethods(io),
