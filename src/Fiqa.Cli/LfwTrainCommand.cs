@@ -1,0 +1,102 @@
+using System.CommandLine;
+using System.Globalization;
+using Fiqa.Evaluation;
+using Fiqa.Face;
+using Fiqa.Face.Models;
+using Fiqa.Quality;
+using Fiqa.Quality.Unified;
+using Fiqa.Training;
+
+namespace Fiqa.Cli;
+
+/// <summary><c>fiqa train-quality-lfw</c>: the quality head learned from LFW's natural photos with LFW's own protocol
+/// (settings on View 1, cross-fitted figures on View 2): parse, call <see cref="LfwQualityTraining"/>, print.</summary>
+internal static class LfwTrainCommand
+{
+    public static Command Create(CliOutput io)
+    {
+        var common = new CommonOptions();
+        var lfw = new Option<string>("--lfw") { Description = "LFW folder: the protocol files (people.txt, pairs.txt, View 1 files) and lfw-deepfunneled/", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "Report folder: View 2 comparisons.csv and qualities.csv (for fiqa eval), report.md, the split lists", Required = true };
+        var cache = new Option<string?>("--cache") { Description = "Per-image cache folder (default: $FIQA_CACHE/train, else ~/.cache/fiqa/train)" };
+        var collectOnly = new Option<bool>("--collect-only") { Description = "Only run (and cache) the per-image pass" };
+        var headOut = new Option<string?>("--head-out") { Description = "Write the head of the recipe View 1 selects, trained on every View 2 person, here (nothing is written when a single method wins)" };
+        var recipes = new Option<string>("--recipes") { Description = $"Head recipes to compare: all, or some of {string.Join(",", LfwRecipes.All.Select(r => r.Name))}", DefaultValueFactory = _ => "all" };
+        var seed = new Option<int>("--seed") { Description = "Seed of every head's initial weights and sample order", DefaultValueFactory = _ => 1 };
+        var command = new Command("train-quality-lfw", "Train and evaluate quality heads on LFW identity-disjointly (View 1 selects, View 2 reports by cross-fitting)")
+        {
+            lfw, output, cache, collectOnly, headOut, recipes, seed,
+        };
+        common.AddTo(command);
+        command.SetAction(p =>
+        {
+            var face = common.Analyzer(p, FaceParts.Embedding, allFaces: false, intraOpThreads: 1);
+            var paths = face.Paths!;
+            var store = ModelStore.For(paths);
+            LfwProtocol protocol;
+            try
+            {
+                protocol = LfwProtocol.Load(p.GetRequiredValue(lfw));
+                _ = protocol.ImageRoot;
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException)
+            {
+                throw new UsageException($"--lfw: {e.Message}", e);
+            }
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var featureCache = new FeatureCache(p.GetValue(cache) ?? paths.CacheFor("train"), LfwCacheKey(face, store));
+            var collection = LfwQualityTraining.Collect(protocol, new AssessorOptions { Face = face, Decode = common.Decode(p) }, common.ThreadCount(p), featureCache,
+                (done, total) => { if (done % 500 == 0 || done == total) io.Error.WriteLine($"  {done}/{total} images ({clock.Elapsed.TotalSeconds:F0} s)"); });
+            int withFace = collection.Samples.Count(s => s.RawEmbedding is not null);
+            io.Error.WriteLine($"fiqa train-quality-lfw: {collection.Samples.Count} images, {withFace} with a face, in {clock.Elapsed.TotalSeconds:F0} s");
+            if (p.GetValue(collectOnly)) return ExitCodes.Success;
+            List<LfwHeadRecipe> chosen;
+            try
+            {
+                chosen = LfwRecipes.Parse(p.GetValue(recipes)!, p.GetValue(seed));
+            }
+            catch (ArgumentException e)
+            {
+                throw UsageException.From(e);
+            }
+            var outDir = OutputFile.Folder(p.GetRequiredValue(output));
+            var sha = store.Get(face.Embedder).Sha256;
+            var currentHeadPath = store.File(DistilledQuality.DefaultFileName);
+            var current = File.Exists(currentHeadPath) ? QualityHead.Load(currentHeadPath) : null;
+            var report = LfwReport.Run(collection, chosen, current, sha, paths.Font, outDir, line => io.Error.WriteLine($"fiqa train-quality-lfw: {line}"));
+            io.Out.Write(report.Markdown);
+            if (p.GetValue(headOut) is { } headPath)
+            {
+                if (report.Selected is not { } recipe)
+                {
+                    io.Error.WriteLine($"fiqa train-quality-lfw: View 1 selects {report.SelectedName}, a single method: no head written");
+                    return ExitCodes.Success;
+                }
+                var head = LfwReport.FinalHead(collection, recipe, sha, report);
+                head.Provenance["command"] = "fiqa " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1).Select(a => a.Replace(protocol.Root, "LFW", StringComparison.Ordinal)));
+                try
+                {
+                    head.Save(headPath);
+                    File.WriteAllText(Path.ChangeExtension(headPath, ".splits.tsv"), LfwQualityTraining.SplitList(protocol));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new CommandFailedException($"cannot write --head-out {headPath}: {e.Message}", e);
+                }
+                io.Error.WriteLine($"fiqa train-quality-lfw: wrote {headPath} ({recipe.Name}, every View 2 person) and its split list");
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    // The key of the per-image cache: the models and face options that change the values, the blind methods' files.
+    private static string LfwCacheKey(FaceAnalyzerOptions face, ModelStore store)
+    {
+        string Sha(string name) => store.Get(name).Sha256 ?? name;
+        var serfiq = new SerFiqOptions();
+        var blind = string.Join(",", LfwQualityTraining.CollectedMethods.Select(UnifiedCatalogue.CacheIdentity));
+        return string.Join("|", "lfw", "v1", blind, $"serfiq{serfiq.Passes}-{serfiq.DropoutRate.ToString("R", CultureInfo.InvariantCulture)}-{serfiq.Seed}",
+            Sha(face.Detector), Sha(face.Landmarks), Sha(face.Embedder), face.AlignedInput, face.Detection.ScoreThreshold);
+    }
+}

@@ -1,0 +1,213 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Fiqa.Evaluation;
+using Fiqa.Quality.Unified;
+
+namespace Fiqa.Training;
+
+/// <summary>The head recipes <c>fiqa train-quality-lfw</c> compares (View 1 picks among them and the single methods).</summary>
+public static class LfwRecipes
+{
+    private static readonly string[] Scalars = [QualityHead.EmbeddingNormInput, QualityHead.SerFiqInput];
+    private static readonly string[] WithEmbedding = [QualityHead.EmbeddingNormInput, QualityHead.SerFiqInput, QualityHead.EmbeddingInput];
+
+    /// <summary>Every recipe, seed 1.</summary>
+    public static IReadOnlyList<LfwHeadRecipe> All { get; } =
+    [
+        // The installed head's recipe, taught on LFW instead of degraded copies.
+        new("act24-norm-serfiq"),
+        // CR-FIQA's regressor reads the embedding: the same head with the unit embedding as further inputs.
+        new("act24-norm-serfiq-emb") { ExtraInputs = WithEmbedding },
+        new("act24-norm-serfiq-emb-crfiqa") { ExtraInputs = WithEmbedding, Teachers = [QualityTeachers.Reference, "sdd", "crfiqa"] },
+        new("act24-norm-serfiq-emb-decay1e-1") { ExtraInputs = WithEmbedding, Training = new QualityHeadTrainingOptions { WeightDecay = 0.1 } },
+        new("act95-norm-serfiq-emb") { ExtraInputs = WithEmbedding, Activations = 95 },
+        // A learned fusion of the two strongest single signals, and the embedding with its norm alone (CR-FIQA-like).
+        new("norm-serfiq") { Activations = 0, ExtraInputs = Scalars },
+        new("norm-emb") { Activations = 0, ExtraInputs = [QualityHead.EmbeddingNormInput, QualityHead.EmbeddingInput] },
+    ];
+
+    /// <summary>"all" or comma-separated names; every recipe gets <paramref name="seed"/>.</summary>
+    public static List<LfwHeadRecipe> Parse(string text, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var names = text.Trim().Equals("all", StringComparison.OrdinalIgnoreCase)
+            ? All.Select(r => r.Name).ToList()
+            : text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        if (names.Count == 0) throw new ArgumentException("--recipes: name at least one");
+        return names.Select(n => All.FirstOrDefault(r => r.Name == n) is { } r
+            ? r with { Training = r.Training with { Seed = seed } }
+            : throw new ArgumentException($"--recipes: unknown '{n}'; recipes: {string.Join(", ", All.Select(x => x.Name))}")).ToList();
+    }
+}
+
+/// <summary>What <see cref="LfwReport.Run"/> measured.</summary>
+public sealed record LfwReportResult(string Markdown, string SelectedName, LfwHeadRecipe? Selected, AllVersusAllResult SelectionEdc,
+    EvaluationResult PairsEdc, AllVersusAllResult AllVersusAllEdc);
+
+/// <summary>The LFW protocol end to end: View 1 (heads trained on DevTrain people, all-vs-all EDC over DevTest people)
+/// selects among the recipes and the blind single methods; View 2 reports every candidate by cross-fitting, on the
+/// 6,000 protocol pairs and all-vs-all within each half of the people.</summary>
+public static class LfwReport
+{
+    /// <summary>The discard limits reported (the FIQA literature's).</summary>
+    public static IReadOnlyList<double> Limits { get; } = [0.2, 0.3];
+
+    /// <summary>Runs selection and the View 2 report, writes comparisons.csv, qualities.csv, the EDC plots and
+    /// report.md to <paramref name="outDir"/>.</summary>
+    public static LfwReportResult Run(LfwPassSet set, IReadOnlyList<LfwHeadRecipe> recipes, QualityHead? installed, string? embedderSha256, string fontPath,
+        string outDir, Action<string>? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        ArgumentNullException.ThrowIfNull(recipes);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var blind = BlindColumns(set, installed);
+        // Teacher labels per training side, computed once per teacher.
+        var devTrain = set.Samples.Where(s => !s.DevTest).ToList();
+        var halfA = set.Samples.Where(LfwQualityTraining.FirstHalf).ToList();
+        var halfB = set.Samples.Where(s => !LfwQualityTraining.FirstHalf(s)).ToList();
+        var labelCache = new ConcurrentDictionary<(string Side, string Teacher), double[]>();
+        double[][] Labels(string side, IReadOnlyList<LfwSample> train, LfwHeadRecipe r) =>
+            r.Teachers.Select(t => labelCache.GetOrAdd((side, t), k => LfwQualityTraining.Teachers(train, [k.Teacher])[0])).ToArray();
+        var selection = new double[recipes.Count][];
+        var crossFit = new double[recipes.Count][];
+        Parallel.For(0, recipes.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, k =>
+        {
+            var r = recipes[k];
+            var head = LfwQualityTraining.Train(set, devTrain, Labels("view1", devTrain, r), r, embedderSha256);
+            selection[k] = set.Samples.Select(s => s.DevTest && s.Features is not null ? (double)head.Predict(LfwQualityTraining.Input(set, s, r)) : double.NaN).ToArray();
+            var scores = Enumerable.Repeat(double.NaN, set.Samples.Count).ToArray();
+            foreach (var (side, train, scored) in new[] { ("B", halfB, true), ("A", halfA, false) })
+            {
+                var h = LfwQualityTraining.Train(set, train, Labels(side, train, r), r, embedderSha256);
+                for (int i = 0; i < scores.Length; i++)
+                    if (LfwQualityTraining.FirstHalf(set.Samples[i]) == scored && set.Samples[i].Features is not null)
+                        scores[i] = h.Predict(LfwQualityTraining.Input(set, set.Samples[i], r));
+            }
+            crossFit[k] = scores;
+            log?.Invoke($"{r.Name}: trained 3 heads ({clock.Elapsed.TotalSeconds:F0} s)");
+        });
+
+        // View 1: all-vs-all over the DevTest people.
+        var selectionColumns = blind.Concat(recipes.Select((r, k) => (Name: r.Name, Scores: selection[k]))).ToList();
+        var selectionEdc = LfwQualityTraining.AllVersusAll(set, s => s.DevTest ? 0 : -1, selectionColumns, Limits);
+        var best = selectionEdc.Curves.Where(c => c.Name != QualityEvaluation.OracleName).MinBy(c => c.Curve.NormalizedPartialArea(0.3));
+        var selected = recipes.FirstOrDefault(r => r.Name == best.Name);
+        log?.Invoke($"View 1 selects {best.Name} ({clock.Elapsed.TotalSeconds:F0} s)");
+
+        // View 2: cross-fitted columns plus the labelled references within each half.
+        int Half(LfwSample s) => LfwQualityTraining.FirstHalf(s) ? 0 : 1;
+        var columns = blind.Concat(recipes.Select((r, k) => (Name: r.Name, Scores: crossFit[k])))
+            .Append((Name: "crfiqa (labels)", Scores: LfwQualityTraining.LabelledWithin(set, "crfiqa", Half)))
+            .Append((Name: "sdd (labels)", Scores: LfwQualityTraining.LabelledWithin(set, "sdd", Half))).ToList();
+        var (comparisons, leftOut) = LfwQualityTraining.PairComparisons(set, set.Protocol.Pairs);
+        if (leftOut > 0) log?.Invoke($"{leftOut} View 2 pairs left out: an image without a detected face");
+        var rows = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        for (int i = 0; i < set.Samples.Count; i++) rows[set.Samples[i].Id] = columns.Select(c => c.Scores[i]).ToArray();
+        var table = new QualityTable(columns.Select(c => c.Name).ToList(), rows);
+        var pairs = QualityEvaluation.Evaluate(comparisons, table, new EvaluationOptions { DiscardLimits = Limits });
+        Directory.CreateDirectory(outDir);
+        ScoreFiles.WriteComparisons(Path.Combine(outDir, "comparisons.csv"), comparisons);
+        ScoreFiles.WriteQualities(Path.Combine(outDir, "qualities.csv"), table, comparisons.SelectMany(c => new[] { c.SampleA, c.SampleB }).Distinct());
+        EvaluationReport.Write(pairs, outDir, fontPath);
+        var allVsAll = LfwQualityTraining.AllVersusAll(set, Half, columns, Limits);
+        log?.Invoke($"View 2 evaluated ({clock.Elapsed.TotalSeconds:F0} s)");
+
+        var md = new StringBuilder();
+        int faces = set.Samples.Count(s => s.Unit is not null);
+        md.AppendLine(CultureInfo.InvariantCulture, $"# Quality on LFW, identity-disjoint\n\n{set.Samples.Count} images of {set.Samples.Select(s => s.Person).Distinct().Count()} people, {faces} with a detected face.\n");
+        md.AppendLine(CultureInfo.InvariantCulture, $"## Selection: View 1 (heads trained on DevTrain people; all-vs-all over {selectionEdc.Samples} DevTest images)\n");
+        AppendAllVersusAll(md, selectionEdc);
+        md.AppendLine(CultureInfo.InvariantCulture, $"\nSelected: **{best.Name}**\n");
+        md.AppendLine(CultureInfo.InvariantCulture, $"## View 2 pairs, cross-fitted (folds 1–5 scored by heads trained on folds 6–10 and the reverse)\n");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Threshold {pairs.Threshold:F4} ({pairs.ThresholdRule}); {pairs.MatedCount} mated, {pairs.NonMatedCount} non-mated; FNMR₀ {pairs.Methods[^1].Curve.StartingError:P2}{(leftOut > 0 ? $"; {leftOut} pairs without a face left out" : "")}.\n");
+        md.AppendLine("| method | normalised pAUC@0.2 | normalised pAUC@0.3 |\n|---|---:|---:|");
+        foreach (var m in pairs.Methods.OrderBy(m => m.Method == QualityEvaluation.OracleName ? -1 : m.NormalizedPartialAreas[1]))
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {m.Method} | {m.NormalizedPartialAreas[0]:F4} | {m.NormalizedPartialAreas[1]:F4} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"\n## View 2 all-vs-all within each half of the people, cross-fitted\n");
+        AppendAllVersusAll(md, allVsAll);
+        File.WriteAllText(Path.Combine(outDir, "report.md"), md.ToString());
+        return new LfwReportResult(md.ToString(), best.Name, selected, selectionEdc, pairs, allVsAll);
+    }
+
+    private static void AppendAllVersusAll(StringBuilder md, AllVersusAllResult r)
+    {
+        md.AppendLine(CultureInfo.InvariantCulture, $"Threshold {r.Threshold:F4} at FMR 1e-3 on {r.NonMated:N0} non-mated pairs; {r.Mated:N0} mated pairs; FNMR₀ {r.Fnmr0:P2}.\n");
+        md.AppendLine("| method | normalised pAUC@0.2 | normalised pAUC@0.3 |\n|---|---:|---:|");
+        foreach (var (name, curve) in r.Curves.OrderBy(c => c.Name == QualityEvaluation.OracleName ? -1 : c.Curve.NormalizedPartialArea(0.3)))
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {curve.NormalizedPartialArea(0.2):F4} | {curve.NormalizedPartialArea(0.3):F4} |");
+    }
+
+    /// <summary>The blind single methods from the collection pass: <c>norm</c>, <c>serfiq</c>, <c>froq</c> and the
+    /// installed <c>distilled</c> head (when there is one).</summary>
+    public static List<(string Name, double[] Scores)> BlindColumns(LfwPassSet set, QualityHead? installed)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        int tensors = set.ObservedTensors.Count;
+        int Extra(string e) => tensors + set.ExtraInputs.ToList().IndexOf(e);
+        double[] Column(Func<LfwSample, double> f) => set.Samples.Select(s => s.Features is null ? double.NaN : f(s)).ToArray();
+        var columns = new List<(string, double[])>
+        {
+            ("norm", Column(s => Math.Exp(s.Features![Extra(QualityHead.EmbeddingNormInput)]))),
+            ("serfiq", Column(s => s.Features![Extra(QualityHead.SerFiqInput)])),
+        };
+        for (int k = 0; k < set.BlindMethods.Count; k++)
+        {
+            int m = k;
+            columns.Add((set.BlindMethods[k], Column(s => s.Blind[m])));
+        }
+        if (installed is not null && installed.EmbeddingWidth == 0)
+        {
+            var index = installed.ObservedTensors.Select(t => set.ObservedTensors.ToList().IndexOf(t)).ToArray();
+            if (index.All(i => i >= 0))
+                columns.Add(("distilled (installed head)", Column(s => installed.Predict([.. index.Select(i => s.Features![i]), .. installed.ExtraInputs.Select(e => s.Features![Extra(e)])]))));
+        }
+        return columns;
+    }
+
+    /// <summary>The recipe's head on every View 2 person (the shipped head), with its provenance: recipe, seed, the
+    /// protocol files' SHA-256, counts, the selection and the cross-fitted figures.</summary>
+    public static QualityHead FinalHead(LfwPassSet set, LfwHeadRecipe recipe, string? embedderSha256, LfwReportResult report)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        ArgumentNullException.ThrowIfNull(recipe);
+        ArgumentNullException.ThrowIfNull(report);
+        var head = LfwQualityTraining.Train(set, set.Samples, recipe, embedderSha256);
+        string Sha(string file) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(set.Protocol.Root, file))));
+        var t = recipe.Training;
+        JsonObject Figures(IEnumerable<(string Name, EdcCurve Curve)> curves) => new(curves.Select(c => KeyValuePair.Create(c.Name, (JsonNode?)new JsonObject
+        {
+            ["d0.2"] = Math.Round(c.Curve.NormalizedPartialArea(0.2), 4), ["d0.3"] = Math.Round(c.Curve.NormalizedPartialArea(0.3), 4),
+        })));
+        head.Provenance["method"] = "MonotonicIQA-style multi-teacher distillation on LFW's natural photos (teachers from the training people's mated and non-mated comparison scores); frozen embedder";
+        head.Provenance["recipe"] = recipe.Name;
+        head.Provenance["teacher"] = string.Join(",", recipe.Teachers);
+        head.Provenance["inputs"] = $"log L1 norms of the deepest {recipe.Activations} activation tensors + {string.Join(", ", recipe.ExtraInputs)}";
+        head.Provenance["training"] = new JsonObject
+        {
+            ["epochs"] = t.Epochs, ["batch"] = t.BatchSize, ["learning_rate"] = t.LearningRate, ["weight_decay"] = t.WeightDecay, ["seed"] = t.Seed, ["hidden"] = t.Hidden, ["members"] = t.Members,
+        };
+        head.Provenance["data"] = new JsonObject
+        {
+            ["dataset"] = "LFW deep-funneled (Huang et al. 2007; 2012), every View 2 person (people.txt folds 1-10)",
+            ["images"] = set.Samples.Count, ["with_face"] = set.Samples.Count(s => s.Unit is not null), ["people"] = set.Samples.Select(s => s.Person).Distinct().Count(),
+            ["people_txt_sha256"] = Sha("people.txt"), ["pairs_txt_sha256"] = Sha("pairs.txt"),
+            ["view1_sha256"] = Sha("peopleDevTrain.txt") + "," + Sha("peopleDevTest.txt"),
+            ["split_list"] = "the .splits.tsv beside this file",
+        };
+        head.Provenance["selection"] = new JsonObject
+        {
+            ["protocol"] = "View 1: heads trained on DevTrain people; FNMR-EDC all-vs-all over DevTest people at FMR 1e-3",
+            ["pauc_normalized"] = Figures(report.SelectionEdc.Curves),
+        };
+        head.Provenance["held_out_view2"] = new JsonObject
+        {
+            ["protocol"] = "cross-fitted: folds 1-5 scored by the head trained on folds 6-10 and the reverse (same recipe and seed)",
+            ["pairs_pauc_normalized"] = Figures(report.PairsEdc.Methods.Select(m => (m.Method, m.Curve))),
+            ["all_vs_all_pauc_normalized"] = Figures(report.AllVersusAllEdc.Curves),
+        };
+        return head;
+    }
+}
