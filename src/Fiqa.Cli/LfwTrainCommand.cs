@@ -22,10 +22,15 @@ internal static class LfwTrainCommand
         var collectOnly = new Option<bool>("--collect-only") { Description = "Only run (and cache) the per-image pass" };
         var headOut = new Option<string?>("--head-out") { Description = "Write the head of the recipe View 1 selects, trained on every View 2 person, here (nothing is written when a single method wins)" };
         var recipes = new Option<string>("--recipes") { Description = $"Head recipes to compare: all, or some of {string.Join(",", LfwRecipes.All.Select(r => r.Name))}", DefaultValueFactory = _ => "all" };
+        var qualities = new Option<string[]>("--qualities")
+        {
+            Description = "qualities.csv files of further blind methods (fiqa eval's, e.g. perturb on the images of View 2's mated pairs): added to the View 2 pair table",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var seed = new Option<int>("--seed") { Description = "Seed of every head's initial weights and sample order", DefaultValueFactory = _ => 1 };
         var command = new Command("train-quality-lfw", "Train and evaluate quality heads on LFW identity-disjointly (View 1 selects, View 2 reports by cross-fitting)")
         {
-            lfw, output, cache, collectOnly, headOut, recipes, seed,
+            lfw, output, cache, collectOnly, headOut, recipes, qualities, seed,
         };
         common.AddTo(command);
         command.SetAction(p =>
@@ -46,7 +51,7 @@ internal static class LfwTrainCommand
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var featureCache = new FeatureCache(p.GetValue(cache) ?? paths.CacheFor("train"), LfwCacheKey(face, store));
             var collection = LfwQualityTraining.Collect(protocol, new AssessorOptions { Face = face, Decode = common.Decode(p) }, common.ThreadCount(p), featureCache,
-                (done, total) => { if (done % 500 == 0 || done == total) io.Error.WriteLine($"  {done}/{total} images ({clock.Elapsed.TotalSeconds:F0} s)"); });
+                (done, total) => { if (done % 2000 == 0 || done == total) io.Error.WriteLine($"  {done}/{total} images ({clock.Elapsed.TotalSeconds:F0} s)"); });
             int withFace = collection.Samples.Count(s => s.RawEmbedding is not null);
             io.Error.WriteLine($"fiqa train-quality-lfw: {collection.Samples.Count} images, {withFace} with a face, in {clock.Elapsed.TotalSeconds:F0} s");
             if (p.GetValue(collectOnly)) return ExitCodes.Success;
@@ -63,7 +68,31 @@ internal static class LfwTrainCommand
             var sha = store.Get(face.Embedder).Sha256;
             var currentHeadPath = store.File(DistilledQuality.DefaultFileName);
             var current = File.Exists(currentHeadPath) ? QualityHead.Load(currentHeadPath) : null;
-            var report = LfwReport.Run(collection, chosen, current, sha, paths.Font, outDir, line => io.Error.WriteLine($"fiqa train-quality-lfw: {line}"));
+            List<QualityTable> further;
+            try
+            {
+                further = (p.GetValue(qualities) ?? []).Select(f => ScoreFiles.ReadQualities(OutputFile.Existing(f, "--qualities file"))).ToList();
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException(e.Message, e);
+            }
+            DistillationSet? breadth = null;
+            if (chosen.Any(r => r.Breadth))
+            {
+                // train-quality's own collection (same plan, split, seed and cache), its held-out identities left out.
+                var roots = TrainingCommands.DefaultData.Select(d => CliPaths.RequireData(paths, d)).ToArray();
+                var dataset = IdentityDataset.FromFolders(roots, InputFiles.ImageExtensions);
+                var plan = DegradedDataset.Plan(dataset.Samples, Fiqa.Imaging.Degradation.AllKinds, [1, 2, 3, 4, 5], seed: 1);
+                var defaults = new DistillationOptions();
+                var held = QualityDistillation.HeldOutIdentities(dataset.Samples.Select(s => s.Identity), defaults.HoldOut, defaults.Seed).ToHashSet(StringComparer.Ordinal);
+                var trainCache = new FeatureCache(paths.CacheFor("train"), TrainingCommands.TrainingCacheKey("", face, store));
+                var degraded = QualityDistillation.Collect(plan, DistillationOptions.DefaultTeachers, new AssessorOptions { Face = face, Decode = common.Decode(p) }, common.ThreadCount(p),
+                    held, null, trainCache, new JitterOptions { Draws = DistillationOptions.DefaultJitterCopies });
+                breadth = degraded with { Samples = degraded.Samples.Where(s => !held.Contains(s.Identity)).ToList() };
+                io.Error.WriteLine($"fiqa train-quality-lfw: {breadth.Samples.Count} degraded training samples (with jittered copies) of {breadth.Samples.Select(s => s.Identity).Distinct().Count()} installed identities; {held.Count} held out");
+            }
+            var report = LfwReport.Run(collection, chosen, current, sha, paths.Font, outDir, breadth, further, line => io.Error.WriteLine($"fiqa train-quality-lfw: {line}"));
             io.Out.Write(report.Markdown);
             if (p.GetValue(headOut) is { } headPath)
             {
@@ -72,8 +101,9 @@ internal static class LfwTrainCommand
                     io.Error.WriteLine($"fiqa train-quality-lfw: View 1 selects {report.SelectedName}, a single method: no head written");
                     return ExitCodes.Success;
                 }
-                var head = LfwReport.FinalHead(collection, recipe, sha, report);
-                head.Provenance["command"] = "fiqa " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1).Select(a => a.Replace(protocol.Root, "LFW", StringComparison.Ordinal)));
+                var head = LfwReport.FinalHead(collection, recipe, sha, report, breadth);
+                // Canonical, without this machine's paths, so a retrained file compares equal byte for byte.
+                head.Provenance["command"] = FormattableString.Invariant($"fiqa train-quality-lfw --lfw LFW --seed {p.GetValue(seed)} --recipes {p.GetValue(recipes)} --out REPORT --head-out FILE");
                 try
                 {
                     head.Save(headPath);

@@ -107,15 +107,20 @@ public static class LfwQualityTraining
     {
         ArgumentNullException.ThrowIfNull(set);
         ArgumentNullException.ThrowIfNull(sample);
+        return Input(set.ObservedTensors.Count, set.ExtraInputs, sample.Features ?? throw new ArgumentException($"{sample.Id} has no face"), sample.Unit!, recipe);
+    }
+
+    // The same from collected features (activation norms, then the collected extras) and the unit embedding.
+    private static float[] Input(int tensors, IReadOnlyList<string> collected, float[] f, float[] unit, LfwHeadRecipe recipe)
+    {
         ArgumentNullException.ThrowIfNull(recipe);
-        int tensors = set.ObservedTensors.Count, first = tensors - Math.Clamp(recipe.Activations, 0, tensors);
-        var f = sample.Features ?? throw new ArgumentException($"{sample.Id} has no face");
+        int first = tensors - Math.Clamp(recipe.Activations, 0, tensors);
         var extras = recipe.ExtraInputs.Where(e => e != QualityHead.EmbeddingInput).Select(e =>
         {
-            int k = set.ExtraInputs.ToList().IndexOf(e);
+            int k = collected.ToList().IndexOf(e);
             return k >= 0 ? f[tensors + k] : throw new ArgumentException($"extra input '{e}' was not collected");
         });
-        return recipe.ReadsEmbedding ? [.. f[first..tensors], .. extras, .. sample.Unit!] : [.. f[first..tensors], .. extras];
+        return recipe.ReadsEmbedding ? [.. f[first..tensors], .. extras, .. unit] : [.. f[first..tensors], .. extras];
     }
 
     /// <summary>Trains one head on <paramref name="train"/> (teachers computed among these samples, min–max normalised
@@ -125,7 +130,17 @@ public static class LfwQualityTraining
 
     /// <summary>As <see cref="Train(LfwPassSet, IReadOnlyList{LfwSample}, LfwHeadRecipe, string?)"/> with the recipe's
     /// teacher labels already computed on <paramref name="train"/> (one column per teacher, in the recipe's order).</summary>
-    public static QualityHead Train(LfwPassSet set, IReadOnlyList<LfwSample> train, double[][] labels, LfwHeadRecipe recipe, string? embedderSha256)
+    /// <param name="set">The LFW passes.</param>
+    /// <param name="train">The training people's samples.</param>
+    /// <param name="labels">The recipe's teachers on <paramref name="train"/>.</param>
+    /// <param name="recipe">The recipe.</param>
+    /// <param name="embedderSha256">Recorded in the head.</param>
+    /// <param name="breadth">With <see cref="LfwHeadRecipe.Breadth"/>: the installed degraded copies' training side
+    /// (<c>train-quality</c>'s collection; its held-out identities removed by the caller), added as rows whose teachers
+    /// are teachers of their own — MonotonicIQA's way of learning one score from two datasets with different label
+    /// scales.</param>
+    public static QualityHead Train(LfwPassSet set, IReadOnlyList<LfwSample> train, double[][] labels, LfwHeadRecipe recipe, string? embedderSha256,
+        DistillationSet? breadth = null)
     {
         ArgumentNullException.ThrowIfNull(set);
         ArgumentNullException.ThrowIfNull(train);
@@ -142,8 +157,28 @@ public static class LfwQualityTraining
         }).ToList();
         int tensors = set.ObservedTensors.Count;
         var headTensors = set.ObservedTensors.Skip(tensors - Math.Clamp(recipe.Activations, 0, tensors)).ToList();
-        return QualityHeadTrainer.Train(rows.Select(i => Input(set, train[i], recipe)).ToList(), targets, headTensors, recipe.Training, null, embedderSha256,
-            recipe.ExtraInputs, rows.Select(i => train[i].Person).ToList());
+        var inputs = rows.Select(i => Input(set, train[i], recipe)).ToList();
+        var groups = rows.Select(i => train[i].Person).ToList();
+        if (recipe.Breadth)
+        {
+            if (breadth is null) throw new ArgumentException($"recipe {recipe.Name} also trains on the installed degraded copies: give them");
+            if (!breadth.ObservedTensors.SequenceEqual(set.ObservedTensors) || !breadth.ExtraInputs.SequenceEqual(set.ExtraInputs))
+                throw new ArgumentException("the degraded copies were collected with other head inputs");
+            var extra = breadth.Samples.Where(x => x.Features is not null && x.RawEmbedding is not null && x.Teachers.Any(double.IsFinite)).ToList();
+            int lfwRows = inputs.Count;
+            inputs.AddRange(extra.Select(x => Input(tensors, breadth.ExtraInputs, x.Features!, new Face.FaceEmbedding(x.RawEmbedding!).Vector.ToArray(), recipe)));
+            groups.AddRange(extra.Select(x => "installed:" + x.Identity));
+            // LFW's teachers are NaN on the degraded rows and the degraded set's teachers NaN on LFW's.
+            targets = [.. targets.Select(t => t.Concat(Enumerable.Repeat(double.NaN, extra.Count)).ToArray())];
+            for (int k = 0; k < breadth.Teachers.Count; k++)
+            {
+                var v = extra.Select(x => x.Teachers[k]).Where(double.IsFinite).ToList();
+                if (v.Count < 2) continue;
+                double min = v.Min(), span = v.Max() > min ? v.Max() - min : 1;
+                targets.Add([.. Enumerable.Repeat(double.NaN, lfwRows), .. extra.Select(x => double.IsFinite(x.Teachers[k]) ? (x.Teachers[k] - min) / span : double.NaN)]);
+            }
+        }
+        return QualityHeadTrainer.Train(inputs, targets, headTensors, recipe.Training, null, embedderSha256, recipe.ExtraInputs, groups);
     }
 
     /// <summary>View 2's two halves of people: folds 1–5 and folds 6–10.</summary>
@@ -290,6 +325,9 @@ public sealed record LfwHeadRecipe(string Name)
     public IReadOnlyList<string> ExtraInputs { get; init; } = QualityHead.KnownExtraInputs;
     /// <summary>Head and optimiser.</summary>
     public QualityHeadTrainingOptions Training { get; init; } = new();
+    /// <summary>Also trained on the installed degraded copies (<c>train-quality</c>'s training identities and teachers),
+    /// so the head keeps what those teach: scores that fall with blur, noise, JPEG, darkness, down-scaling, occlusion.</summary>
+    public bool Breadth { get; init; }
     /// <summary>Whether the unit embedding is an input.</summary>
     public bool ReadsEmbedding => ExtraInputs.Contains(QualityHead.EmbeddingInput);
 }
