@@ -27,10 +27,11 @@ internal static class LfwTrainCommand
             Description = "qualities.csv files of further blind methods (fiqa eval's, e.g. perturb on the images of View 2's mated pairs): added to the View 2 pair table",
             AllowMultipleArgumentsPerToken = true,
         };
+        var everyHead = new Option<string?>("--every-head") { Description = "Also write each recipe's head trained on every View 2 person to this folder (RECIPE.json), to check candidates on other benchmarks" };
         var seed = new Option<int>("--seed") { Description = "Seed of every head's initial weights and sample order", DefaultValueFactory = _ => 1 };
         var command = new Command("train-quality-lfw", "Train and evaluate quality heads on LFW identity-disjointly (View 1 selects, View 2 reports by cross-fitting)")
         {
-            lfw, output, cache, collectOnly, headOut, recipes, qualities, seed,
+            lfw, output, cache, collectOnly, headOut, recipes, qualities, everyHead, seed,
         };
         common.AddTo(command);
         command.SetAction(p =>
@@ -94,6 +95,12 @@ internal static class LfwTrainCommand
             }
             var report = LfwReport.Run(collection, chosen, current, sha, paths.Font, outDir, breadth, further, line => io.Error.WriteLine($"fiqa train-quality-lfw: {line}"));
             io.Out.Write(report.Markdown);
+            if (p.GetValue(everyHead) is { } folder)
+                foreach (var r in chosen)
+                {
+                    var h = LfwReport.FinalHead(collection, r, sha, report, breadth);
+                    h.Save(Path.Combine(OutputFile.Folder(folder), r.Name + ".json"));
+                }
             if (p.GetValue(headOut) is { } headPath)
             {
                 if (report.Selected is not { } recipe)

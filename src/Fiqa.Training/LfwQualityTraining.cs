@@ -164,7 +164,9 @@ public static class LfwQualityTraining
             if (breadth is null) throw new ArgumentException($"recipe {recipe.Name} also trains on the installed degraded copies: give them");
             if (!breadth.ObservedTensors.SequenceEqual(set.ObservedTensors) || !breadth.ExtraInputs.SequenceEqual(set.ExtraInputs))
                 throw new ArgumentException("the degraded copies were collected with other head inputs");
-            var extra = breadth.Samples.Where(x => x.Features is not null && x.RawEmbedding is not null && x.Teachers.Any(double.IsFinite)).ToList();
+            var once = breadth.Samples.Where(x => x.Features is not null && x.RawEmbedding is not null && x.Teachers.Any(double.IsFinite)).ToList();
+            // Repeated rows weigh the degraded copies against LFW's larger set in the summed loss.
+            var extra = Enumerable.Repeat(once, recipe.BreadthWeight).SelectMany(x => x).ToList();
             int lfwRows = inputs.Count;
             inputs.AddRange(extra.Select(x => Input(tensors, breadth.ExtraInputs, x.Features!, new Face.FaceEmbedding(x.RawEmbedding!).Vector.ToArray(), recipe)));
             groups.AddRange(extra.Select(x => "installed:" + x.Identity));
@@ -328,6 +330,8 @@ public sealed record LfwHeadRecipe(string Name)
     /// <summary>Also trained on the installed degraded copies (<c>train-quality</c>'s training identities and teachers),
     /// so the head keeps what those teach: scores that fall with blur, noise, JPEG, darkness, down-scaling, occlusion.</summary>
     public bool Breadth { get; init; }
+    /// <summary>How many times each degraded row enters training (their weight against LFW's rows).</summary>
+    public int BreadthWeight { get; init; } = 1;
     /// <summary>Whether the unit embedding is an input.</summary>
     public bool ReadsEmbedding => ExtraInputs.Contains(QualityHead.EmbeddingInput);
 }

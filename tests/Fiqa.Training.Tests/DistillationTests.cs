@@ -200,17 +200,12 @@ public class DistillationTests(ITestOutputHelper output)
     {
         var headPath = Path.Combine(TestData.ModelsRoot, DistilledQuality.DefaultFileName);
         var head = QualityHead.Load(headPath);
+        var heldOut = head.Provenance["held_out_identities"]!.AsArray().Select(n => (string)n!).ToHashSet(StringComparer.Ordinal);
         var teachers = ((string)head.Provenance["teacher"]!).Split(',');
         Assert.Equal(DistillationOptions.DefaultTeachers, teachers);
         // Every held-out image of the installed training folders with train-quality's own degradation plan (every kind,
         // levels 1–5, seed 1): the figures README reports, not a subset whose Spearman moves by ±0.03 with the draw.
         var dataset = IdentityDataset.FromFolders([TestData.File("dlib/johns"), TestData.File("video"), TestData.File("crops")], Images);
-        // A head from train-quality lists its held-out identities; the LFW head (train-quality-lfw) lists the installed
-        // identities whose degraded copies it was also taught by, and every other one is held out.
-        var heldOut = head.Provenance["held_out_identities"] is System.Text.Json.Nodes.JsonArray listed
-            ? listed.Select(n => (string)n!).ToHashSet(StringComparer.Ordinal)
-            : dataset.Samples.Select(s => s.Identity).Except(head.Provenance["degraded_copies"]!["identities"]!.AsArray().Select(n => (string)n!)).ToHashSet(StringComparer.Ordinal);
-        Assert.True(heldOut.Count >= 10, $"{heldOut.Count} held-out identities");
         var sources = dataset.Samples.Where(s => heldOut.Contains(s.Identity)).ToList();
         var plan = DegradedDataset.Plan(sources, Degradation.AllKinds, [1, 2, 3, 4, 5], seed: 1);
         var face = new FaceAnalyzerOptions { Parts = FaceParts.Embedding, Session = new Face.Onnx.OnnxSessionOptions { IntraOpThreads = 1 } };
