@@ -51,8 +51,16 @@ internal static class LfwTrainCommand
             }
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var featureCache = new FeatureCache(p.GetValue(cache) ?? paths.CacheFor("train"), LfwCacheKey(face, store));
-            var collection = LfwQualityTraining.Collect(protocol, new AssessorOptions { Face = face, Decode = common.Decode(p) }, common.ThreadCount(p), featureCache,
-                (done, total) => { if (done % 2000 == 0 || done == total) io.Error.WriteLine($"  {done}/{total} images ({clock.Elapsed.TotalSeconds:F0} s)"); });
+            LfwPassSet collection;
+            try
+            {
+                collection = LfwQualityTraining.Collect(protocol, new AssessorOptions { Face = face, Decode = common.Decode(p) }, common.ThreadCount(p), featureCache,
+                    (done, total) => { if (done % 2000 == 0 || done == total) io.Error.WriteLine($"  {done}/{total} images ({clock.Elapsed.TotalSeconds:F0} s)"); });
+            }
+            catch (FileNotFoundException e)
+            {
+                throw new CommandFailedException($"--lfw: {e.Message}", e);
+            }
             int withFace = collection.Samples.Count(s => s.RawEmbedding is not null);
             io.Error.WriteLine($"fiqa train-quality-lfw: {collection.Samples.Count} images, {withFace} with a face, in {clock.Elapsed.TotalSeconds:F0} s");
             if (p.GetValue(collectOnly)) return ExitCodes.Success;

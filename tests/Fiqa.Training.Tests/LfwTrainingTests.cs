@@ -91,4 +91,24 @@ public class LfwTrainingTests
         File.WriteAllText(path, File.ReadAllText(path).Replace("\"log_embedding_norm\",\n    \"embedding\"", "\"embedding\",\n    \"log_embedding_norm\"", StringComparison.Ordinal));
         Assert.Contains("must come last", Assert.Throws<InvalidDataException>(() => QualityHead.Load(path)).Message);
     }
+
+    /// <summary>The committed LFW head names what it was trained on: its split list is the protocol's (every person once,
+    /// with fold, half and View 1 role) and its provenance holds the protocol files' SHA-256 and the canonical command.</summary>
+    [Fact]
+    public void CommittedLfwHead_SplitListAndProvenance_MatchTheProtocol()
+    {
+        var lfwRoot = TestData.Shared("datasets/lfw");
+        var lfw = LfwProtocol.Load(lfwRoot);
+        var folder = Path.Combine(TestData.RepoRoot, "heads", "lfw");
+        Assert.Equal(LfwQualityTraining.SplitList(lfw), File.ReadAllText(Path.Combine(folder, "fiqa_quality_head.splits.tsv")));
+        var lines = File.ReadAllLines(Path.Combine(folder, "fiqa_quality_head.splits.tsv")).Skip(1).Select(l => l.Split('\t')).ToList();
+        Assert.Equal(5749, lines.Count);
+        Assert.Equal(13233, lines.Sum(f => int.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.All(lines, f => Assert.Equal(int.Parse(f[2], System.Globalization.CultureInfo.InvariantCulture) <= 5 ? "A" : "B", f[3]));
+        var head = QualityHead.Load(Path.Combine(folder, "fiqa_quality_head.json"));
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(lfwRoot, "people.txt"))));
+        Assert.Equal(sha, (string?)head.Provenance["data"]!["people_txt_sha256"]);
+        Assert.StartsWith("fiqa train-quality-lfw --lfw LFW --seed 1", (string?)head.Provenance["command"]);
+        Assert.Equal(new Face.Models.ModelStore(TestData.ModelsRoot).Get("fr_feature").Sha256, head.EmbedderSha256);
+    }
 }
