@@ -80,14 +80,25 @@ public class LfwTrainingTests
         // The embedding's values are the unit embedding's, after the one-value inputs.
         Assert.Equal(passes[0].Embedding.Vector.ToArray(), features[0][5..]);
         var target = features.Select((_, i) => i % 2 == 0 ? 1.0 : 0.0).ToArray();
-        var head = QualityHeadTrainer.Train(features, [target], tensors, new QualityHeadTrainingOptions { Epochs = 5 }, extraInputs: extras,
-            groups: files.SelectMany(f => new[] { f, f }).ToList());
+        var head = QualityHeadTrainer.Train(features, [target], tensors, new QualityHeadTrainingOptions { Epochs = 5 }, embedderSha256: embedder.Sha256,
+            extraInputs: extras, groups: files.SelectMany(f => new[] { f, f }).ToList());
         Assert.Equal(512, head.EmbeddingWidth);
         var path = Path.Combine(TestData.TempDirectory(), "head.json");
         head.Save(path);
         var loaded = QualityHead.Load(path);
         Assert.Equal(head.Predict(features[3]), loaded.Predict(features[3]));
         Assert.Equal(features[3], HeadInputs.For(loaded, embedder).Features(passes[3]));
+        // Exported with its embedder (the embedding normalised inside the graph), it scores real faces as in process.
+        var manifest = QualityHeadOnnx.Write(loaded, embedder, Path.Combine(TestData.TempDirectory(), "head.onnx"));
+        using (var assessor = Quality.FaceQualityAssessor.Create(new Quality.AssessorOptions
+        {
+            Measures = [], UnifiedMethods = ["distilled", $"onnx:{manifest}"], DetectRotation = false, Methods = new Quality.QualityMethodOptions { QualityHead = path },
+        }))
+        {
+            var scores = files.Take(6).SelectMany(f => assessor.Assess(f).Faces).Select(f => (f.UnifiedMethods["distilled"].Raw, f.UnifiedMethods[$"onnx:{manifest}"].Raw)).ToList();
+            Assert.True(scores.Count >= 5, $"{scores.Count} faces");
+            Assert.All(scores, x => Assert.True(Math.Abs(x.Item1 - x.Item2) <= 1e-5, $"in-process {x.Item1:R}, exported {x.Item2:R}"));
+        }
         File.WriteAllText(path, File.ReadAllText(path).Replace("\"log_embedding_norm\",\n    \"embedding\"", "\"embedding\",\n    \"log_embedding_norm\"", StringComparison.Ordinal));
         Assert.Contains("must come last", Assert.Throws<InvalidDataException>(() => QualityHead.Load(path)).Message);
     }
