@@ -2,7 +2,7 @@
 # Retrains the committed LFW quality head (heads/lfw/) from LFW and checks that it reproduces the committed file byte for
 # byte: the same command, seed and split lists give the same weights, provenance and figures. LFW is read from
 # $FIQA_LFW, else ../shared/datasets/lfw beside the checkout (never copied into the repository). One embedder pass per
-# image is cached (≈ 20 min for the 13,233 images on 2 busy cores the first time; later runs only train, a few minutes).
+# image is cached (≈ 30 min for the 13,233 images on 2 busy cores the first time; later runs only train, ≈ 7 min).
 # Usage: scripts/train-quality-head-lfw.sh [--write]   (--write replaces the committed files instead of comparing)
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
