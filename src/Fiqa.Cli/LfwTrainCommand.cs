@@ -49,6 +49,15 @@ internal static class LfwTrainCommand
             {
                 throw new UsageException($"--lfw: {e.Message}", e);
             }
+            List<LfwHeadRecipe> chosen;
+            try
+            {
+                chosen = LfwRecipes.Parse(p.GetValue(recipes)!, p.GetValue(seed));
+            }
+            catch (ArgumentException e)
+            {
+                throw UsageException.From(e);
+            }
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var featureCache = new FeatureCache(p.GetValue(cache) ?? paths.CacheFor("train"), LfwCacheKey(face, store));
             LfwPassSet collection;
@@ -64,15 +73,6 @@ internal static class LfwTrainCommand
             int withFace = collection.Samples.Count(s => s.RawEmbedding is not null);
             io.Error.WriteLine($"fiqa train-quality-lfw: {collection.Samples.Count} images, {withFace} with a face, in {clock.Elapsed.TotalSeconds:F0} s");
             if (p.GetValue(collectOnly)) return ExitCodes.Success;
-            List<LfwHeadRecipe> chosen;
-            try
-            {
-                chosen = LfwRecipes.Parse(p.GetValue(recipes)!, p.GetValue(seed));
-            }
-            catch (ArgumentException e)
-            {
-                throw UsageException.From(e);
-            }
             var outDir = OutputFile.Folder(p.GetRequiredValue(output));
             var sha = store.Get(face.Embedder).Sha256;
             var currentHeadPath = store.File(DistilledQuality.DefaultFileName);
