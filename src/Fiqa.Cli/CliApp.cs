@@ -36,6 +36,7 @@ public static class CliApp
             BenchIqaCommand.Create(io),
             TrainingCommands.CreateDegrade(io),
             TrainingCommands.CreateTrain(io),
+            LfwTrainCommand.Create(io),
             TrainingCommands.CreateCalibrate(io),
             TrainingCommands.CreateCrop(io),
             TrainingCommands.CreateExportHead(io),

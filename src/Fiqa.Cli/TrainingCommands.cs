@@ -261,7 +261,7 @@ internal static class TrainingCommands
     }
 
     // The key of cached teacher scores and activation norms: the models and face options that change them, and the teacher.
-    private static string TrainingCacheKey(string teacher, FaceAnalyzerOptions face, ModelStore store)
+    internal static string TrainingCacheKey(string teacher, FaceAnalyzerOptions face, ModelStore store)
     {
         string Sha(string name) => store.Get(name).Sha256 ?? name;
         // "v3": entries are [blind teachers' scores…, features…, raw embedding…] or [NaN]; bump when the layout changes.

@@ -201,4 +201,23 @@ public class TrainQualityCommandTests
         Assert.InRange(Normalised("distilled"), 0, 0.85);
         Assert.True(Normalised("distilled") < Normalised("perturb") - 0.15, $"distilled {Normalised("distilled"):F2}, perturb {Normalised("perturb"):F2}");
     }
+
+    /// <summary>train-quality-lfw checks its inputs before the long per-image pass: a missing folder, a protocol without
+    /// images and an unknown recipe are usage errors that say which.</summary>
+    [Fact]
+    public void TrainQualityLfw_BadInput_IsAUsageErrorSayingWhich()
+    {
+        var dir = Fiqa.Tests.TestData.TempDirectory();
+        var missing = CliRunner.Run("train-quality-lfw", "--lfw", Path.Combine(dir, "nowhere"), "--out", dir);
+        Assert.Equal(2, missing.Code);
+        Assert.Contains("LFW folder not found", missing.Err);
+        var lfw = Fiqa.Tests.LfwProtocolFiles.Write();
+        var noImages = CliRunner.Run("train-quality-lfw", "--lfw", lfw, "--out", dir);
+        Assert.Equal(2, noImages.Code);
+        Assert.Contains("no image folder", noImages.Err);
+        Directory.CreateDirectory(Path.Combine(lfw, "lfw-deepfunneled"));
+        var recipe = CliRunner.Run("train-quality-lfw", "--lfw", lfw, "--recipes", "nope", "--out", dir);
+        Assert.Equal(2, recipe.Code);
+        Assert.Contains("unknown 'nope'", recipe.Err);
+    }
 }

@@ -12,16 +12,21 @@ public sealed class HeadInputs
     private readonly IReadOnlyList<string> _extras;
     private readonly PenultimateLayer? _layer;
     private readonly float[][]? _masks;
+    private readonly int _embeddingWidth;
 
     /// <summary>Inputs of <paramref name="tensors"/>' L1 norms followed by <paramref name="extras"/>; the SER-FIQ input
-    /// needs the embedder's last layer (<paramref name="embedder"/>) and uses <paramref name="serFiq"/>'s masks.</summary>
-    public HeadInputs(IReadOnlyList<string> tensors, IReadOnlyList<string> extras, Face.Models.ModelManifest embedder, SerFiqOptions serFiq)
+    /// needs the embedder's last layer (<paramref name="embedder"/>) and uses <paramref name="serFiq"/>'s masks; the
+    /// embedding input (last) takes <paramref name="embeddingWidth"/> values.</summary>
+    public HeadInputs(IReadOnlyList<string> tensors, IReadOnlyList<string> extras, Face.Models.ModelManifest embedder, SerFiqOptions serFiq, int embeddingWidth = 0)
     {
         ArgumentNullException.ThrowIfNull(tensors);
         ArgumentNullException.ThrowIfNull(extras);
         ArgumentNullException.ThrowIfNull(serFiq);
         _l1 = tensors.Select(t => new TensorObservation(t, TensorStatistic.L1)).ToArray();
-        _extras = extras;
+        if (extras.Contains(QualityHead.EmbeddingInput) != embeddingWidth > 0)
+            throw new ArgumentException($"the '{QualityHead.EmbeddingInput}' input needs its width, and only it has one");
+        _embeddingWidth = embeddingWidth;
+        _extras = [.. extras.Where(e => e != QualityHead.EmbeddingInput)];
         if (extras.Contains(QualityHead.SerFiqInput))
         {
             _layer = PenultimateLayer.Read(embedder);
@@ -34,14 +39,14 @@ public sealed class HeadInputs
     public static HeadInputs For(QualityHead head, Face.Models.ModelManifest embedder)
     {
         ArgumentNullException.ThrowIfNull(head);
-        return new HeadInputs(head.ObservedTensors, head.ExtraInputs, embedder, head.SerFiq);
+        return new HeadInputs(head.ObservedTensors, head.ExtraInputs, embedder, head.SerFiq, head.EmbeddingWidth);
     }
 
     /// <summary>What the pass must observe.</summary>
     public IReadOnlyList<TensorObservation> Observations { get; }
 
     /// <summary>Input width.</summary>
-    public int Count => _l1.Length + _extras.Count;
+    public int Count => _l1.Length + _extras.Count + _embeddingWidth;
 
     /// <summary>The input vector of one pass.</summary>
     public float[] Features(EmbedderPass pass)
@@ -56,6 +61,12 @@ public sealed class HeadInputs
                 QualityHead.SerFiqInput => (float)SerFiq.Stochastic(_layer!, pass.Values(_layer!.Input), _masks!),
                 var other => throw new InvalidOperationException($"unknown extra input '{other}'"),
             };
+        if (_embeddingWidth > 0)
+        {
+            var unit = pass.Embedding.Vector;
+            if (unit.Length != _embeddingWidth) throw new InvalidOperationException($"the head reads a {_embeddingWidth}-value embedding, the embedder gives {unit.Length}");
+            unit.CopyTo(features.AsSpan(_l1.Length + _extras.Count));
+        }
         return features;
     }
 }

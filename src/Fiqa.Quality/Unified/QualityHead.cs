@@ -24,8 +24,14 @@ public sealed class QualityHead
     public const string EmbeddingNormInput = "log_embedding_norm";
     /// <summary>Extra input: SER-FIQ's score (<see cref="Unified.SerFiq"/>) with the head file's dropout settings.</summary>
     public const string SerFiqInput = "serfiq";
-    /// <summary>The extra inputs this build knows, in the order they follow the activation norms.</summary>
+    /// <summary>Extra input: the L2-normalised embedding itself, one input per dimension (CR-FIQA's quality regressor reads
+    /// the embedding: Boutros et al., CVPR 2023). Always the last input; its width is the embedder's.</summary>
+    public const string EmbeddingInput = "embedding";
+    /// <summary>The one-value extra inputs this build knows, in the order they follow the activation norms (the trainer
+    /// collects all of them).</summary>
     public static IReadOnlyList<string> KnownExtraInputs { get; } = [EmbeddingNormInput, SerFiqInput];
+    /// <summary>Every extra input a head file may name: <see cref="KnownExtraInputs"/> and <see cref="EmbeddingInput"/>.</summary>
+    public static IReadOnlyList<string> AllExtraInputs { get; } = [EmbeddingNormInput, SerFiqInput, EmbeddingInput];
 
     /// <summary>The input transform this build writes and reads: ln of each observed tensor's L1 norm.</summary>
     public const string InputTransform = "log-activation-l1";
@@ -34,10 +40,14 @@ public sealed class QualityHead
     internal QualityHead(int inputSize, int hiddenSize, IReadOnlyList<string> observedTensors, IReadOnlyList<string>? extraInputs = null)
     {
         extraInputs ??= [];
-        if (observedTensors.Count + extraInputs.Count != inputSize)
-            throw new ArgumentException($"{observedTensors.Count} observed tensors and {extraInputs.Count} extra inputs for {inputSize} inputs");
         foreach (var e in extraInputs)
-            if (!KnownExtraInputs.Contains(e)) throw new ArgumentException($"unknown extra input '{e}'; known: {string.Join(", ", KnownExtraInputs)}");
+            if (!AllExtraInputs.Contains(e)) throw new ArgumentException($"unknown extra input '{e}'; known: {string.Join(", ", AllExtraInputs)}");
+        int width = EmbeddingWidthOf(inputSize, observedTensors.Count, extraInputs);
+        if (width < 0)
+            throw new ArgumentException(width == -2
+                ? $"the extra input '{EmbeddingInput}' must come last"
+                : $"{observedTensors.Count} observed tensors and {extraInputs.Count} extra inputs for {inputSize} inputs");
+        EmbeddingWidth = width;
         ObservedTensors = observedTensors;
         ExtraInputs = extraInputs;
         InputSize = inputSize;
@@ -49,8 +59,21 @@ public sealed class QualityHead
         W2 = new float[hiddenSize];
     }
 
-    /// <summary>Input (embedding) size.</summary>
+    // The embedding input's width: what is left after the one-value inputs (0 without it; −1 too few inputs, −2 misplaced).
+    private static int EmbeddingWidthOf(int inputSize, int tensors, IReadOnlyList<string> extras)
+    {
+        int at = extras.ToList().IndexOf(EmbeddingInput);
+        if (at < 0) return tensors + extras.Count == inputSize ? 0 : -1;
+        if (at != extras.Count - 1) return -2;
+        int width = inputSize - tensors - (extras.Count - 1);
+        return width >= 1 ? width : -1;
+    }
+
+    /// <summary>Input size: the activation norms, the one-value extra inputs and <see cref="EmbeddingWidth"/>.</summary>
     public int InputSize { get; }
+
+    /// <summary>Inputs taken by the <see cref="EmbeddingInput"/> (the embedder's dimensions; 0 when the head does not read it).</summary>
+    public int EmbeddingWidth { get; }
     /// <summary>Hidden units.</summary>
     public int HiddenSize { get; }
     internal float[] InputMean { get; }
@@ -224,9 +247,11 @@ public sealed class QualityHead
             var tensors = json["observed_tensors"]?.AsArray().Select(n => (string?)n ?? throw new InvalidDataException("observed_tensors: null entry")).ToList()
                 ?? throw new InvalidDataException("no observed_tensors");
             var extras = json["extra_inputs"]?.AsArray().Select(n => (string?)n ?? throw new InvalidDataException("extra_inputs: null entry")).ToList() ?? [];
-            if (extras.FirstOrDefault(e => !KnownExtraInputs.Contains(e)) is { } unknown)
-                throw new InvalidDataException($"unknown extra input '{unknown}' (this build knows {string.Join(", ", KnownExtraInputs)})");
-            if (tensors.Count + extras.Count != input) throw new InvalidDataException($"{tensors.Count} observed tensors and {extras.Count} extra inputs for {input} inputs");
+            if (extras.FirstOrDefault(e => !AllExtraInputs.Contains(e)) is { } unknown)
+                throw new InvalidDataException($"unknown extra input '{unknown}' (this build knows {string.Join(", ", AllExtraInputs)})");
+            int width = EmbeddingWidthOf(input, tensors.Count, extras);
+            if (width < 0)
+                throw new InvalidDataException(width == -2 ? $"the extra input '{EmbeddingInput}' must come last" : $"{tensors.Count} observed tensors and {extras.Count} extra inputs for {input} inputs");
             var serfiq = json["serfiq"]?.AsObject();
             var head = new QualityHead(input, hidden, tensors, extras)
             {

@@ -31,6 +31,8 @@ public static class QualityHeadOnnx
         }
         var toVector = Name("shape");
         inits.Add(new NewInitializer(toVector, [1], Longs: [1]));
+        var toFlat = Name("shape");
+        inits.Add(new NewInitializer(toFlat, [1], Longs: [-1]));
         var toRow = Name("shape");
         inits.Add(new NewInitializer(toRow, [2], Longs: [1, -1]));
         string Op(string op, IReadOnlyList<string> inputs, Func<NewNode, NewNode>? attributes = null)
@@ -55,6 +57,8 @@ public static class QualityHeadOnnx
             {
                 QualityHead.EmbeddingNormInput => LogOf(Op("ReduceL2", [embedding])), // no axes: the whole [1, D] embedding
                 QualityHead.SerFiqInput => Op("Reshape", [SerFiqScore(head.SerFiq), toVector]),
+                // The unit embedding as D inputs, normalised as FaceEmbedding does.
+                QualityHead.EmbeddingInput => Op("Reshape", [Op("Div", [embedding, RowNorms(embedding, head.EmbeddingWidth)]), toFlat]),
                 var other => throw new ModelConfigurationException($"cannot export the head input '{other}'"),
             });
         }

@@ -1,0 +1,147 @@
+using System.CommandLine;
+using System.Globalization;
+using Fiqa.Evaluation;
+using Fiqa.Face;
+using Fiqa.Face.Models;
+using Fiqa.Quality;
+using Fiqa.Quality.Unified;
+using Fiqa.Training;
+
+namespace Fiqa.Cli;
+
+/// <summary><c>fiqa train-quality-lfw</c>: the quality head learned from LFW's natural photos with LFW's own protocol
+/// (settings on View 1, cross-fitted figures on View 2): parse, call <see cref="LfwQualityTraining"/>, print.</summary>
+internal static class LfwTrainCommand
+{
+    public static Command Create(CliOutput io)
+    {
+        var common = new CommonOptions();
+        var lfw = new Option<string>("--lfw") { Description = "LFW folder: the protocol files (people.txt, pairs.txt, View 1 files) and lfw-deepfunneled/", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "Report folder: View 2 comparisons.csv and qualities.csv (for fiqa eval), report.md, the split lists", Required = true };
+        var cache = new Option<string?>("--cache") { Description = "Per-image cache folder (default: $FIQA_CACHE/train, else ~/.cache/fiqa/train)" };
+        var collectOnly = new Option<bool>("--collect-only") { Description = "Only run (and cache) the per-image pass" };
+        var headOut = new Option<string?>("--head-out") { Description = "Write the head of the recipe View 1 selects, trained on every View 2 person, here (nothing is written when a single method wins)" };
+        var recipes = new Option<string>("--recipes") { Description = $"Head recipes to compare: all, or some of {string.Join(",", LfwRecipes.All.Select(r => r.Name))}", DefaultValueFactory = _ => "all" };
+        var qualities = new Option<string[]>("--qualities")
+        {
+            Description = "qualities.csv files of further blind methods (fiqa eval's, e.g. perturb on the images of View 2's mated pairs): added to the View 2 pair table",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var everyHead = new Option<string?>("--every-head") { Description = "Also write each recipe's head trained on every View 2 person to this folder (RECIPE.json), to check candidates on other benchmarks" };
+        var seed = new Option<int>("--seed") { Description = "Seed of every head's initial weights and sample order", DefaultValueFactory = _ => 1 };
+        var command = new Command("train-quality-lfw", "Train and evaluate quality heads on LFW identity-disjointly (View 1 selects, View 2 reports by cross-fitting)")
+        {
+            lfw, output, cache, collectOnly, headOut, recipes, qualities, everyHead, seed,
+        };
+        common.AddTo(command);
+        command.SetAction(p =>
+        {
+            var face = common.Analyzer(p, FaceParts.Embedding, allFaces: false, intraOpThreads: 1);
+            var paths = face.Paths!;
+            var store = ModelStore.For(paths);
+            LfwProtocol protocol;
+            try
+            {
+                protocol = LfwProtocol.Load(p.GetRequiredValue(lfw));
+                _ = protocol.ImageRoot;
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException)
+            {
+                throw new UsageException($"--lfw: {e.Message}", e);
+            }
+            List<LfwHeadRecipe> chosen;
+            try
+            {
+                chosen = LfwRecipes.Parse(p.GetValue(recipes)!, p.GetValue(seed));
+            }
+            catch (ArgumentException e)
+            {
+                throw UsageException.From(e);
+            }
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var featureCache = new FeatureCache(p.GetValue(cache) ?? paths.CacheFor("train"), LfwCacheKey(face, store));
+            LfwPassSet collection;
+            try
+            {
+                collection = LfwQualityTraining.Collect(protocol, new AssessorOptions { Face = face, Decode = common.Decode(p) }, common.ThreadCount(p), featureCache,
+                    (done, total) => { if (done % 2000 == 0 || done == total) io.Error.WriteLine($"  {done}/{total} images ({clock.Elapsed.TotalSeconds:F0} s)"); });
+            }
+            catch (FileNotFoundException e)
+            {
+                throw new CommandFailedException($"--lfw: {e.Message}", e);
+            }
+            int withFace = collection.Samples.Count(s => s.RawEmbedding is not null);
+            io.Error.WriteLine($"fiqa train-quality-lfw: {collection.Samples.Count} images, {withFace} with a face, in {clock.Elapsed.TotalSeconds:F0} s");
+            if (p.GetValue(collectOnly)) return ExitCodes.Success;
+            var outDir = OutputFile.Folder(p.GetRequiredValue(output));
+            var sha = store.Get(face.Embedder).Sha256;
+            var currentHeadPath = store.File(DistilledQuality.DefaultFileName);
+            var current = File.Exists(currentHeadPath) ? QualityHead.Load(currentHeadPath) : null;
+            List<QualityTable> further;
+            try
+            {
+                further = (p.GetValue(qualities) ?? []).Select(f => ScoreFiles.ReadQualities(OutputFile.Existing(f, "--qualities file"))).ToList();
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException(e.Message, e);
+            }
+            DistillationSet? breadth = null;
+            if (chosen.Any(r => r.Breadth))
+            {
+                // train-quality's own collection (same plan, split, seed and cache), its held-out identities left out.
+                var roots = TrainingCommands.DefaultData.Select(d => CliPaths.RequireData(paths, d)).ToArray();
+                var dataset = IdentityDataset.FromFolders(roots, InputFiles.ImageExtensions);
+                var plan = DegradedDataset.Plan(dataset.Samples, Fiqa.Imaging.Degradation.AllKinds, [1, 2, 3, 4, 5], seed: 1);
+                var defaults = new DistillationOptions();
+                var held = QualityDistillation.HeldOutIdentities(dataset.Samples.Select(s => s.Identity), defaults.HoldOut, defaults.Seed).ToHashSet(StringComparer.Ordinal);
+                var trainCache = new FeatureCache(paths.CacheFor("train"), TrainingCommands.TrainingCacheKey("", face, store));
+                var degraded = QualityDistillation.Collect(plan, DistillationOptions.DefaultTeachers, new AssessorOptions { Face = face, Decode = common.Decode(p) }, common.ThreadCount(p),
+                    held, null, trainCache, new JitterOptions { Draws = DistillationOptions.DefaultJitterCopies });
+                breadth = degraded with { Samples = degraded.Samples.Where(s => !held.Contains(s.Identity)).ToList() };
+                io.Error.WriteLine($"fiqa train-quality-lfw: {breadth.Samples.Count} degraded training samples (with jittered copies) of {breadth.Samples.Select(s => s.Identity).Distinct().Count()} installed identities; {held.Count} held out");
+            }
+            var report = LfwReport.Run(collection, chosen, current, sha, paths.Font, outDir, breadth, further, line => io.Error.WriteLine($"fiqa train-quality-lfw: {line}"));
+            io.Out.Write(report.Markdown);
+            if (p.GetValue(everyHead) is { } folder)
+                foreach (var r in chosen)
+                {
+                    var h = LfwReport.FinalHead(collection, r, sha, report, breadth);
+                    h.Save(Path.Combine(OutputFile.Folder(folder), r.Name + ".json"));
+                }
+            if (p.GetValue(headOut) is { } headPath)
+            {
+                if (report.Selected is not { } recipe)
+                {
+                    io.Error.WriteLine($"fiqa train-quality-lfw: View 1 selects {report.SelectedName}, a single method: no head written");
+                    return ExitCodes.Success;
+                }
+                var head = LfwReport.FinalHead(collection, recipe, sha, report, breadth);
+                // Canonical, without this machine's paths, so a retrained file compares equal byte for byte.
+                head.Provenance["command"] = FormattableString.Invariant($"fiqa train-quality-lfw --lfw LFW --seed {p.GetValue(seed)} --recipes {p.GetValue(recipes)} --out REPORT --head-out FILE");
+                try
+                {
+                    head.Save(headPath);
+                    File.WriteAllText(Path.ChangeExtension(headPath, ".splits.tsv"), LfwQualityTraining.SplitList(protocol));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new CommandFailedException($"cannot write --head-out {headPath}: {e.Message}", e);
+                }
+                io.Error.WriteLine($"fiqa train-quality-lfw: wrote {headPath} ({recipe.Name}, every View 2 person) and its split list");
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    // The key of the per-image cache: the models and face options that change the values, the blind methods' files.
+    private static string LfwCacheKey(FaceAnalyzerOptions face, ModelStore store)
+    {
+        string Sha(string name) => store.Get(name).Sha256 ?? name;
+        var serfiq = new SerFiqOptions();
+        var blind = string.Join(",", LfwQualityTraining.CollectedMethods.Select(UnifiedCatalogue.CacheIdentity));
+        return string.Join("|", "lfw", "v1", blind, $"serfiq{serfiq.Passes}-{serfiq.DropoutRate.ToString("R", CultureInfo.InvariantCulture)}-{serfiq.Seed}",
+            Sha(face.Detector), Sha(face.Landmarks), Sha(face.Embedder), face.AlignedInput, face.Detection.ScoreThreshold);
+    }
+}
