@@ -210,39 +210,31 @@ public sealed class FaceQualityAssessor : IDisposable
         "ISO/IEC 39794-5 and ICAO 9303: the portrait is stored upright",
         $"image rotated by {rotation}° (clockwise): store it upright, or assess with --auto-rotate");
 
-    private Dictionary<string, MeasureResult> Measure(FaceContext context)
+    private Dictionary<string, MeasureResult> Measure(FaceContext context) =>
+        Isolated(_measures, m => m.Descriptor.Id, m => m.Assess(context), MeasureResult.Failure);
+
+    private Dictionary<string, UnifiedScore> Score(FaceContext context) =>
+        Isolated(_unified, u => u.Descriptor.Name, u => u.Score(context), UnifiedScore.Failure);
+
+    // Every measure and every unified method isolated (OFIQ's executor does the same): one that throws is a
+    // failure_to_assess of its own, with the exception as its reason, not an error record for the file. A missing
+    // model stays a setup error.
+    private static Dictionary<string, TResult> Isolated<TPart, TResult>(IEnumerable<TPart> parts, Func<TPart, string> name, Func<TPart, TResult> run,
+        Func<string, TResult> failure)
     {
-        var results = new Dictionary<string, MeasureResult>(StringComparer.Ordinal);
-        foreach (var m in _measures)
+        var results = new Dictionary<string, TResult>(StringComparer.Ordinal);
+        foreach (var part in parts)
         {
             try
             {
-                results[m.Descriptor.Id] = m.Assess(context);
+                results[name(part)] = run(part);
             }
             catch (Exception e) when (e is not Face.Models.ModelConfigurationException and not OutOfMemoryException)
             {
-                results[m.Descriptor.Id] = MeasureResult.Failure($"{e.GetType().Name}: {e.Message}");
+                results[name(part)] = failure($"{e.GetType().Name}: {e.Message}");
             }
         }
         return results;
-    }
-
-    // Each method isolated like a measure: one that throws is a failure_to_assess of its own, not of the file.
-    private Dictionary<string, UnifiedScore> Score(FaceContext context)
-    {
-        var scores = new Dictionary<string, UnifiedScore>(StringComparer.Ordinal);
-        foreach (var u in _unified)
-        {
-            try
-            {
-                scores[u.Descriptor.Name] = u.Score(context);
-            }
-            catch (Exception e) when (e is not Face.Models.ModelConfigurationException and not OutOfMemoryException)
-            {
-                scores[u.Descriptor.Name] = UnifiedScore.Failure($"{e.GetType().Name}: {e.Message}");
-            }
-        }
-        return scores;
     }
 
     /// <inheritdoc />
