@@ -63,7 +63,21 @@ public class IqaMetricPoolTests
 
             await installed.DisposeAsync();
             // Stopped with its host: no request can score with the freed metrics any more; the other service still works.
-            Assert.Throws<ObjectDisposedException>(() => pool.Use(() => pool.Get(IqaCatalogue.Find("psnr"))));
+            // A minimal-hosting app disposes its container on the app's own thread after the factory returns, so wait for it.
+            bool Refused()
+            {
+                try
+                {
+                    pool.Use(() => pool.Get(IqaCatalogue.Find("psnr")));
+                    return false;
+                }
+                catch (ObjectDisposedException)
+                {
+                    return true;
+                }
+            }
+            for (var until = DateTime.UtcNow.AddSeconds(30); !Refused() && DateTime.UtcNow < until;) await Task.Delay(50);
+            Assert.True(Refused(), "the pool still lends metrics 30 s after its host was disposed");
             using var still = await bareClient.PostAsync("/v1/iqa?metric=psnr", Pair(image, reference));
             Assert.Equal(HttpStatusCode.OK, still.StatusCode);
         }
