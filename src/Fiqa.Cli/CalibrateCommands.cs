@@ -15,11 +15,8 @@ internal static class CalibrateCommands
     public static Command CreateThreshold(CliOutput io)
     {
         var common = new CommonOptions();
-        var data = new Option<string?>("--data") { Description = "Folder with one sub-folder per identity (as 'fiqa eval --data')" };
-        var comparisons = new Option<string?>("--comparisons") { Description = "Instead: comparisons.csv (sample_a,sample_b,similarity,mated) from any tool" };
-        var qualities = new Option<string?>("--qualities") { Description = "With --comparisons: qualities.csv (sample,<method>,...)" };
+        var source = new ScoreSourceOptions();
         var method = new Option<string>("--method") { Description = "Quality method to calibrate (default distilled, the UnifiedQualityScore; with score files: a column of --qualities)", DefaultValueFactory = _ => "distilled" };
-        var frModel = new Option<string>("--fr-model") { Description = "Embedder for the comparisons (name or manifest path)", DefaultValueFactory = _ => "fr_feature" };
         var fmr = new Option<double>("--fmr") { Description = "Fix the comparison threshold at this FMR on the non-mated comparisons", DefaultValueFactory = _ => 1e-3 };
         var startingError = new Option<double?>("--starting-error") { Description = "Instead fix it so FNMR before rejection is about this" };
         var targetFnmr = new Option<double?>("--target-fnmr") { Description = "Choose the lowest reject rate whose FNMR after rejection is at most this" };
@@ -28,16 +25,15 @@ internal static class CalibrateCommands
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap replicates over identities (0: no intervals)", DefaultValueFactory = _ => 1000 };
         var seed = new Option<int>("--seed") { Description = "Seed of the bootstrap and of the non-mated sample", DefaultValueFactory = _ => 1 };
         var minFalseMatches = new Option<int>("--min-false-matches") { Description = "Refuse an FMR the non-mated comparisons allow fewer false matches for (rule of 30)", DefaultValueFactory = _ => 30 };
-        var nonMated = new Option<int?>("--non-mated") { Description = "With --data: sample this many non-mated pairs (default: all)" };
-        var cache = new Option<string?>("--cache") { Description = "Feature cache folder (shared with 'fiqa eval')" };
         var output = new Option<string>("--out", "-o") { Description = "Output folder: threshold.json, threshold.md, edc.svg, edc.png", Required = true };
         var profileOut = new Option<string?>("--profile-out") { Description = "Also write a verdict profile holding the threshold as unified_threshold (method distilled only)" };
         var profileName = new Option<string>("--profile-name") { Description = "Name of that profile", DefaultValueFactory = _ => "calibrated-threshold" };
         var progressInterval = ProgressMeter.IntervalOption();
         var command = new Command("threshold", "The quality threshold that meets a target FNMR (or a reject budget) at a fixed FMR, with bootstrap intervals over identities")
         {
-            data, comparisons, qualities, method, frModel, fmr, startingError, targetFnmr, maxReject, tableMax, bootstrap, seed, minFalseMatches, nonMated, cache, output, profileOut, profileName, progressInterval,
+            method, fmr, startingError, targetFnmr, maxReject, tableMax, bootstrap, seed, minFalseMatches, output, profileOut, profileName, progressInterval,
         };
+        foreach (var o in source.All) command.Options.Add(o);
         common.AddTo(command);
         command.SetAction(p =>
         {
@@ -53,7 +49,7 @@ internal static class CalibrateCommands
                 MinFalseMatches = p.GetValue(minFalseMatches),
             };
             if (options.Problem() is { } problem) throw new UsageException(problem);
-            if (p.GetValue(nonMated) is < 1) throw new UsageException($"--non-mated must be positive, got {p.GetValue(nonMated)}");
+            var dataFolder = source.DataFolder(p);
             double interval = ProgressMeter.Interval(p, progressInterval);
             var outDir = OutputFile.Folder(p.GetRequiredValue(output));
             var profilePath = p.GetValue(profileOut);
@@ -63,11 +59,8 @@ internal static class CalibrateCommands
             Func<string, string>? identityOf = null;
             string population;
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            if (p.GetValue(data) is { } dataDir)
+            if (dataFolder is { } dataDir)
             {
-                if (p.GetValue(comparisons) is not null || p.GetValue(qualities) is not null)
-                    throw new UsageException("give either --data or --comparisons with --qualities, not both");
-                if (!Directory.Exists(dataDir)) throw new UsageException($"--data folder not found: {dataDir}");
                 try
                 {
                     name = UnifiedCatalogue.Normalise(name);
@@ -85,48 +78,18 @@ internal static class CalibrateCommands
                 {
                     throw UsageException.From(e);
                 }
-                var evaluation = new DatasetEvaluationOptions
-                {
-                    Methods = [name],
-                    MaxNonMated = p.GetValue(nonMated),
-                    Seed = p.GetValue(seed),
-                    Threads = common.ThreadCount(p),
-                    CacheDirectory = p.GetValue(cache),
-                    Assessor = new AssessorOptions
-                    {
-                        Face = common.Analyzer(p, FaceParts.Embedding, allFaces: false, intraOpThreads: 1) with { Embedder = p.GetValue(frModel)! },
-                        Decode = common.Decode(p),
-                    },
-                };
+                var evaluation = source.Evaluation(p, common, [name], p.GetValue(seed));
                 io.Error.WriteLine($"fiqa calibrate threshold: scoring {dataset.Samples.Count} images of {dataset.Samples.Select(s => s.Identity).Distinct().Count()} identities ({name}; cached values are reused)");
-                var meters = new System.Collections.Concurrent.ConcurrentDictionary<string, ProgressMeter>(StringComparer.Ordinal);
-                var scores = DatasetEvaluator.Score(dataset, evaluation, line => io.Error.WriteLine($"fiqa calibrate threshold: {line}"),
-                    d => meters.GetOrAdd(d.Pass, pass => new ProgressMeter(io.Error, $"fiqa calibrate threshold: {pass}", interval, "images")).Report(d.Done, d.Total));
+                var scores = ScoreSourceOptions.Score(io, "fiqa calibrate threshold", dataset, evaluation, interval);
                 comps = scores.Comparisons;
                 table = scores.Qualities;
                 var identities = dataset.Samples.ToDictionary(s => s.Id, s => s.Identity, StringComparer.Ordinal);
                 identityOf = s => identities[s];
                 population = string.Create(CultureInfo.InvariantCulture,
-                    $"{Path.GetFullPath(dataDir)} ({dataset.Samples.Count} images, {scores.Samples - scores.WithoutFace} with a face, {dataset.Samples.Select(s => s.Identity).Distinct().Count()} identities; FR model {p.GetValue(frModel)})");
-                ScoreFiles.WriteComparisons(Path.Combine(outDir, "comparisons.csv"), comps);
-                ScoreFiles.WriteQualities(Path.Combine(outDir, "qualities.csv"), table, comps.SelectMany(c => new[] { c.SampleA, c.SampleB }).Distinct());
+                    $"{Path.GetFullPath(dataDir)} ({dataset.Samples.Count} images, {scores.Samples - scores.WithoutFace} with a face, {dataset.Samples.Select(s => s.Identity).Distinct().Count()} identities; FR model {p.GetValue(source.FrModel)})");
+                ScoreSourceOptions.WriteScoreFiles(outDir, comps, table);
             }
-            else
-            {
-                var c = p.GetValue(comparisons);
-                var q = p.GetValue(qualities);
-                if (c is null || q is null) throw new UsageException("give --data DIR, or --comparisons FILE with --qualities FILE");
-                try
-                {
-                    comps = ScoreFiles.ReadComparisons(OutputFile.Existing(c, "--comparisons file"));
-                    table = ScoreFiles.ReadQualities(OutputFile.Existing(q, "--qualities file"));
-                }
-                catch (FormatException e)
-                {
-                    throw new UsageException(e.Message, e);
-                }
-                population = $"{Path.GetFullPath(c)} with {Path.GetFullPath(q)}";
-            }
+            else (comps, table, population) = source.ReadScoreFiles(p);
             if (!table.Methods.Contains(name))
                 throw new UsageException($"--method '{name}' is not a column of the qualities (columns: {string.Join(", ", table.Methods)})");
             ThresholdCalibration calibration;

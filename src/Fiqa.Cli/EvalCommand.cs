@@ -13,15 +13,12 @@ internal static class EvalCommand
     public static Command Create(CliOutput io)
     {
         var common = new CommonOptions();
-        var data = new Option<string?>("--data") { Description = "Folder with one sub-folder per identity" };
-        var comparisons = new Option<string?>("--comparisons") { Description = "comparisons.csv: sample_a,sample_b,similarity,mated" };
-        var qualities = new Option<string?>("--qualities") { Description = "qualities.csv: sample,<method>,..." };
+        var source = new ScoreSourceOptions();
         var methods = new Option<string>("--methods")
         {
             Description = $"Quality methods for --data: {string.Join(", ", UnifiedCatalogue.Methods.Syntax)} (see 'fiqa methods'; labelled references such as crfiqa use the identity labels)",
             DefaultValueFactory = _ => "norm",
         };
-        var frModel = new Option<string>("--fr-model") { Description = "Embedder for the comparisons (name or manifest path)", DefaultValueFactory = _ => "fr_feature" };
         var qualityModel = new Option<string?>("--quality-model") { Description = "A second embedder: adds cross-model rows (quality from it, comparisons from --fr-model)" };
         var fmr = new Option<double>("--fmr") { Description = "Fix the threshold at this FMR on the non-mated comparisons", DefaultValueFactory = _ => 1e-3 };
         var startingError = new Option<double?>("--starting-error") { Description = "Instead fix it so FNMR at 0 % discard is about this" };
@@ -30,17 +27,16 @@ internal static class EvalCommand
         var discard = new Option<string>("--discard") { Description = "pAUC discard limits, comma-separated", DefaultValueFactory = _ => "0.2,0.3" };
         var components = new Option<string?>("--components") { Description = "With --data: also evaluate quality components ('all' or ids, see 'fiqa measures'), by their 0..100 scalars" };
         var pairs = new Option<string?>("--pairs") { Description = "With --data: an LFW-style pair file instead of all pairs (name/name_0001.jpg layout)" };
-        var nonMated = new Option<int?>("--non-mated") { Description = "With --data: sample this many non-mated pairs (default: all)" };
         var seed = new Option<int>("--seed") { Description = "Seed for the non-mated sample", DefaultValueFactory = _ => 1 };
-        var cache = new Option<string?>("--cache") { Description = "Feature cache folder (default: $FIQA_CACHE/eval, else ~/.cache/fiqa/eval)" };
         var output = new Option<string>("--out", "-o") { Description = "Output folder: results.json, report.md, report.html, edc.png, edc.svg", Required = true };
         var jitter = new Option<int?>("--jitter") { Description = "With --data: also score each face N times with the box jittered ±5 % and the five alignment points ±2 px; writes jitter.md (Spearman of the score with itself, spread per face)" };
         var jitterImages = new Option<int>("--jitter-images") { Description = "Images the jitter report uses (evenly spaced over the set)", DefaultValueFactory = _ => 200 };
         var progressInterval = ProgressMeter.IntervalOption();
         var command = new Command("eval", "Error-versus-Discard evaluation of quality methods")
         {
-            data, comparisons, qualities, pairs, methods, components, frModel, qualityModel, fmr, startingError, error, discard, nonMated, seed, cache, output, jitter, jitterImages, progressInterval,
+            pairs, methods, components, qualityModel, fmr, startingError, error, discard, seed, output, jitter, jitterImages, progressInterval,
         };
+        foreach (var o in source.All) command.Options.Add(o);
         common.AddTo(command);
         command.SetAction(p =>
         {
@@ -53,42 +49,29 @@ internal static class EvalCommand
             };
             if (options.TargetFmr is <= 0 or >= 1) throw new UsageException($"--fmr must be in (0, 1), got {options.TargetFmr.ToString(CultureInfo.InvariantCulture)}");
             if (options.StartingError is <= 0 or >= 1) throw new UsageException($"--starting-error must be in (0, 1), got {options.StartingError?.ToString(CultureInfo.InvariantCulture)}");
-            if (p.GetValue(nonMated) is < 1) throw new UsageException($"--non-mated must be positive, got {p.GetValue(nonMated)}");
             if (p.GetValue(jitter) is < 1 or > 100) throw new UsageException($"--jitter must be in 1..100, got {p.GetValue(jitter)}");
             if (p.GetValue(jitterImages) < 3) throw new UsageException($"--jitter-images must be at least 3, got {p.GetValue(jitterImages)}");
-            if (p.GetValue(jitter) is not null && p.GetValue(data) is null) throw new UsageException("--jitter needs --data (it re-runs the face pipeline on the images)");
+            var dataFolder = source.DataFolder(p);
+            if (p.GetValue(jitter) is not null && dataFolder is null) throw new UsageException("--jitter needs --data (it re-runs the face pipeline on the images)");
             var paths = common.Paths(p);
             double interval = ProgressMeter.Interval(p, progressInterval);
             IReadOnlyList<string> withoutFace = [];
             var outDir = p.GetRequiredValue(output);
             IReadOnlyList<Comparison> comps;
             QualityTable table;
-            if (p.GetValue(data) is { } dataDir)
+            if (dataFolder is { } dataDir)
             {
-                if (p.GetValue(comparisons) is not null || p.GetValue(qualities) is not null)
-                    throw new UsageException("give either --data or --comparisons with --qualities, not both");
-                if (!Directory.Exists(dataDir)) throw new UsageException($"--data folder not found: {dataDir}");
                 var componentIds = p.GetValue(components) switch
                 {
                     null => [],
                     var c when c.Trim().Equals("all", StringComparison.OrdinalIgnoreCase) => MeasureCatalogue.All.Select(d => d.Id).ToArray(),
                     var c => c.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 };
-                var evaluation = new DatasetEvaluationOptions
+                var evaluation = source.Evaluation(p, common, p.GetValue(methods)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), p.GetValue(seed)) with
                 {
-                    Methods = p.GetValue(methods)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                     Components = componentIds,
                     QualityModel = p.GetValue(qualityModel),
                     PairFile = p.GetValue(pairs),
-                    MaxNonMated = p.GetValue(nonMated),
-                    Seed = p.GetValue(seed),
-                    Threads = common.ThreadCount(p),
-                    CacheDirectory = p.GetValue(cache),
-                    Assessor = new AssessorOptions
-                    {
-                        Face = common.Analyzer(p, FaceParts.Embedding, allFaces: false, intraOpThreads: 1) with { Embedder = p.GetValue(frModel)! },
-                        Decode = common.Decode(p),
-                    },
                 };
                 // Names and files are checked before any image is read.
                 foreach (var m in evaluation.Methods) Validate(() => UnifiedCatalogue.Normalise(m));
@@ -97,10 +80,7 @@ internal static class EvalCommand
                 DatasetScores scores;
                 try
                 {
-                    // One meter per pass (the FR model's, then --quality-model's), each with its own rate and ETA.
-                    var meters = new System.Collections.Concurrent.ConcurrentDictionary<string, ProgressMeter>(StringComparer.Ordinal);
-                    scores = DatasetEvaluator.Score(IdentityDataset.FromFolder(dataDir, InputFiles.ImageExtensions), evaluation, line => io.Error.WriteLine($"fiqa eval: {line}"),
-                        d => meters.GetOrAdd(d.Pass, pass => new ProgressMeter(io.Error, $"fiqa eval: {pass}", interval, "images")).Report(d.Done, d.Total));
+                    scores = ScoreSourceOptions.Score(io, "fiqa eval", IdentityDataset.FromFolder(dataDir, InputFiles.ImageExtensions), evaluation, interval);
                 }
                 catch (Exception e) when (e is FormatException or InvalidDataException or ArgumentException)
                 {
@@ -111,8 +91,7 @@ internal static class EvalCommand
                 table = scores.Qualities;
                 io.Error.WriteLine($"fiqa eval: {scores.Samples - scores.WithoutFace} samples, {comps.Count(c => c.Mated)} mated and {comps.Count(c => !c.Mated)} non-mated comparisons");
                 OutputFile.Folder(outDir);
-                ScoreFiles.WriteComparisons(Path.Combine(outDir, "comparisons.csv"), comps);
-                ScoreFiles.WriteQualities(Path.Combine(outDir, "qualities.csv"), table, comps.SelectMany(c => new[] { c.SampleA, c.SampleB }).Distinct());
+                ScoreSourceOptions.WriteScoreFiles(outDir, comps, table);
                 if (p.GetValue(jitter) is { } draws)
                 {
                     var dataset = IdentityDataset.FromFolder(dataDir, InputFiles.ImageExtensions);
@@ -126,21 +105,7 @@ internal static class EvalCommand
                     io.Out.Write(md);
                 }
             }
-            else
-            {
-                var c = p.GetValue(comparisons);
-                var q = p.GetValue(qualities);
-                if (c is null || q is null) throw new UsageException("give --data DIR, or --comparisons FILE with --qualities FILE");
-                try
-                {
-                    comps = ScoreFiles.ReadComparisons(OutputFile.Existing(c, "--comparisons file"));
-                    table = ScoreFiles.ReadQualities(OutputFile.Existing(q, "--qualities file"));
-                }
-                catch (FormatException e)
-                {
-                    throw new UsageException(e.Message, e);
-                }
-            }
+            else (comps, table, _) = source.ReadScoreFiles(p);
             EvaluationResult result;
             try
             {
