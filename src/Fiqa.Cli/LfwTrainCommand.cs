@@ -106,7 +106,7 @@ internal static class LfwTrainCommand
             if (p.GetValue(everyHead) is { } folder)
                 foreach (var r in chosen)
                 {
-                    var h = LfwReport.FinalHead(collection, r, sha, report, breadth);
+                    var h = LfwReport.FinalHead(collection, r, sha, report, breadth, current);
                     h.Save(Path.Combine(OutputFile.Folder(folder), r.Name + ".json"));
                 }
             if (p.GetValue(headOut) is { } headPath)
@@ -116,7 +116,7 @@ internal static class LfwTrainCommand
                     io.Error.WriteLine($"fiqa train-quality-lfw: View 1 selects {report.SelectedName}, a single method: no head written");
                     return ExitCodes.Success;
                 }
-                var head = LfwReport.FinalHead(collection, recipe, sha, report, breadth);
+                var head = LfwReport.FinalHead(collection, recipe, sha, report, breadth, current);
                 // Canonical, without this machine's paths, so a retrained file compares equal byte for byte.
                 head.Provenance["command"] = FormattableString.Invariant($"fiqa train-quality-lfw --lfw LFW --seed {p.GetValue(seed)} --recipes {p.GetValue(recipes)} --out REPORT --head-out FILE");
                 try

@@ -332,6 +332,9 @@ public sealed record LfwHeadRecipe(string Name)
     public bool Breadth { get; init; }
     /// <summary>How many times each degraded row enters training (their weight against LFW's rows).</summary>
     public int BreadthWeight { get; init; } = 1;
+    /// <summary>Weight of the installed head (trained on the degraded copies alone) in a fusion with this recipe's head
+    /// (0: not fused): their weighted mean, one MLP (<see cref="QualityHead.Average"/>).</summary>
+    public double InstalledWeight { get; init; }
     /// <summary>Whether the unit embedding is an input.</summary>
     public bool ReadsEmbedding => ExtraInputs.Contains(QualityHead.EmbeddingInput);
 }

@@ -36,6 +36,11 @@ public static class LfwRecipes
         new("act24-norm-serfiq-decay1e-1+degraded") { Breadth = true, Training = new QualityHeadTrainingOptions { WeightDecay = 0.1 } },
         new("norm-serfiq+degraded") { Activations = 0, ExtraInputs = Scalars, Breadth = true },
         new("act24-norm-serfiq-emb-decay1e-1+degraded") { ExtraInputs = WithEmbedding, Breadth = true, Training = new QualityHeadTrainingOptions { WeightDecay = 0.1 } },
+        // The installed head (degraded copies) fused with a head taught by LFW: one keeps what degradations teach,
+        // the other what real photos do.
+        new("act24-norm-serfiq|installed.25") { InstalledWeight = 0.25 },
+        new("act24-norm-serfiq|installed.5") { InstalledWeight = 0.5 },
+        new("act24-norm-serfiq|installed.75") { InstalledWeight = 0.75 },
     ];
 
     /// <summary>"all" or comma-separated names; every recipe gets <paramref name="seed"/>.</summary>
@@ -109,12 +114,12 @@ public static class LfwReport
         Parallel.For(0, recipes.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, k =>
         {
             var r = recipes[k];
-            var head = LfwQualityTraining.Train(set, devTrain, Labels("view1", devTrain, r), r, embedderSha256, breadth);
+            var head = Fused(LfwQualityTraining.Train(set, devTrain, Labels("view1", devTrain, r), r, embedderSha256, breadth), r, installed);
             selection[k] = set.Samples.Select(s => s.DevTest && s.Features is not null ? (double)head.Predict(LfwQualityTraining.Input(set, s, r)) : double.NaN).ToArray();
             var scores = Enumerable.Repeat(double.NaN, set.Samples.Count).ToArray();
             foreach (var (side, train, scored) in new[] { ("B", halfB, true), ("A", halfA, false) })
             {
-                var h = LfwQualityTraining.Train(set, train, Labels(side, train, r), r, embedderSha256, breadth);
+                var h = Fused(LfwQualityTraining.Train(set, train, Labels(side, train, r), r, embedderSha256, breadth), r, installed);
                 for (int i = 0; i < scores.Length; i++)
                     if (LfwQualityTraining.FirstHalf(set.Samples[i]) == scored && set.Samples[i].Features is not null)
                         scores[i] = h.Predict(LfwQualityTraining.Input(set, set.Samples[i], r));
@@ -131,7 +136,7 @@ public static class LfwReport
         // and the single methods; the best of all is reported beside it.
         var ranked = selectionEdc.Curves.Where(c => c.Name != QualityEvaluation.OracleName).OrderBy(c => c.Curve.NormalizedPartialArea(0.3)).ToList();
         var overall = ranked[0];
-        var best = ranked.First(c => recipes.FirstOrDefault(r => r.Name == c.Name) is not { Breadth: false });
+        var best = ranked.First(c => recipes.FirstOrDefault(r => r.Name == c.Name) is not { Breadth: false, InstalledWeight: 0 });
         var selected = recipes.FirstOrDefault(r => r.Name == best.Name);
         log?.Invoke($"View 1 selects {best.Name} (best of all: {overall.Name}) ({clock.Elapsed.TotalSeconds:F0} s)");
 
@@ -175,6 +180,19 @@ public static class LfwReport
         return new LfwReportResult(md.ToString(), best.Name, selected, selectionEdc, pairs, allVsAll, capped);
     }
 
+    /// <summary>The head as the recipe fuses it with the installed one (trained on the degraded copies only):
+    /// their weighted mean as one MLP (<see cref="QualityHead.Average"/>); unchanged for an unfused recipe.</summary>
+    public static QualityHead Fused(QualityHead head, LfwHeadRecipe recipe, QualityHead? installed)
+    {
+        ArgumentNullException.ThrowIfNull(head);
+        ArgumentNullException.ThrowIfNull(recipe);
+        if (recipe.InstalledWeight <= 0) return head;
+        if (installed is null) throw new ArgumentException($"recipe {recipe.Name} fuses the installed head: none is installed");
+        var fused = QualityHead.Average([installed, head], weights: [recipe.InstalledWeight, 1 - recipe.InstalledWeight]);
+        foreach (var (key, value) in head.Provenance) fused.Provenance[key] = value?.DeepClone();
+        return fused;
+    }
+
     private static void AppendAllVersusAll(StringBuilder md, AllVersusAllResult r)
     {
         md.AppendLine(CultureInfo.InvariantCulture, $"Threshold {r.Threshold:F4} at FMR 1e-3 on {r.NonMated:N0} non-mated pairs; {r.Mated:N0} mated pairs; FNMR₀ {r.Fnmr0:P2}.\n");
@@ -212,7 +230,8 @@ public static class LfwReport
 
     /// <summary>The recipe's head on every View 2 person (the shipped head), with its provenance: recipe, seed, the
     /// protocol files' SHA-256, counts, the selection and the cross-fitted figures.</summary>
-    public static QualityHead FinalHead(LfwPassSet set, LfwHeadRecipe recipe, string? embedderSha256, LfwReportResult report, DistillationSet? breadth = null)
+    public static QualityHead FinalHead(LfwPassSet set, LfwHeadRecipe recipe, string? embedderSha256, LfwReportResult report, DistillationSet? breadth = null,
+        QualityHead? installed = null)
     {
         ArgumentNullException.ThrowIfNull(set);
         ArgumentNullException.ThrowIfNull(recipe);
@@ -261,6 +280,14 @@ public static class LfwReport
             ["all_vs_all_pauc_normalized"] = Figures(report.AllVersusAllEdc.Curves),
             [$"all_vs_all_first{PhotosPerPerson}_pauc_normalized"] = Figures(report.CappedEdc.Curves),
         };
-        return head;
+        if (recipe.InstalledWeight > 0)
+            head.Provenance["fusion"] = new JsonObject
+            {
+                ["rule"] = "weighted mean of two heads on the same inputs, as one MLP",
+                ["installed_weight"] = recipe.InstalledWeight,
+                ["installed_head"] = installed?.Provenance["command"]?.DeepClone() ?? "the installed distilled head (fiqa train-quality on the degraded copies)",
+                ["installed_recipe"] = installed?.Provenance["training"]?.DeepClone(),
+            };
+        return Fused(head, recipe, installed);
     }
 }

@@ -119,7 +119,10 @@ public sealed class QualityHead
     /// layer, so Predict stays one MLP. A multi-teacher head's shared score has no scale of its own.</summary>
     internal void RescaleOutput(double min, double max)
     {
-        double span = max > min ? max - min : 1;
+        // A head whose every hidden unit died under weight decay ranks nothing; say so rather than write it.
+        if (!(max - min > 1e-6))
+            throw new InvalidOperationException($"the trained head is constant on its training samples (outputs {min:G4}..{max:G4}): it collapsed — weaker weight decay or another seed");
+        double span = max - min;
         for (int j = 0; j < HiddenSize; j++) W2[j] = (float)(W2[j] / span);
         B2 = (float)((B2 - min) / span);
     }
@@ -128,11 +131,14 @@ public sealed class QualityHead
     /// standardisation folded into its first layer (so the result standardises with <paramref name="inputMean"/> and
     /// <paramref name="inputScale"/>, by default the first member's), the output layers averaged. Predict gives the
     /// members' mean output exactly (up to float rounding), so the file format, the ONNX export and the cost per face stay
-    /// those of one MLP.</summary>
-    public static QualityHead Average(IReadOnlyList<QualityHead> members, float[]? inputMean = null, float[]? inputScale = null)
+    /// those of one MLP. With <paramref name="weights"/> (one per member, summing to 1) the mean is weighted: a fusion of
+    /// heads trained on different material.</summary>
+    public static QualityHead Average(IReadOnlyList<QualityHead> members, float[]? inputMean = null, float[]? inputScale = null, IReadOnlyList<double>? weights = null)
     {
         ArgumentNullException.ThrowIfNull(members);
         if (members.Count == 0) throw new ArgumentException("at least one member");
+        if (weights is not null && (weights.Count != members.Count || weights.Any(w => !(w >= 0)) || Math.Abs(weights.Sum() - 1) > 1e-9))
+            throw new ArgumentException("one non-negative weight per member, summing to 1");
         var first = members[0];
         inputMean ??= first.InputMean;
         inputScale ??= first.InputScale;
@@ -146,8 +152,11 @@ public sealed class QualityHead
         var ratio = new float[inputs];
         var shift = new float[inputs];
         int row = 0;
-        foreach (var m in members)
+        for (int k = 0; k < members.Count; k++)
         {
+            var m = members[k];
+            // Unweighted: divided by the count, as bagged heads always were (bit-identical files).
+            float Scaled(float v) => weights is null ? v / members.Count : (float)(v * weights[k]);
             // x_m = (raw − μ_m)·s_m = x·(s_m / s) + (μ − μ_m)·s_m, with x the combined head's standardised input.
             TensorPrimitives.Divide(m.InputScale, inputScale, ratio);
             TensorPrimitives.Subtract(inputMean, m.InputMean, shift);
@@ -157,9 +166,9 @@ public sealed class QualityHead
                 var w = m.W1.AsSpan(j * inputs, inputs);
                 TensorPrimitives.Multiply(w, ratio, mean.W1.AsSpan(row * inputs, inputs));
                 mean.B1[row] = m.B1[j] + TensorPrimitives.Dot(w, shift);
-                mean.W2[row] = m.W2[j] / members.Count;
+                mean.W2[row] = Scaled(m.W2[j]);
             }
-            mean.B2 += m.B2 / members.Count;
+            mean.B2 += Scaled(m.B2);
         }
         return mean;
     }
