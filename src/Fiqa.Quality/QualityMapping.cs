@@ -71,7 +71,8 @@ public abstract record QualityMapping
             "cosine_squared" => new CosineSquaredMapping(V("h")),
             "sine_ratio" => new SineRatioMapping(V("h"), V("k")),
             "reciprocal" => new ReciprocalMapping(V("c"), V("offset")),
-            _ => new WindowMapping(V("h"), V("rise_x0"), V("rise_w"), V("fall_x0"), V("fall_w")),
+            "window" => new WindowMapping(V("h"), V("rise_x0"), V("rise_w"), V("fall_x0"), V("fall_w")),
+            _ => throw new System.Diagnostics.UnreachableException($"mapping kind '{kind}' is listed but not built"),
         };
     }
 

@@ -23,13 +23,14 @@ internal static class Catalogues
         method = e.Descriptor.Method, low_means = e.LowMeans,
     }), Json);
 
-    // Methods whose parameter names a file are listed as the operator configured them, by name only (see ServedMethods).
-    private static string MethodsJson(ServedMethods served) => JsonSerializer.Serialize(UnifiedCatalogue.Methods.Entries
+    // Methods whose parameter names a file are listed as the operator configured them, by name only (see ServedMethods);
+    // mappings as the service applies them.
+    private static string MethodsJson(ServedMethods served, MappingTable mappings) => JsonSerializer.Serialize(UnifiedCatalogue.Methods.Entries
         .Where(e => e.ContentDigest is null)
         .Select(e => new MethodJson(e.Name, e.Parameter, e.Descriptor.Kind == UnifiedMethodKind.Blind ? "blind" : "labelled_reference",
-            e.Descriptor.Description, e.Descriptor.Mapping.Formula, e.Descriptor.Source))
+            e.Descriptor.Description, mappings.Method(e.Name).Formula, e.Descriptor.Source))
         .Concat(served.Configured.Select(name => new MethodJson(name, null, "blind",
-            "an ONNX face quality model configured on this service (fiqa serve --unified)", OnnxQualityModel.Info.Mapping.Formula, OnnxQualityModel.Info.Source))), Json);
+            "an ONNX face quality model configured on this service (fiqa serve --unified)", mappings.Method(OnnxQualityModel.Info.Name).Formula, OnnxQualityModel.Info.Source))), Json);
 
     private sealed record MethodJson(string Name, string? Parameter, string Kind, string Description, string Mapping, string Source);
 
@@ -55,7 +56,7 @@ internal static class Catalogues
     }), Json);
 
     public static string Measures(MappingTable mappings) => MeasuresJson(mappings);
-    public static string Methods(ServedMethods served) => MethodsJson(served);
+    public static string Methods(ServedMethods served, MappingTable mappings) => MethodsJson(served, mappings);
     public static string Metrics() => MetricsJson.Value;
     public static string Profiles(IReadOnlyDictionary<string, string> served) => served.Count == 0
         ? BuiltInProfilesJson.Value

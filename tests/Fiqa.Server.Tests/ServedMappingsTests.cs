@@ -21,13 +21,16 @@ public class ServedMappingsTests
     [Fact]
     public async Task ServedMappings_ScoreAsTheCli_AndTheCatalogueShowsThem()
     {
-        var file = Write("""{"measures": {"Sharpness": {"x0": 20, "w": 5}}}""");
+        var file = Write("""{"measures": {"Sharpness": {"x0": 20, "w": 5}}, "unified": {"norm": {"x0": 3}}}""");
         await using var factory = new ServerFactory(new() { ["Fiqa:Mappings"] = file });
         var client = await factory.ReadyClientAsync();
 
         var measures = JsonDocument.Parse(await client.GetStringAsync("/v1/measures")).RootElement;
         var sharpness = measures.EnumerateArray().Single(m => m.GetProperty("id").GetString() == "Sharpness");
         Assert.Equal("100·(0 + 1·sigmoid(x; x0=20, w=5))", sharpness.GetProperty("mapping").GetString());
+        var methods = JsonDocument.Parse(await client.GetStringAsync("/v1/methods")).RootElement;
+        var norm = methods.EnumerateArray().Single(m => m.GetProperty("name").GetString() == "norm");
+        Assert.Equal("100·(0 + 1·sigmoid(x; x0=3, w=0.3))", norm.GetProperty("mapping").GetString());
 
         var photo = TestData.File("fixtures/astronaut.jpg");
         var (stdout, stderr) = (new StringWriter(), new StringWriter());
