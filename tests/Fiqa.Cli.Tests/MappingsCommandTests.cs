@@ -56,6 +56,9 @@ public class MappingsCommandTests
         Assert.Equal(3.1, norm.GetProperty("x0").GetDouble());
         Assert.Equal(0.3, norm.GetProperty("w").GetDouble());
         Assert.Equal("overridden by site-mappings.json", norm.GetProperty("source").GetString());
+        // The digest that record fingerprints include is the SHA-256 of this output (docs/measures.md says so).
+        Assert.Equal(Fiqa.Quality.MappingTable.Load(file).Sha256,
+            Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(stdout))));
         // The printed table is a complete file: fed back, it prints itself.
         var again = CliRunner.Run("mappings", "--mappings", Write(stdout));
         Assert.Equal(stdout, again.Out);
