@@ -5,7 +5,8 @@ using Fiqa.Quality;
 namespace Fiqa.Batch;
 
 /// <summary>The model/options fingerprint carried by every batch record: SHA-256 over the fiqa version, the SHA-256 of
-/// each model loaded, and every option that changes a record — never the thread count, which changes nothing.
+/// each model loaded, the mappings' digest, and every option that changes a record — never the thread count, which
+/// changes nothing.
 /// Equal fingerprints mean a record can be reused (resume, queue redelivery); different ones mean it must be redone.</summary>
 public static class Fingerprint
 {
@@ -30,6 +31,7 @@ public static class Fingerprint
         sb.Append("rotate=").Append(o.AutoRotate).Append(',').Append(o.DetectRotation).Append('\n');
         sb.Append("decode=").Append(o.Decode).Append('\n');
         sb.Append("methods=").Append(o.Methods).Append('\n');
+        sb.Append("mappings=").Append(o.Mappings.Sha256).Append('\n');
         foreach (var e in extra) sb.Append(e).Append('\n');
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
     }

@@ -29,11 +29,12 @@ internal static class AssessCommand
         var format = new Option<string?>("--format") { Description = "jsonl, csv (OFIQ-compatible columns, then the unified methods) or parquet (schema in docs/batch.md); default: from the --out extension (.csv, .parquet), else jsonl" };
         format.AcceptOnlyFromAmong([.. RecordSinks.Formats]);
         var delimiter = new Option<string>("--delimiter") { Description = "CSV delimiter (';' for OFIQ parity)", DefaultValueFactory = _ => "," };
+        var mappings = MappingsCommand.Option();
         var annotate = new Option<string?>("--annotate") { Description = "Also write each file's annotated image (box, landmarks, aligned crop, failing regions) as PNG into this folder, at its input path + .png; records name it (annotation)" };
         var batch = new BatchCliOptions();
         var command = new Command("assess", "Detect faces and assess their quality; writes JSONL records, CSV rows or Parquet")
         {
-            inputs, output, embeddings, allFaces, measures, profile, autoRotate, assumeUpright, failOnReject, unified, format, delimiter, annotate,
+            inputs, output, embeddings, allFaces, measures, profile, autoRotate, assumeUpright, failOnReject, unified, format, delimiter, annotate, mappings,
         };
         batch.AddTo(command);
         common.AddTo(command);
@@ -68,6 +69,7 @@ internal static class AssessCommand
                 DetectRotation = !p.GetValue(assumeUpright),
                 UnifiedMethods = AssessorOptions.ParseNames(p.GetValue(unified)) ?? [],
                 Decode = common.Decode(p),
+                Mappings = MappingsCommand.Load(p, mappings),
             };
             if (outPath is not null && Directory.Exists(outPath)) throw new UsageException($"--out {outPath} is a folder; give a file path (e.g. {Path.Combine(outPath, "results.jsonl")})");
             FaceQualityAssessor assessor;

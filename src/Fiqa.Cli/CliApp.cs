@@ -28,6 +28,7 @@ public static class CliApp
             ExplainCommand.Create(io),
             MeasuresCommand.Create(io),
             MeasuresCommand.CreateMethods(io),
+            MappingsCommand.Create(io),
             ProfilesCommand.Create(io),
             IqaCommand.Create(io),
             IqaEvalCommand.Create(io),

@@ -86,7 +86,8 @@ internal static class QueueCommands
         var allFaces = new Option<bool>("--all-faces") { Description = "A record for every face, not only the primary" };
         var assumeUpright = new Option<bool>("--assume-upright") { Description = "Do not look for faces turned by 90°/180°/270°" };
         var unified = new Option<string?>("--unified") { Description = "Comma-separated unified quality methods" };
-        var command = new Command("worker", "Consume the work queue: assess, store durably, then acknowledge") { results, prefetch, idleExit, measures, profile, allFaces, assumeUpright, unified };
+        var mappings = MappingsCommand.Option();
+        var command = new Command("worker", "Consume the work queue: assess, store durably, then acknowledge") { results, prefetch, idleExit, measures, profile, allFaces, assumeUpright, unified, mappings };
         q.AddTo(command);
         common.AddTo(command);
         command.SetAction(p =>
@@ -103,6 +104,7 @@ internal static class QueueCommands
                 DetectRotation = !p.GetValue(assumeUpright),
                 UnifiedMethods = AssessorOptions.ParseNames(p.GetValue(unified)) ?? [],
                 Decode = common.Decode(p),
+                Mappings = MappingsCommand.Load(p, mappings),
             };
             FaceQualityAssessor assessor;
             try { assessor = FaceQualityAssessor.Create(options); }

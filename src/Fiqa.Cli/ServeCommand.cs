@@ -25,9 +25,10 @@ internal static class ServeCommand
             Description = "ONNX quality models clients may use, comma-separated onnx:MANIFEST (each offered as onnx:<manifest file name>; clients never name files)",
         };
         var profiles = new Option<string[]>("--profile") { Description = "A verdict profile file to serve besides the built-in ones, by its name (repeatable; e.g. from 'fiqa calibrate percentiles --profile-out')" };
+        var mappings = MappingsCommand.Option();
         var command = new Command("serve", "Run the HTTP service and web page (POST /v1/assess …, OpenAPI at /openapi/v1.json, UI at /docs)")
         {
-            urls, apiKey, models, concurrency, queue, timeout, maxBytes, maxPixels, maxFaces, intraOp, unified, profiles,
+            urls, apiKey, models, concurrency, queue, timeout, maxBytes, maxPixels, maxFaces, intraOp, unified, profiles, mappings,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(p =>
@@ -40,6 +41,7 @@ internal static class ServeCommand
             if (p.GetValue(apiKey) is { Length: > 0 } key) args.Add($"--Fiqa:ApiKey={key}");
             if (p.GetValue(models) is { Length: > 0 } m) args.Add($"--Fiqa:Models={Path.GetFullPath(m)}");
             if (p.GetValue(unified) is { Length: > 0 } served) args.Add($"--Fiqa:OnnxModels={ServedManifests(served)}");
+            if (p.GetValue(mappings) is { Length: > 0 } table) args.Add($"--Fiqa:Mappings={Path.GetFullPath(table)}");
             Add("MaxConcurrency", p.GetValue(concurrency));
             Add("QueueLimit", p.GetValue(queue));
             Add("RequestTimeoutSeconds", p.GetValue(timeout));

@@ -335,9 +335,11 @@ internal static class TrainingCommands
         split.AcceptOnlyFromAmong("calibration", "held-out", "all");
         var output = new Option<string?>("--out", "-o") { Description = "Also write the Markdown here" };
         var progressInterval = ProgressMeter.IntervalOption();
+        var mappings = MappingsCommand.Option();
+        mappings.Description = "Try a candidate mappings file (see 'fiqa mappings') on the ladders before adopting it";
         var command = new Command("components", "Capture components on degradation ladders (blur, motion, noise, JPEG, exposure, down-scaling): clean and severe medians, steps the right way, shifts under the other ladders")
         {
-            split, output, progressInterval,
+            split, output, progressInterval, mappings,
         };
         common.AddTo(command);
         command.SetAction(p =>
@@ -345,7 +347,8 @@ internal static class TrainingCommands
             var face = common.Analyzer(p, FaceParts.None, allFaces: false, intraOpThreads: 1);
             var portraits = ComponentLadders.InstalledPortraits(face.Paths!.Data, p.GetValue(split)!);
             if (portraits.Count == 0) throw new CommandFailedException($"no installed portraits under {face.Paths.Data}: run scripts/provision.sh");
-            using var assessor = FaceQualityAssessor.Create(new AssessorOptions { Face = face, Measures = ComponentLadders.OwnLadders.Keys.ToList() });
+            var table = MappingsCommand.Load(p, mappings);
+            using var assessor = FaceQualityAssessor.Create(new AssessorOptions { Face = face, Measures = ComponentLadders.OwnLadders.Keys.ToList(), Mappings = table });
             io.Error.WriteLine($"fiqa calibrate components: {portraits.Count} portraits ({p.GetValue(split)}), {CaptureLadder.Ladders.Sum(l => l.Steps.Length)} ladder steps each");
             var meter = new ProgressMeter(io.Error, "fiqa calibrate components", ProgressMeter.Interval(p, progressInterval), "portraits");
             var results = ComponentLadders.Run(assessor, portraits, common.ThreadCount(p), done => meter.Report(done, portraits.Count));

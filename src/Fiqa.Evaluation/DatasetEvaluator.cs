@@ -165,7 +165,8 @@ public static class DatasetEvaluator
         string key = CacheKey(assessor);
         var embeddingCache = new FeatureCache(cacheDir, $"{key}|embedding");
         var methodCaches = methods.Select(m => new FeatureCache(cacheDir, $"{key}|unified|{UnifiedCatalogue.CacheIdentity(m)}")).ToArray();
-        var componentCaches = components.Select(c => new FeatureCache(cacheDir, $"{key}|component|{c}")).ToArray();
+        // Component caches hold scalars, so they are keyed by the mappings too.
+        var componentCaches = components.Select(c => new FeatureCache(cacheDir, $"{key}|component|{c}|{assessor.Mappings.Sha256}")).ToArray();
         bool Has(FeatureCache c, int i) => c.TryGet(hashes[i], out _);
         var missingMethods = methods.Where((_, k) => hashes.Select((_, i) => i).Any(i => !Has(methodCaches[k], i))).ToList();
         var missingComponents = components.Where((_, k) => hashes.Select((_, i) => i).Any(i => !Has(componentCaches[k], i))).ToList();

@@ -39,6 +39,9 @@ public sealed record AssessorOptions
     public IReadOnlyList<IUnifiedQualityMethod> CustomMethods { get; init; } = [];
     /// <summary>Files and settings of the unified methods (and of UnifiedQualityScore).</summary>
     public QualityMethodOptions Methods { get; init; } = new();
+    /// <summary>The 0..100 mappings of the components and unified methods: the built-in file, or it with a user's
+    /// overrides (<see cref="MappingTable.Load"/>).</summary>
+    public MappingTable Mappings { get; init; } = MappingTable.Default;
     /// <summary>Decoding limits.</summary>
     public DecodeOptions Decode { get; init; } = DecodeOptions.Default;
 }
@@ -91,7 +94,11 @@ public sealed class FaceQualityAssessor : IDisposable
         try
         {
             Profile = options.Profile is null ? null : VerdictProfile.Load(options.Profile);
-            var settings = new QualitySettings { Registry = _registry, EmbedderModel = options.Face.Embedder, Methods = options.Methods, DerivedModelDirectory = paths.CacheFor("derived") };
+            var settings = new QualitySettings
+            {
+                Registry = _registry, EmbedderModel = options.Face.Embedder, Methods = options.Methods, DerivedModelDirectory = paths.CacheFor("derived"),
+                Mappings = options.Mappings,
+            };
             // A verdict needs the profile's measures: they are added to an explicit selection.
             var ids = options.Measures is null || Profile is null ? options.Measures : options.Measures.Concat(Profile.MeasureIds);
             var entries = MeasureCatalogue.Select(ids);
@@ -99,7 +106,7 @@ public sealed class FaceQualityAssessor : IDisposable
             if (names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1) is { } twice)
                 throw new ArgumentException($"unified method '{twice.Key}' is requested twice");
             var needs = entries.Aggregate(names.Count > 0 ? MeasureNeeds.Embedding : MeasureNeeds.Image, (n, e) => n | e.Descriptor.Needs);
-            _measures = entries.Select(e => e.Create(settings)).ToList();
+            _measures = entries.Select(e => (IQualityMeasure)new MappedMeasure(e.Create(settings), settings.Mappings.Measure(e.Name))).ToList();
             _unified = [.. options.UnifiedMethods.Select(n => UnifiedCatalogue.CreateBlind(n, settings)), .. options.CustomMethods];
             if (_unified.GroupBy(u => u.Descriptor.Name).FirstOrDefault(g => g.Count() > 1) is { } clash)
                 throw new ArgumentException($"unified method '{clash.Key}' is requested twice");
@@ -242,5 +249,20 @@ public sealed class FaceQualityAssessor : IDisposable
     {
         _analyzer.Dispose();
         _registry.Dispose();
+    }
+
+    // A measure computes its native value; the 0..100 mapping is the settings' (calibration is data), so the native value
+    // is mapped again here. The measure's own scalar uses the built-in table, for callers that run a measure alone.
+    private sealed class MappedMeasure(IQualityMeasure measure, QualityMapping mapping) : IQualityMeasure
+    {
+        public MeasureDescriptor Descriptor { get; } = measure.Descriptor with { Mapping = mapping };
+
+        public IReadOnlyList<TensorObservation> Observations => measure.Observations;
+
+        public MeasureResult Assess(FaceContext face)
+        {
+            var r = measure.Assess(face);
+            return r is { Status: MeasureStatus.Success, Raw: double raw } ? r with { Scalar = mapping.ToScalar(raw) } : r;
+        }
     }
 }

@@ -33,9 +33,18 @@ public sealed record QualitySettings
     /// <summary>Where graphs derived from the models (FaceQAN's input-gradient graph) are written with their SHA-256;
     /// null: built in memory only. Never the models folder.</summary>
     public string? DerivedModelDirectory { get; init; }
+    /// <summary>The 0..100 mappings of the measures and methods (default: the built-in file).</summary>
+    public MappingTable Mappings { get; init; } = MappingTable.Default;
 
     /// <summary>The embedder's manifest (read and verified once by the registry).</summary>
     public ModelManifest Embedder => Registry.Manifest(EmbedderModel);
+
+    /// <summary>A catalogue method's descriptor with the mapping of <see cref="Mappings"/>.</summary>
+    public UnifiedMethodDescriptor Mapped(UnifiedMethodDescriptor info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        return info with { Mapping = Mappings.Method(info.Name) };
+    }
 
     /// <summary>A file in the models folder.</summary>
     public string ModelsFile(string name) => Registry.Store.File(name);

@@ -54,11 +54,15 @@ internal sealed class AssessorPool : IDisposable
         _options = options;
         _served = served;
         ServedProfiles = options.LoadProfiles();
+        Mappings = options.LoadMappings();
         Paths = paths;
         _comparer = new(() => new FaceAnalyzer(Analyzer(FaceParts.Embedding, allFaces: false)));
     }
 
     public FiqaPaths Paths { get; }
+
+    /// <summary>The 0..100 mappings of every assessor (<see cref="ServerOptions.Mappings"/>).</summary>
+    public MappingTable Mappings { get; }
 
     /// <summary>Profile files served besides the built-in ones: lower-case name → full path.</summary>
     public IReadOnlyDictionary<string, string> ServedProfiles { get; }
@@ -84,6 +88,7 @@ internal sealed class AssessorPool : IDisposable
         UnifiedMethods = AssessQuery.List(q.Unified) ?? [],
         Methods = new QualityMethodOptions { OnnxManifests = _served.Manifests },
         Decode = _options.Decode,
+        Mappings = Mappings,
     };
 
     /// <summary>The assessor for <paramref name="q"/>, and whether the caller must dispose it (pool full). Throws

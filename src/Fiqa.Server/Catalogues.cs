@@ -16,19 +16,21 @@ internal static class Catalogues
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    private static readonly Lazy<string> MeasuresJson = new(() => JsonSerializer.Serialize(MeasureCatalogue.Entries.Select(e => new
+    // The mapping as the service applies it (fiqa serve --mappings).
+    private static string MeasuresJson(MappingTable mappings) => JsonSerializer.Serialize(MeasureCatalogue.Entries.Select(e => new
     {
-        id = e.Descriptor.Id, aspect = e.Descriptor.Aspect, native = e.Descriptor.Native, mapping = e.Descriptor.Mapping.Formula,
+        id = e.Descriptor.Id, aspect = e.Descriptor.Aspect, native = e.Descriptor.Native, mapping = mappings.Measure(e.Name).Formula,
         method = e.Descriptor.Method, low_means = e.LowMeans,
-    }), Json));
+    }), Json);
 
-    // Methods whose parameter names a file are listed as the operator configured them, by name only (see ServedMethods).
-    private static string MethodsJson(ServedMethods served) => JsonSerializer.Serialize(UnifiedCatalogue.Methods.Entries
+    // Methods whose parameter names a file are listed as the operator configured them, by name only (see ServedMethods);
+    // mappings as the service applies them.
+    private static string MethodsJson(ServedMethods served, MappingTable mappings) => JsonSerializer.Serialize(UnifiedCatalogue.Methods.Entries
         .Where(e => e.ContentDigest is null)
         .Select(e => new MethodJson(e.Name, e.Parameter, e.Descriptor.Kind == UnifiedMethodKind.Blind ? "blind" : "labelled_reference",
-            e.Descriptor.Description, e.Descriptor.Mapping.Formula, e.Descriptor.Source))
+            e.Descriptor.Description, mappings.Method(e.Name).Formula, e.Descriptor.Source))
         .Concat(served.Configured.Select(name => new MethodJson(name, null, "blind",
-            "an ONNX face quality model configured on this service (fiqa serve --unified)", OnnxQualityModel.Info.Mapping.Formula, OnnxQualityModel.Info.Source))), Json);
+            "an ONNX face quality model configured on this service (fiqa serve --unified)", mappings.Method(OnnxQualityModel.Info.Name).Formula, OnnxQualityModel.Info.Source))), Json);
 
     private sealed record MethodJson(string Name, string? Parameter, string Kind, string Description, string Mapping, string Source);
 
@@ -53,8 +55,8 @@ internal static class Catalogues
         unified_threshold = p.UnifiedThreshold is { } u ? new { method = u.Method, min = u.Min, fnmr0 = u.Basis?.Fnmr0, fnmr = u.Basis?.Fnmr, fnmr_interval = u.Basis?.FnmrInterval, reject_rate = u.Basis?.RejectRate } : null,
     }), Json);
 
-    public static string Measures() => MeasuresJson.Value;
-    public static string Methods(ServedMethods served) => MethodsJson(served);
+    public static string Measures(MappingTable mappings) => MeasuresJson(mappings);
+    public static string Methods(ServedMethods served, MappingTable mappings) => MethodsJson(served, mappings);
     public static string Metrics() => MetricsJson.Value;
     public static string Profiles(IReadOnlyDictionary<string, string> served) => served.Count == 0
         ? BuiltInProfilesJson.Value

@@ -35,6 +35,9 @@ public sealed record ServerOptions
     /// <summary>Verdict profile files served besides the built-in ones (<c>fiqa serve --profile FILE</c>, e.g. one written by
     /// <c>fiqa calibrate percentiles --profile-out</c>), asked for by their <c>name</c>.</summary>
     public string[] Profiles { get; init; } = [];
+    /// <summary>A mappings file laid over the built-in 0..100 mappings (<c>fiqa serve --mappings FILE</c>; see
+    /// <c>fiqa mappings</c>); null: the built-in ones.</summary>
+    public string? Mappings { get; init; }
     /// <summary>Seconds the host waits for in-flight requests on shutdown.</summary>
     public double ShutdownSeconds { get; init; } = 30;
 
@@ -74,6 +77,21 @@ public sealed record ServerOptions
             served[name] = Path.GetFullPath(file);
         }
         return served;
+    }
+
+    /// <summary>The mappings every assessor of the service uses; throws <see cref="InvalidOperationException"/>
+    /// ("fiqa serve: …") naming the file and the reason.</summary>
+    public Quality.MappingTable LoadMappings()
+    {
+        if (Mappings is null) return Quality.MappingTable.Default;
+        try
+        {
+            return Quality.MappingTable.Load(Mappings);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidOperationException($"fiqa serve: --mappings: {e.Message}", e);
+        }
     }
 
     /// <summary>The decoder's limits.</summary>

@@ -12,6 +12,7 @@ internal sealed class StartupGuard(ServerOptions options, IConfiguration configu
     {
         if (options.Problem() is { } problem) throw new InvalidOperationException($"fiqa serve: {problem}");
         options.LoadProfiles();
+        options.LoadMappings();
         var urls = (configuration["urls"] ?? FiqaServer.DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries);
         var endpoints = configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(c => c["Url"] ?? "").ToList();
         if (!FiqaServer.IsLoopbackOnly(urls.Concat(endpoints), out var offending) && string.IsNullOrEmpty(options.ApiKey))

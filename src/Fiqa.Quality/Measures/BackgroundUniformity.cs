@@ -8,7 +8,7 @@ public sealed class BackgroundUniformity : IQualityMeasure
     /// <summary>The descriptor.</summary>
     public static MeasureDescriptor Descriptor { get; } = new("BackgroundUniformity", "character",
         "mean Sobel gradient magnitude of portrait luminance over the background", MeasureNeeds.Landmarks,
-        SigmoidMapping.Inverted(10, 100, 190),
+        MappingTable.Default.Measure("BackgroundUniformity"),
         "Background = portrait pixels from inside the image, outside the face outline grown 1.6× (head and hair), above the chin (OFIQ: parsing class background).");
 
     MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;

@@ -12,7 +12,7 @@ public sealed class CompressionArtifacts : IQualityMeasure
     /// <summary>The descriptor.</summary>
     public static MeasureDescriptor Descriptor { get; } = new("CompressionArtifacts", "fidelity",
         "JPEG-equivalent quality 0..100: min(quality of the file's quantisation table, 100·exp(−1.5·blockiness of the face box))",
-        MeasureNeeds.Image, new SigmoidMapping(30, 8),
+        MeasureNeeds.Image, MappingTable.Default.Measure("CompressionArtifacts"),
         "Quantisation-table quality and analytic 8×8 blockiness (grid from the image origin) instead of OFIQ's CNN; blind to non-JPEG codecs.");
 
     // exp(−1.5·b): b = 0 (no block edges) reads as quality 100; b ≈ 0.8, typical of quality ≤ 10, reads as ≈ 30.

@@ -10,7 +10,7 @@ public sealed class DynamicRange : IQualityMeasure
     /// <summary>The descriptor.</summary>
     public static MeasureDescriptor Descriptor { get; } = new("DynamicRange", "fidelity",
         "Shannon entropy of the face-region luminance histogram, bits (0..8)", MeasureNeeds.Landmarks,
-        new FormulaMapping("12.5·x", x => 12.5 * x),
+        MappingTable.Default.Measure("DynamicRange"),
         "Same region and luminance as LuminanceMean.");
 
     MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;

@@ -6,7 +6,7 @@ public sealed class ExpressionNeutrality : IQualityMeasure
 {
     /// <summary>The descriptor.</summary>
     public static MeasureDescriptor Descriptor { get; } = new("ExpressionNeutrality", "character",
-        "probability of the \"neutral\" class, 0..1", MeasureNeeds.Expression, new SigmoidMapping(0.35, 0.1),
+        "probability of the \"neutral\" class, 0..1", MeasureNeeds.Expression, MappingTable.Default.Measure("ExpressionNeutrality"),
         "7-class expression model (FER order); own mapping, 50 at P(neutral) = 0.35.");
 
     MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;

@@ -14,7 +14,7 @@ public sealed class EyesOpen : IQualityMeasure
     /// <summary>The descriptor.</summary>
     public static MeasureDescriptor Descriptor { get; } = new("EyesOpen", "character",
         "min over both eyes of P(open) from the eye-state model, 0..1", MeasureNeeds.Eyes,
-        new FormulaMapping("100·x", x => 100 * x),
+        MappingTable.Default.Measure("EyesOpen"),
         "Eye-state CNN on 24×24 eye crops instead of OFIQ's eyelid distance / T with 98 landmarks (68-point lids are too coarse).");
 
     MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;

@@ -12,7 +12,7 @@ public sealed class EyesVisible : IQualityMeasure
     /// <summary>The descriptor.</summary>
     public static MeasureDescriptor Descriptor { get; } = new("EyesVisible", "character",
         "largest occluded fraction of the two eye zones", MeasureNeeds.Landmarks,
-        new FormulaMapping("100·(1 − x)", x => 100 * (1 - x)),
+        MappingTable.Default.Measure("EyesVisible"),
         "Eye zone = eye contour grown 1.5× in the portrait; occluded = luminance below 0.1× the face median or above 250 (OFIQ: occlusion segmentation network).");
 
     MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;

@@ -12,7 +12,7 @@ public sealed class FaceOcclusionPrevention : IQualityMeasure
     /// <summary>The descriptor.</summary>
     public static MeasureDescriptor Descriptor { get; } = new("FaceOcclusionPrevention", "character",
         "fraction of the face region (without eye and mouth zones) that is not the face's skin colour", MeasureNeeds.Landmarks,
-        new FormulaMapping("100·(1 − x)", x => 100 * (1 - x)),
+        MappingTable.Default.Measure("FaceOcclusionPrevention"),
         "Landmark face outline minus the eye and mouth zones; chroma against the face's own skin, learnt from its cheeks (OFIQ: occlusion segmentation). Beards read as occlusion.");
 
     MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;

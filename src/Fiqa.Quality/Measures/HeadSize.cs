@@ -10,7 +10,7 @@ public sealed class HeadSize : IQualityMeasure
     /// <summary>The descriptor.</summary>
     public static MeasureDescriptor Descriptor { get; } = new("HeadSize", "character",
         "T / image height", MeasureNeeds.Landmarks,
-        new FormulaMapping("200·(1 − σ(|x − 0.45|; 0, 0.05))", x => 200 * (1 - QualityMapping.Sigmoid(Math.Abs(x - 0.45), 0, 0.05))),
+        MappingTable.Default.Measure("HeadSize"),
         "As OFIQ; note OFIQ issues #60/#76: the ideal 0.45 conflicts with the margin components for some layouts.");
 
     MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;

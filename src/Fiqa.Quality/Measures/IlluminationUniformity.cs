@@ -11,7 +11,7 @@ public sealed class IlluminationUniformity : IQualityMeasure
     /// <summary>The descriptor.</summary>
     public static MeasureDescriptor Descriptor { get; } = new("IlluminationUniformity", "fidelity",
         "Σ bin-wise min of the normalised luminance histograms of the two cheek zones (0..1)", MeasureNeeds.Landmarks,
-        new FormulaMapping("100·x^0.3", x => 100 * Math.Pow(Math.Max(0, x), 0.3)), "As OFIQ with 68-point cheek zones.");
+        MappingTable.Default.Measure("IlluminationUniformity"), "As OFIQ with 68-point cheek zones.");
 
     MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;
 

@@ -9,7 +9,7 @@ public sealed class InterEyeDistance : IQualityMeasure
 {
     /// <summary>The descriptor.</summary>
     public static MeasureDescriptor Descriptor { get; } = new("InterEyeDistance", "character",
-        "IED / cos(yaw), original-image pixels", MeasureNeeds.Landmarks | MeasureNeeds.Pose, new SigmoidMapping(70, 20),
+        "IED / cos(yaw), original-image pixels", MeasureNeeds.Landmarks | MeasureNeeds.Pose, MappingTable.Default.Measure("InterEyeDistance"),
         "Eye centres = means of the 68-point eye contours; yaw from the pose model.");
 
     MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;

@@ -9,7 +9,7 @@ public sealed class LeftwardCropOfTheFaceImage : IQualityMeasure
 {
     /// <summary>The descriptor.</summary>
     public static MeasureDescriptor Descriptor { get; } = new("LeftwardCropOfTheFaceImage", "character",
-        "x of the image-left eye centre / IED", MeasureNeeds.Landmarks, new SigmoidMapping(0.9, 0.1), "As OFIQ.");
+        "x of the image-left eye centre / IED", MeasureNeeds.Landmarks, MappingTable.Default.Measure("LeftwardCropOfTheFaceImage"), "As OFIQ.");
 
     MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;
 

@@ -6,7 +6,7 @@ public sealed class Liveness : IQualityMeasure
     /// <summary>The descriptor.</summary>
     public static MeasureDescriptor Descriptor { get; } = new("Liveness", "character",
         "probability that the capture is live, 0..1", MeasureNeeds.Liveness,
-        new FormulaMapping("100·x", x => 100 * x), "Silent-Face-style liveness model on the face box grown 2.7×.");
+        MappingTable.Default.Measure("Liveness"), "Silent-Face-style liveness model on the face box grown 2.7×.");
 
     MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;
 

@@ -12,8 +12,7 @@ public sealed class LuminanceMean : IQualityMeasure
     /// <summary>The descriptor.</summary>
     public static MeasureDescriptor Descriptor { get; } = new("LuminanceMean", "fidelity",
         "mean of the face-region luminance histogram, 0..1", MeasureNeeds.Landmarks,
-        new FormulaMapping("100·σ(x; 0.08, 0.02)·(1 − σ(x; 0.75, 0.05))",
-            x => 100 * QualityMapping.Sigmoid(x, 0.08, 0.02) * (1 - QualityMapping.Sigmoid(x, 0.75, 0.05))),
+        MappingTable.Default.Measure("LuminanceMean"),
         "Linearised-sRGB luminance Y·255 of the canonical portrait inside the landmark face outline (OFIQ: parsing mask).");
 
     MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;

@@ -10,7 +10,7 @@ public sealed class LuminanceVariance : IQualityMeasure
     /// <summary>The descriptor.</summary>
     public static MeasureDescriptor Descriptor { get; } = new("LuminanceVariance", "fidelity",
         "variance of the face-region luminance histogram (values as fractions of 255)", MeasureNeeds.Landmarks,
-        new FormulaMapping("100·sin(π·60x / (60x + 1))", x => 100 * Math.Sin(Math.PI * 60 * x / (60 * x + 1))),
+        MappingTable.Default.Measure("LuminanceVariance"),
         "Same region and luminance as LuminanceMean.");
 
     MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;

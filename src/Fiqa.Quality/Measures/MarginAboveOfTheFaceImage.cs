@@ -9,7 +9,7 @@ public sealed class MarginAboveOfTheFaceImage : IQualityMeasure
 {
     /// <summary>The descriptor.</summary>
     public static MeasureDescriptor Descriptor { get; } = new("MarginAboveOfTheFaceImage", "character",
-        "y of the eye midpoint / T", MeasureNeeds.Landmarks, new SigmoidMapping(1.4, 0.1), "As OFIQ.");
+        "y of the eye midpoint / T", MeasureNeeds.Landmarks, MappingTable.Default.Measure("MarginAboveOfTheFaceImage"), "As OFIQ.");
 
     MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;
 

@@ -9,7 +9,7 @@ public sealed class MarginBelowOfTheFaceImage : IQualityMeasure
 {
     /// <summary>The descriptor.</summary>
     public static MeasureDescriptor Descriptor { get; } = new("MarginBelowOfTheFaceImage", "character",
-        "(image height − y of the eye midpoint) / T", MeasureNeeds.Landmarks, new SigmoidMapping(1.8, 0.1), "As OFIQ.");
+        "(image height − y of the eye midpoint) / T", MeasureNeeds.Landmarks, MappingTable.Default.Measure("MarginBelowOfTheFaceImage"), "As OFIQ.");
 
     MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;
 

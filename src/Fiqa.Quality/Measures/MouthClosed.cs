@@ -10,7 +10,7 @@ public sealed class MouthClosed : IQualityMeasure
 {
     /// <summary>The descriptor.</summary>
     public static MeasureDescriptor Descriptor { get; } = new("MouthClosed", "character",
-        "largest inner-lip gap / T", MeasureNeeds.Landmarks, SigmoidMapping.Inverted(0.2, 0.06), "As OFIQ with 68-point inner lips.");
+        "largest inner-lip gap / T", MeasureNeeds.Landmarks, MappingTable.Default.Measure("MouthClosed"), "As OFIQ with 68-point inner lips.");
 
     MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;
 

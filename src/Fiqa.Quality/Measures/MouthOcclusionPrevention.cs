@@ -12,7 +12,7 @@ public sealed class MouthOcclusionPrevention : IQualityMeasure
     /// <summary>The descriptor.</summary>
     public static MeasureDescriptor Descriptor { get; } = new("MouthOcclusionPrevention", "character",
         "fraction of the mouth zone that is neither the face's skin nor lip colour", MeasureNeeds.Landmarks,
-        new FormulaMapping("100·(1 − x)", x => 100 * (1 - x)),
+        MappingTable.Default.Measure("MouthOcclusionPrevention"),
         "Mouth zone = outer-lip contour grown 1.3×; chroma against the face's own skin (cheek statistics) with a lip allowance, teeth and cavity inside the inner lips exempt (OFIQ: occlusion segmentation).");
 
     MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;

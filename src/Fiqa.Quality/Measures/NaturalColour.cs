@@ -11,7 +11,7 @@ public sealed class NaturalColour : IQualityMeasure
     /// <summary>The descriptor.</summary>
     public static MeasureDescriptor Descriptor { get; } = new("NaturalColour", "fidelity",
         "√(max(0, 5 − a, a − 25)² + max(0, 5 − b, b − 35)²) of the cheeks' mean a*, b*", MeasureNeeds.Landmarks,
-        SigmoidMapping.Inverted(0, 10, 200), "As OFIQ (sRGB → CIELAB D65) with 68-point cheek zones.");
+        MappingTable.Default.Measure("NaturalColour"), "As OFIQ (sRGB → CIELAB D65) with 68-point cheek zones.");
 
     MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;
 

@@ -12,7 +12,7 @@ public sealed class NoHeadCoverings : IQualityMeasure
     /// <summary>The descriptor.</summary>
     public static MeasureDescriptor Descriptor { get; } = new("NoHeadCoverings", "character",
         "fraction of the forehead band that is not the face's skin colour", MeasureNeeds.Landmarks,
-        new FormulaMapping("100·(1 − x)", x => 100 * (1 - x)),
+        MappingTable.Default.Measure("NoHeadCoverings"),
         "Band from the eyebrows up by 0.35 T; chroma against the face's own skin (OFIQ: parsing classes cloth and hat above the face, piecewise mapping). Hair over the forehead counts as covering.");
 
     MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;

@@ -10,7 +10,7 @@ public sealed class OverExposurePrevention : IQualityMeasure
     /// <summary>The descriptor.</summary>
     public static MeasureDescriptor Descriptor { get; } = new("OverExposurePrevention", "fidelity",
         "fraction of face-region luminance in [247, 255]", MeasureNeeds.Landmarks,
-        new FormulaMapping("1 / (x + 0.01)", x => 1 / (x + 0.01)),
+        MappingTable.Default.Measure("OverExposurePrevention"),
         "Same region and luminance as LuminanceMean.");
 
     MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;

@@ -1,16 +1,14 @@
 namespace Fiqa.Quality.Measures;
 
-// Head pose (OFIQ v1.0.3 HeadPose.cpp: 3DDFAv2; ours: the HopeNet-style pose model). Mapping 100·max(0, cos θ)².
+// Head pose (OFIQ v1.0.3 HeadPose.cpp: 3DDFAv2; ours: the HopeNet-style pose model). Mapping 100·max(0, cos θ)²
+// (mappings.json).
 
-/// <summary>Shared mapping and descriptor shape of the three pose components.</summary>
+/// <summary>Shared descriptor shape of the three pose components.</summary>
 internal static class PoseMapping
 {
-    public static QualityMapping CosineSquared { get; } =
-        new FormulaMapping("100·max(0, cos x)²", x => 100 * Math.Pow(Math.Max(0, Math.Cos(x * Math.PI / 180)), 2));
-
     public static MeasureDescriptor Descriptor(string id, string angle) => Descriptor(id, angle,
         "HopeNet-style 66-bin regression on the face box (OFIQ: 3DDFAv2); sign convention in the README.", MeasureNeeds.Pose);
 
     public static MeasureDescriptor Descriptor(string id, string angle, string method, MeasureNeeds needs = MeasureNeeds.Landmarks) =>
-        new(id, "character", $"{angle}, degrees", needs, CosineSquared, method);
+        new(id, "character", $"{angle}, degrees", needs, MappingTable.Default.Measure(id), method);
 }

@@ -9,7 +9,7 @@ public sealed class RightwardCropOfTheFaceImage : IQualityMeasure
 {
     /// <summary>The descriptor.</summary>
     public static MeasureDescriptor Descriptor { get; } = new("RightwardCropOfTheFaceImage", "character",
-        "(image width − x of the image-right eye centre) / IED", MeasureNeeds.Landmarks, new SigmoidMapping(0.9, 0.1), "As OFIQ.");
+        "(image width − x of the image-right eye centre) / IED", MeasureNeeds.Landmarks, MappingTable.Default.Measure("RightwardCropOfTheFaceImage"), "As OFIQ.");
 
     MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;
 

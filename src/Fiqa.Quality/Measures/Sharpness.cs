@@ -15,11 +15,8 @@ public sealed class Sharpness : IQualityMeasure
     /// <summary>The descriptor.</summary>
     public static MeasureDescriptor Descriptor { get; } = new("Sharpness", "fidelity",
         "√(mean Laplacian² − (median |Laplacian| / 0.6745)²) / mean luminance over the face region of the canonical portrait, ×100",
-        MeasureNeeds.Landmarks, new SigmoidMapping(X0, W),
+        MeasureNeeds.Landmarks, MappingTable.Default.Measure("Sharpness"),
         "Laplacian energy above the noise floor instead of OFIQ's random forest; mapping from the blur/motion ladders (docs/measures.md).");
-
-    // Mapping chosen on the calibration identities' ladders (docs/measures.md).
-    private const double X0 = 1.6, W = 0.3;
 
     // median |x| of a zero-mean Gaussian is 0.6745 σ.
     private const double GaussianMedianAbs = 0.6745;

@@ -10,7 +10,7 @@ public sealed class SingleFacePresent : IQualityMeasure
     /// <summary>The descriptor.</summary>
     public static MeasureDescriptor Descriptor { get; } = new("SingleFacePresent", "character",
         "0 with one face, else area of the second-largest box / area of the largest", MeasureNeeds.AllFaces,
-        new FormulaMapping("100·(1 − x)", x => 100 * (1 - x)), "As OFIQ, with our detector's boxes.");
+        MappingTable.Default.Measure("SingleFacePresent"), "As OFIQ, with our detector's boxes.");
 
     MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;
 

@@ -10,7 +10,7 @@ public sealed class UnderExposurePrevention : IQualityMeasure
     /// <summary>The descriptor.</summary>
     public static MeasureDescriptor Descriptor { get; } = new("UnderExposurePrevention", "fidelity",
         "fraction of face-region luminance in [0, 25]", MeasureNeeds.Landmarks,
-        new SigmoidMapping(0.92, 0.05, H: 120, A: 0.832, S: -1),
+        MappingTable.Default.Measure("UnderExposurePrevention"),
         "Same region and luminance as LuminanceMean.");
 
     MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;

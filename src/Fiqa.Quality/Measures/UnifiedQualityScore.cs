@@ -10,7 +10,7 @@ public sealed class UnifiedQualityScore(QualitySettings settings) : IQualityMeas
 {
     /// <summary>The descriptor.</summary>
     public static MeasureDescriptor Descriptor { get; } = new("UnifiedQualityScore", "utility",
-        "output of the distilled quality head (≈0..1)", MeasureNeeds.Embedding, DistilledQuality.Info.Mapping,
+        "output of the distilled quality head (≈0..1)", MeasureNeeds.Embedding, MappingTable.Default.Measure("UnifiedQualityScore"),
         "eDifFIQA-style head distilled from perturbation robustness (DifFIQA's forward-only part) instead of MagFace; " +
         "the head file comes from provisioning (scripts/provision-quality-head.sh).");
 

@@ -12,7 +12,7 @@ public sealed class CertaintyRatio : ILabelledQualityMethod
 
     /// <summary>The descriptor.</summary>
     public static UnifiedMethodDescriptor Info { get; } = new("crfiqa",
-        "certainty ratio CCS / (NNCCS + 1) from the identity labels (≈0..1)", new FormulaMapping("100·clamp(x, 0, 1)", x => 100 * x),
+        "certainty ratio CCS / (NNCCS + 1) from the identity labels (≈0..1)", MappingTable.Default.Method("crfiqa"),
         "Boutros et al. 2023 (CR-FIQA)") { Kind = UnifiedMethodKind.LabelledReference };
 
     /// <inheritdoc />

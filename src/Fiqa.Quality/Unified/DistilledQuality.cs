@@ -14,10 +14,10 @@ public sealed class DistilledQuality : IUnifiedQualityMethod
     /// <summary>The command that (re)creates the default head.</summary>
     public const string TrainCommand = "scripts/provision-quality-head.sh";
 
-    /// <summary>The descriptor. The scalar is 100 × the head's output clamped to [0, 1]: the output estimates the
-    /// teacher's label min–max normalised over the training set (0 = the worst training sample, 1 = the best).</summary>
+    /// <summary>The descriptor. By default the scalar is 100 × the head's output clamped to [0, 1]: the output estimates
+    /// the teacher's label min–max normalised over the training set (0 = the worst training sample, 1 = the best).</summary>
     public static UnifiedMethodDescriptor Info { get; } = new("distilled",
-        "eDifFIQA-style MLP on the embedder pass (activation norms, embedding norm, SER-FIQ), trained on recognition-grounded teachers (≈0..1)", new FormulaMapping("100·clamp(x, 0, 1)", x => 100 * x), "Babnik et al. 2024 (eDifFIQA)");
+        "eDifFIQA-style MLP on the embedder pass (activation norms, embedding norm, SER-FIQ), trained on recognition-grounded teachers (≈0..1)", MappingTable.Default.Method("distilled"), "Babnik et al. 2024 (eDifFIQA)");
 
     private readonly QualityHead _head;
     private readonly HeadInputs _inputs;
@@ -30,13 +30,14 @@ public sealed class DistilledQuality : IUnifiedQualityMethod
         _head = EmbedderBoundFile.Load(settings, settings.Methods.QualityHead, DefaultFileName, QualityHead.Load, h => h.EmbedderSha256, "trained",
             $"Train the default quality head with: {TrainCommand} (or fiqa train-quality)", "train a head for it with fiqa train-quality");
         _inputs = HeadInputs.For(_head, settings.Embedder);
+        Descriptor = settings.Mapped(Info);
     }
 
     /// <summary>The head in use.</summary>
     public QualityHead Head => _head;
 
     /// <inheritdoc />
-    public UnifiedMethodDescriptor Descriptor => Info;
+    public UnifiedMethodDescriptor Descriptor { get; }
 
     /// <inheritdoc />
     public IReadOnlyList<TensorObservation> Observations => _inputs.Observations;
@@ -46,6 +47,6 @@ public sealed class DistilledQuality : IUnifiedQualityMethod
     {
         ArgumentNullException.ThrowIfNull(face);
         double q = _head.Predict(_inputs.Features(face.Pass));
-        return new UnifiedScore(q, Info.Mapping.ToScalar(q));
+        return new UnifiedScore(q, Descriptor.Mapping.ToScalar(q));
     }
 }

@@ -6,16 +6,23 @@ public sealed class EmbeddingNorm : IUnifiedQualityMethod
 {
     /// <summary>The descriptor.</summary>
     public static UnifiedMethodDescriptor Info { get; } = new("norm", "L2 norm of the raw embedding",
-        new SigmoidMapping(2.9, 0.3), "Meng et al. 2021 (MagFace); Kim et al. 2022 (AdaFace)");
+        MappingTable.Default.Method("norm"), "Meng et al. 2021 (MagFace); Kim et al. 2022 (AdaFace)");
+
+    /// <summary>The method with the settings' mapping.</summary>
+    public EmbeddingNorm(QualitySettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        Descriptor = settings.Mapped(Info);
+    }
 
     /// <inheritdoc />
-    public UnifiedMethodDescriptor Descriptor => Info;
+    public UnifiedMethodDescriptor Descriptor { get; }
 
     /// <inheritdoc />
     public UnifiedScore Score(FaceContext face)
     {
         ArgumentNullException.ThrowIfNull(face);
         double raw = face.Embedding.Norm;
-        return new UnifiedScore(raw, Info.Mapping.ToScalar(raw));
+        return new UnifiedScore(raw, Descriptor.Mapping.ToScalar(raw));
     }
 }

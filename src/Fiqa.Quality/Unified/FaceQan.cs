@@ -49,7 +49,7 @@ public sealed class FaceQan : IUnifiedQualityMethod
     /// <summary>The descriptor.</summary>
     public static UnifiedMethodDescriptor Info { get; } = new("faceqan",
         "[(1 + mean S)/2 · clip(1 − std S) · s_f]^5 over k BIM attacks on the embedding's cosine similarity, 0..1",
-        new SigmoidMapping(0.55, 0.1), "Babnik et al. 2023 (FaceQAN)") { Parameter = "K" };
+        MappingTable.Default.Method("faceqan"), "Babnik et al. 2023 (FaceQAN)") { Parameter = "K" };
 
     /// <summary>Most random starts.</summary>
     public const int MaxStarts = 64;
@@ -66,7 +66,8 @@ public sealed class FaceQan : IUnifiedQualityMethod
         _options.Validate();
         _gradient = new EmbedderCosineGradient(settings.Registry, settings.EmbedderModel, settings.DerivedModelDirectory);
         _plain = settings.Registry.Open(settings.EmbedderModel);
-        Descriptor = starts is null ? Info : Info with { Name = $"{Info.Name}:{starts}" };
+        var mapped = settings.Mapped(Info);
+        Descriptor = starts is null ? mapped : mapped with { Name = $"{Info.Name}:{starts}" };
     }
 
     /// <summary>The catalogue's factory: <c>faceqan</c>, or <c>faceqan:K</c>.</summary>
@@ -91,7 +92,7 @@ public sealed class FaceQan : IUnifiedQualityMethod
     {
         ArgumentNullException.ThrowIfNull(face);
         var probe = Probe(face.Aligned.Image, face.Pass.RawEmbedding.ToArray(), face.EmbedOther(Orientation.FlipHorizontal(face.Aligned.Image)).CosineSimilarity(face.Embedding));
-        return new UnifiedScore(probe.Quality, Info.Mapping.ToScalar(probe.Quality));
+        return new UnifiedScore(probe.Quality, Descriptor.Mapping.ToScalar(probe.Quality));
     }
 
     /// <summary>Runs the attack on an aligned crop whose raw embedding is <paramref name="cleanEmbedding"/>, with the

@@ -82,7 +82,7 @@ public sealed class Froq : IUnifiedQualityMethod
     /// <summary>The descriptor.</summary>
     public static UnifiedMethodDescriptor Info { get; } = new("froq",
         "mean L2 norm of the embedder's activations at the calibrated layers ÷ the calibration median (1 = typical)",
-        new SigmoidMapping(1, 0.1), "Babnik et al. 2024 (FROQ)");
+        MappingTable.Default.Method("froq"), "Babnik et al. 2024 (FROQ)");
 
     private readonly TensorObservation[] _layers;
 
@@ -94,13 +94,14 @@ public sealed class Froq : IUnifiedQualityMethod
         Calibration = EmbedderBoundFile.Load(settings, settings.Methods.FroqCalibration, DefaultFileName, FroqCalibration.Load, c => c.EmbedderSha256, "calibrated",
             $"Calibrate FROQ with: {CalibrateCommand}", "run fiqa calibrate froq for it");
         _layers = Calibration.Layers.Select(l => new TensorObservation(l.Tensor, TensorStatistic.L2)).ToArray();
+        Descriptor = settings.Mapped(Info);
     }
 
     /// <summary>The calibration in use.</summary>
     public FroqCalibration Calibration { get; }
 
     /// <inheritdoc />
-    public UnifiedMethodDescriptor Descriptor => Info;
+    public UnifiedMethodDescriptor Descriptor { get; }
 
     /// <inheritdoc />
     public IReadOnlyList<TensorObservation> Observations => _layers;
@@ -112,6 +113,6 @@ public sealed class Froq : IUnifiedQualityMethod
         double sum = 0;
         foreach (var layer in _layers) sum += face.Pass.Statistic(layer);
         double raw = sum / _layers.Length / Calibration.MedianNorm;
-        return new UnifiedScore(raw, Info.Mapping.ToScalar(raw));
+        return new UnifiedScore(raw, Descriptor.Mapping.ToScalar(raw));
     }
 }

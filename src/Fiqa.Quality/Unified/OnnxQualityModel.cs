@@ -15,7 +15,7 @@ public sealed class OnnxQualityModel : IUnifiedQualityMethod
     /// <summary>The descriptor (its name carries the manifest path: <c>onnx:models/ediffiqa.json</c>).</summary>
     public static UnifiedMethodDescriptor Info { get; } = new("onnx",
         "score of a user's ONNX quality model described by a manifest (task \"quality\"): input, alignment, output index, direction",
-        new FormulaMapping("100·clamp(x, 0, 1), or the manifest's sigmoid", x => 100 * x), "the model's own publication")
+        MappingTable.Default.Method("onnx"), "the model's own publication")
     { Parameter = "MANIFEST", ParameterRequired = true };
 
     private readonly OnnxModel _model;
@@ -56,7 +56,7 @@ public sealed class OnnxQualityModel : IUnifiedQualityMethod
         _mapping = (_quality.ScalarCenter, _quality.ScalarScale) switch
         {
             ({ } c, { } w) when w > 0 => new SigmoidMapping(c, w),
-            (null, null) => Info.Mapping,
+            (null, null) => settings.Mappings.Method(Info.Name),
             _ => throw new ModelConfigurationException($"{manifestPath}: give both quality.scalar_center and a positive quality.scalar_scale, or neither"),
         };
         Descriptor = Info with { Name = NameFor(name ?? manifestPath), Mapping = _mapping, Source = _manifest.Source ?? Info.Source };

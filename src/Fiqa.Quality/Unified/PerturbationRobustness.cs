@@ -14,7 +14,7 @@ public sealed class PerturbationRobustness : IUnifiedQualityMethod
     /// <summary>The descriptor.</summary>
     public static UnifiedMethodDescriptor Info { get; } = new("perturb",
         "mean cosine between the embedding and those of the mirrored, noised and grid-occluded aligned crop",
-        new SigmoidMapping(0.75, 0.06), "Babnik et al. 2023 (DifFIQA), Babnik et al. 2024 (FROQ)") { Parameter = "R" };
+        MappingTable.Default.Method("perturb"), "Babnik et al. 2023 (DifFIQA), Babnik et al. 2024 (FROQ)") { Parameter = "R" };
 
     /// <summary>Most draws of noise and grid.</summary>
     public const int MaxRepeats = 16;
@@ -26,16 +26,19 @@ public sealed class PerturbationRobustness : IUnifiedQualityMethod
     /// <summary>Draws of the noise and the grid (1 = the method's default: three perturbed embeddings).</summary>
     public int Repeats { get; }
 
-    /// <summary>Creates the method with <paramref name="repeats"/> draws (1..<see cref="MaxRepeats"/>).</summary>
-    public PerturbationRobustness(int repeats = 1)
+    /// <summary>Creates the method with <paramref name="repeats"/> draws (1..<see cref="MaxRepeats"/>) and the settings'
+    /// mapping.</summary>
+    public PerturbationRobustness(QualitySettings settings, int repeats = 1)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         if (repeats is < 1 or > MaxRepeats) throw new UnknownNameException($"perturb:R needs R in 1..{MaxRepeats}, got {repeats}");
         Repeats = repeats;
-        Descriptor = repeats == 1 ? Info : Info with { Name = $"{Info.Name}:{repeats}" };
+        var mapped = settings.Mapped(Info);
+        Descriptor = repeats == 1 ? mapped : mapped with { Name = $"{Info.Name}:{repeats}" };
     }
 
     /// <summary>The catalogue's factory: <c>perturb</c>, or <c>perturb:R</c>.</summary>
-    public static IQualityMethod Create(QualitySettings settings, string? parameter) => new PerturbationRobustness(parameter is null ? 1 : ParseRepeats(parameter));
+    public static IQualityMethod Create(QualitySettings settings, string? parameter) => new PerturbationRobustness(settings, parameter is null ? 1 : ParseRepeats(parameter));
 
     /// <summary>The name of <c>perturb:R</c> for a parameter, checked.</summary>
     public static string NameFor(string parameter) => $"{Info.Name}:{ParseRepeats(parameter)}";
@@ -58,7 +61,7 @@ public sealed class PerturbationRobustness : IUnifiedQualityMethod
             count++;
         }
         double raw = sum / count;
-        return new UnifiedScore(raw, Info.Mapping.ToScalar(raw));
+        return new UnifiedScore(raw, Descriptor.Mapping.ToScalar(raw));
     }
 
     /// <summary>The perturbed copies (deterministic): the mirror, then per draw r a noised copy (seed + r) and a grid

@@ -14,7 +14,7 @@ public sealed class SddFiqa : ILabelledQualityMethod
     /// <summary>The descriptor.</summary>
     public static UnifiedMethodDescriptor Info { get; } = new("sdd",
         "Wasserstein-1 distance between the mated and non-mated cosine distributions, from the identity labels (≈0..1)",
-        new FormulaMapping("100·clamp(x, 0, 1)", x => 100 * x), "Ou et al. 2021 (SDD-FIQA)") { Kind = UnifiedMethodKind.LabelledReference };
+        MappingTable.Default.Method("sdd"), "Ou et al. 2021 (SDD-FIQA)") { Kind = UnifiedMethodKind.LabelledReference };
 
     /// <inheritdoc />
     public UnifiedMethodDescriptor Descriptor => Info;

@@ -21,7 +21,7 @@ public sealed class SerFiq : IUnifiedQualityMethod
 {
     /// <summary>The descriptor.</summary>
     public static UnifiedMethodDescriptor Info { get; } = new("serfiq",
-        "2·σ(−mean pairwise distance of T dropout embeddings), 0..1", new SigmoidMapping(0.55, 0.02), "Terhörst et al. 2020 (SER-FIQ)");
+        "2·σ(−mean pairwise distance of T dropout embeddings), 0..1", MappingTable.Default.Method("serfiq"), "Terhörst et al. 2020 (SER-FIQ)");
 
     private readonly PenultimateLayer _layer;
     private readonly float[][] _masks;
@@ -34,6 +34,7 @@ public sealed class SerFiq : IUnifiedQualityMethod
         var options = settings.Methods.SerFiq;
         _layer = PenultimateLayer.Read(settings.Embedder);
         _masks = Masks(_layer.InputSize, options);
+        Descriptor = settings.Mapped(Info);
     }
 
     /// <summary>The seeded keep-masks (scaled by 1/(1−p)) of <paramref name="options"/> for a layer of <paramref name="width"/> inputs.</summary>
@@ -52,7 +53,7 @@ public sealed class SerFiq : IUnifiedQualityMethod
     }
 
     /// <inheritdoc />
-    public UnifiedMethodDescriptor Descriptor => Info;
+    public UnifiedMethodDescriptor Descriptor { get; }
 
     /// <inheritdoc />
     public IReadOnlyList<TensorObservation> Observations => [_layer.Input];
@@ -62,7 +63,7 @@ public sealed class SerFiq : IUnifiedQualityMethod
     {
         ArgumentNullException.ThrowIfNull(face);
         double raw = Stochastic(_layer, face.Pass.Values(_layer.Input), _masks);
-        return new UnifiedScore(raw, Info.Mapping.ToScalar(raw));
+        return new UnifiedScore(raw, Descriptor.Mapping.ToScalar(raw));
     }
 
     /// <summary>SER-FIQ of given penultimate activations under the given keep-masks (already scaled by 1/(1−p)).</summary>

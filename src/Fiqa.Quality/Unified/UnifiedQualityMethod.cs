@@ -97,7 +97,7 @@ public static class UnifiedCatalogue
     public static Catalogue<UnifiedMethodEntry> Methods { get; } = new("unified quality method",
     [
         new(DistilledQuality.Info, (s, _) => new DistilledQuality(s)),
-        new(EmbeddingNorm.Info, (_, _) => new EmbeddingNorm()),
+        new(EmbeddingNorm.Info, (s, _) => new EmbeddingNorm(s)),
         new(PerturbationRobustness.Info, PerturbationRobustness.Create) { NameFor = PerturbationRobustness.NameFor },
         new(SerFiq.Info, (s, _) => new SerFiq(s)),
         new(Froq.Info, (s, _) => new Froq(s)),

@@ -6,8 +6,8 @@ internal static class CatalogueEndpoints
 {
     public static RouteGroupBuilder MapCatalogueEndpoints(this RouteGroupBuilder g)
     {
-        g.MapGet("/measures", () => Results.Text(Catalogues.Measures(), "application/json")).WithTags("catalogues").WithSummary("The quality measures (ISO/IEC 29794-5 components).");
-        g.MapGet("/methods", (ServedMethods served) => Results.Text(Catalogues.Methods(served), "application/json")).WithTags("catalogues").WithSummary("The unified quality methods.");
+        g.MapGet("/measures", (AssessorPool pool) => Results.Text(Catalogues.Measures(pool.Mappings), "application/json")).WithTags("catalogues").WithSummary("The quality measures (ISO/IEC 29794-5 components).");
+        g.MapGet("/methods", (ServedMethods served, AssessorPool pool) => Results.Text(Catalogues.Methods(served, pool.Mappings), "application/json")).WithTags("catalogues").WithSummary("The unified quality methods.");
         g.MapGet("/metrics", () => Results.Text(Catalogues.Metrics(), "application/json")).WithTags("catalogues").WithSummary("The image quality metrics.");
         g.MapGet("/profiles", (AssessorPool pool) => Results.Text(Catalogues.Profiles(pool.ServedProfiles), "application/json")).WithTags("catalogues").WithSummary("The verdict profiles (built-in, then those given to fiqa serve --profile) and their requirements.");
         return g;
