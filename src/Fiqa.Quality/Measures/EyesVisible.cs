@@ -66,7 +66,7 @@ public sealed class EyesVisible : IQualityMeasure
             if (cheek[i]) cheekValues.Add(lum[i]);
         if (cheekValues.Count == 0) return null;
         cheekValues.Sort();
-        // Floor of one linear level: a black cheek would make every pixel "brighter than the cheek".
+        // Floor of one linear level: against a black cheek (a shadow or a cover over the lower face) a black band still counts.
         double reference = Math.Max(1, cheekValues[cheekValues.Count / 2]);
         // The tint cue needs the face's own skin colour; on greyscale or a cheek that is not skin it stays off.
         var skin = face.IsGreyscale ? null : SkinModel.Of(face);
