@@ -2,7 +2,7 @@ namespace Fiqa.Quality.Measures;
 
 // Occlusion components. OFIQ v1.0.3 segments occlusions with a dedicated network (and BiSeNet parsing for head
 // coverings); neither is available here, so these are analytic estimates on the canonical portrait:
-// - eye zones: pixels far darker than the face's median luminance (dark bars, sunglasses) or saturated (glare);
+// - eyes: the band a lens covers under each eye, against the cheek below it (EyesVisible.cs);
 // - mouth, face, forehead: pixels whose chroma is not skin or lip (masks, hands, hats, scarves).
 // Chroma-based estimates need colour: on greyscale images they report failure to assess.
 

@@ -56,6 +56,9 @@ internal sealed class SkinModel
         return new SkinModel(mCb, mCr, Math.Max(MinSpread, sCb), Math.Max(MinSpread, sCr), fixedBounds: false);
     }
 
+    /// <summary>True when the model was learnt from this face's cheeks, false when it fell back to fixed chroma bounds.</summary>
+    public bool Learnt => !_fixedBounds;
+
     /// <summary>True when the colour is this face's skin (or, with <paramref name="lips"/>, its lips).</summary>
     public bool IsSkin(byte r, byte g, byte b, bool lips = false)
     {

@@ -4,7 +4,7 @@ namespace Fiqa.Quality.Measures;
 
 // Occlusion components. OFIQ v1.0.3 segments occlusions with a dedicated network (and BiSeNet parsing for head
 // coverings); neither is available here, so these are analytic estimates on the canonical portrait:
-// - eye zones: pixels far darker than the face's median luminance (dark bars, sunglasses) or saturated (glare);
+// - eyes: the band a lens covers under each eye, against the cheek below it (EyesVisible.cs);
 // - mouth, face, forehead: pixels whose chroma is not the face's own skin (SkinModel) or lips (masks, hands, hats,
 //   scarves); teeth and the cavity inside the inner lips are not cover.
 // Chroma-based estimates need colour: on greyscale images they report failure to assess.
@@ -16,8 +16,8 @@ internal static class Zones
     private static readonly int[] OuterLips = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59];
     private static readonly int[] InnerLips = [60, 61, 62, 63, 64, 65, 66, 67];
 
-    // Zones are computed once per face and shared (EyesOpen, EyesVisible and FaceOcclusionPrevention read the same
-    // eye zones); callers only read them.
+    // Zones are computed once per face and shared (EyesOpen and FaceOcclusionPrevention read the same eye zones);
+    // callers only read them.
     public static bool[] Eye(FaceContext face, bool first) =>
         face.Memo(first ? "zone.eye.first" : "zone.eye.second", () => face.Region(face.PortraitPolygon(first ? FirstEye : SecondEye, 1.5f)));
 
