@@ -12,7 +12,7 @@ public class UnifiedMethodTests(ITestOutputHelper output)
     private static FaceQualityAssessor Assessor() => FaceQualityAssessor.Create(new AssessorOptions
     {
         Measures = [],
-        UnifiedMethods = ["norm", "perturb", "serfiq", "distilled", "froq"],
+        UnifiedMethods = ["norm", "perturb", "serfiq", "distilled", "froq", "prefiqs"],
         Face = new FaceAnalyzerOptions { Parts = FaceParts.None, AlignedInput = true },
     });
 
@@ -44,7 +44,7 @@ public class UnifiedMethodTests(ITestOutputHelper output)
         var severity = Enumerable.Range(0, 5).Select(k => (double)-k).ToArray();
         foreach (var (name, apply) in Degradations)
         {
-            var rho = new Dictionary<string, List<double>> { ["norm"] = [], ["perturb"] = [], ["serfiq"] = [], ["distilled"] = [], ["froq"] = [] };
+            var rho = new Dictionary<string, List<double>> { ["norm"] = [], ["perturb"] = [], ["serfiq"] = [], ["distilled"] = [], ["froq"] = [], ["prefiqs"] = [] };
             foreach (var file in johns)
             {
                 var image = ImageDecoder.Decode(file);
