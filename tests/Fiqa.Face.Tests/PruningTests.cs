@@ -49,6 +49,7 @@ public class PruningTests(FaceModelsFixture models, ITestOutputHelper output) : 
 
     [Theory]
     [InlineData(0.2)]
+    [InlineData(0.3)]
     [InlineData(0.4)]
     [InlineData(0.6)]
     public void WithPrunedWeights_Embedder_ZeroesTheRequestedFractionOfTheSmallestWeights(double rate)
