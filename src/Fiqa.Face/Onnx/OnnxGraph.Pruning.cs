@@ -81,13 +81,6 @@ public static partial class OnnxGraph
         return pruned;
     }
 
-    /// <summary>The count and zero count of the weights <see cref="WithPrunedWeights(byte[], double)"/> would consider.</summary>
-    public static PruningSummary PrunableWeights(byte[] model)
-    {
-        WithPrunedWeights(model, 0, out var summary);
-        return summary;
-    }
-
     private static float ReadFloat(byte[] bytes, int offset) => BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(offset, 4));
 
     /// <summary>Where the float32 values of the weight initialisers lie in the model file: (absolute byte offset, value

@@ -42,7 +42,7 @@ public sealed class PreFiqs : IUnifiedQualityMethod
         double r = rate ?? DefaultRate;
         if (!(r >= 0 && r <= MaxRate)) throw new UnknownNameException($"prefiqs:R needs a pruning rate R in 0..{MaxRate.ToString(CultureInfo.InvariantCulture)}, got {r.ToString(CultureInfo.InvariantCulture)}");
         Rate = r;
-        _pruned = settings.Registry.Open(settings.EmbedderModel, Variant(r));
+        _pruned = settings.Registry.Open(settings.EmbedderModel, Variant(settings.Embedder.Name, r));
         Descriptor = rate is null ? Info : Info with { Name = NameOf(r) };
     }
 
@@ -73,9 +73,22 @@ public sealed class PreFiqs : IUnifiedQualityMethod
     }
 
     // Rate 0 is the file itself: the plain session, shared with whatever else runs the plain embedder.
-    private static SessionVariant Variant(double rate) => rate == 0
+    private static SessionVariant Variant(string model, double rate) => rate == 0
         ? SessionVariant.Plain
-        : new SessionVariant(FormattableString.Invariant($"pruned{rate}.v{PruningVersion}"), [], []) { Derive = bytes => OnnxGraph.WithPrunedWeights(bytes, rate) };
+        : new SessionVariant(FormattableString.Invariant($"pruned{rate}.v{PruningVersion}"), [], [])
+        {
+            Derive = bytes =>
+            {
+                try
+                {
+                    return OnnxGraph.WithPrunedWeights(bytes, rate);
+                }
+                catch (Face.Models.ModelConfigurationException e)
+                {
+                    throw new Face.Models.ModelConfigurationException($"{model}: prefiqs cannot prune this embedder: {e.Message}", e);
+                }
+            },
+        };
 
     /// <inheritdoc />
     public UnifiedScore Score(FaceContext face)
