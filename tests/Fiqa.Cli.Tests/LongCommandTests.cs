@@ -125,7 +125,7 @@ public partial class LongCommandTests
     {
         var r = CliRunner.Run("bench", "--iterations", "5", "--threads", "1");
         Assert.True(r.Code == 0, r.Err);
-        foreach (var method in new[] { "distilled", "norm", "perturb", "serfiq", "froq" }) Assert.Contains($"| unified: {method} (", r.Out);
+        foreach (var method in new[] { "distilled", "norm", "perturb", "serfiq", "froq", "prefiqs" }) Assert.Contains($"| unified: {method} (", r.Out);
         Assert.DoesNotContain("onnx", r.Out);
     }
 }

@@ -81,6 +81,10 @@ public sealed record UnifiedMethodEntry(UnifiedMethodDescriptor Descriptor, Func
     /// <summary>For a parameter that names files (<c>onnx:MANIFEST</c>): a digest of their contents, so caches keyed by
     /// the method notice a model replaced under the same path; null when the name says everything.</summary>
     public Func<string, string>? ContentDigest { get; init; }
+    /// <summary>For a method whose name does not say all its settings (<c>prefiqs</c> stands for a default rate that may
+    /// change): what a cache must be keyed by besides the name, given the parameter (null: none); null when the name
+    /// says everything.</summary>
+    public Func<string?, string>? SettingsIdentity { get; init; }
 }
 
 /// <summary>The unified methods, created by name: one line per method.</summary>
@@ -102,6 +106,7 @@ public static class UnifiedCatalogue
         new(SerFiq.Info, (s, _) => new SerFiq(s)),
         new(Froq.Info, (s, _) => new Froq(s)),
         new(FaceQan.Info, FaceQan.Create) { NameFor = FaceQan.NameFor },
+        new(PreFiqs.Info, PreFiqs.Create) { NameFor = PreFiqs.NameFor, SettingsIdentity = PreFiqs.CacheIdentity },
         new(OnnxQualityModel.Info, OnnxQualityModel.Create) { NameFor = OnnxQualityModel.NameFor, ContentDigest = OnnxQualityModel.ContentDigest },
         new(CertaintyRatio.Info, (_, _) => new CertaintyRatio()),
         new(SddFiqa.Info, (_, _) => new SddFiqa()),
@@ -120,12 +125,14 @@ public static class UnifiedCatalogue
     }
 
     /// <summary>What a cache of the method's scores must be keyed by: its canonical name, plus the digest of the files its
-    /// parameter names (<see cref="UnifiedMethodEntry.ContentDigest"/>).</summary>
+    /// parameter names (<see cref="UnifiedMethodEntry.ContentDigest"/>) and the settings its name leaves unsaid
+    /// (<see cref="UnifiedMethodEntry.SettingsIdentity"/>).</summary>
     public static string CacheIdentity(string name)
     {
         var (entry, parameter) = Methods.Resolve(name);
         var canonical = Normalise(name);
-        return parameter is not null && entry.ContentDigest is { } digest ? $"{canonical}#{digest(parameter)}" : canonical;
+        if (parameter is not null && entry.ContentDigest is { } digest) canonical = $"{canonical}#{digest(parameter)}";
+        return entry.SettingsIdentity is { } settings ? $"{canonical}#{settings(parameter)}" : canonical;
     }
 
     /// <summary>The descriptor of a request.</summary>
