@@ -84,17 +84,17 @@ public static class ExpressionInt8
         {
             var alone = groups[g].ToHashSet(StringComparer.Ordinal);
             sensitivity[g] = Error(tensors.Where(t => !alone.Contains(t)).ToList());
-            progress?.Invoke($"group {g + 1}/{groups.Count} ({groups[g][0]}…): max |ΔP(neutral)| {sensitivity[g]:F4} quantised alone");
+            progress?.Invoke(FormattableString.Invariant($"group {g + 1}/{groups.Count} ({groups[g][0]}…): max |ΔP(neutral)| {sensitivity[g]:F4} quantised alone"));
         }
         var keptFloat = new List<string>();
         double error = Error(keptFloat);
-        progress?.Invoke($"all quantised: max |ΔP(neutral)| {error:F4}");
+        progress?.Invoke(FormattableString.Invariant($"all quantised: max |ΔP(neutral)| {error:F4}"));
         foreach (int g in Enumerable.Range(0, groups.Count).OrderByDescending(g => sensitivity[g]).ThenBy(g => g))
         {
             if (error <= tolerance) break;
             keptFloat.AddRange(groups[g]);
             error = Error(keptFloat);
-            progress?.Invoke($"group {g + 1} back to float: max |ΔP(neutral)| {error:F4}");
+            progress?.Invoke(FormattableString.Invariant($"group {g + 1} back to float: max |ΔP(neutral)| {error:F4}"));
         }
         var kept = keptFloat.ToHashSet(StringComparer.Ordinal);
         return calibration with
