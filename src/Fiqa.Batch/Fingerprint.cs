@@ -24,6 +24,9 @@ public static class Fingerprint
             sb.Append("model ").Append(model).Append('=').Append(assessor.Registry.Manifest(model).Sha256 ?? "unverified").Append('\n');
         sb.Append("models=").AppendJoin(',', f.Detector, f.Landmarks, f.Embedder, f.HeadPose, f.EyeState, f.Liveness, f.Expression).Append('\n');
         sb.Append("detection=").Append(f.Detection).Append('\n');
+        // Only a non-default run is written, so records made before the option existed still resume.
+        if (f.ExpressionRun != new Fiqa.Face.Onnx.ExpressionRunOptions())
+            sb.Append("expression=").Append(f.ExpressionRun.InputSize).Append(',').Append(f.ExpressionRun.Mirror).Append(',').Append(f.ExpressionRun.Precision).Append('\n');
         sb.Append("faces=").Append(f.AllFaces).Append(",aligned=").Append(f.AlignedInput).Append(",parts=").Append(f.Parts).Append('\n');
         sb.Append("measures=").AppendJoin(',', assessor.Measures.Select(m => m.Id)).Append('\n');
         sb.Append("unified=").AppendJoin(',', o.UnifiedMethods).Append('\n');

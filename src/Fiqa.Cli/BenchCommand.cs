@@ -23,9 +23,19 @@ internal static class BenchCommand
         var batch = new Option<string?>("--batch") { Description = "Folder of images: throughput as `assess` runs it (images/s, decode / face pipeline / quality components, peak memory) instead of per-stage latency" };
         var workers = new Option<int>("--workers") { Description = "With --batch: images in parallel", DefaultValueFactory = _ => 2 };
         var rounds = new Option<int>("--rounds") { Description = "With --batch: timed passes over the folder (median)", DefaultValueFactory = _ => 3 };
-        var command = new Command("bench", "Measure per-stage latency (median over repetitions), or a folder's throughput with --batch") { models, image, iterations, threads, unified, batch, workers, rounds };
+        var int8 = new Option<bool>("--int8") { Description = "The int8 expression network against the float one: agreement on held-out faces (installed photos the calibration never saw, plus --lfw) and per-face time, alternating, 1 ONNX thread (--iterations, at least 25)" };
+        var lfw = new Option<string?>("--lfw") { Description = "With --int8: an lfw-deepfunneled folder; the first photo of each of its first --lfw-count identities (ordinal order) joins the held-out faces" };
+        var lfwCount = new Option<int>("--lfw-count") { Description = "With --lfw: identities taken", DefaultValueFactory = _ => 300 };
+        var command = new Command("bench", "Measure per-stage latency (median over repetitions), or a folder's throughput with --batch") { models, image, iterations, threads, unified, batch, workers, rounds, int8, lfw, lfwCount };
         command.SetAction(p =>
         {
+            if (p.GetValue(int8))
+            {
+                if (p.GetValue(iterations) < 25) throw new UsageException("--iterations must be at least 25 with --int8");
+                if (p.GetValue(lfwCount) < 1) throw new UsageException("--lfw-count must be at least 1");
+                Int8Commands.Bench(io, CliPaths.Resolve(p.GetValue(models)), p.GetValue(lfw), p.GetValue(lfwCount), p.GetValue(iterations));
+                return ExitCodes.Success;
+            }
             if (p.GetValue(batch) is { } folder)
             {
                 if (p.GetValue(workers) < 1) throw new UsageException("--workers must be at least 1");

@@ -18,6 +18,7 @@ internal sealed class CommonOptions
     public Option<long> MaxPixels { get; } = new("--max-pixels") { Description = "Largest accepted image, width x height", DefaultValueFactory = _ => DecodeOptions.Default.MaxPixels };
     public Option<bool> Aligned { get; } = new("--aligned") { Description = "Inputs are face crops: skip detection, the whole image is the face" };
     public Option<float?> MinScore { get; } = new("--min-score") { Description = "Detector score threshold, 0..1 (default: the model manifest's)" };
+    public Option<ModelPrecision?> ExpressionPrecision { get; } = new("--expression-precision") { Description = "Run the expression network in float or int8 (default: the library's; docs/speed.md, \"int8 quantisation\")" };
 
     public void AddTo(Command command)
     {
@@ -27,6 +28,7 @@ internal sealed class CommonOptions
         command.Add(MaxPixels);
         command.Add(Aligned);
         command.Add(MinScore);
+        command.Add(ExpressionPrecision);
     }
 
     public int ThreadCount(ParseResult p)
@@ -61,6 +63,7 @@ internal sealed class CommonOptions
             Parts = parts,
             Detection = new FaceDetectorOptions { ScoreThreshold = p.GetValue(MinScore) },
             Session = new OnnxSessionOptions { IntraOpThreads = intraOpThreads },
+            ExpressionRun = p.GetValue(ExpressionPrecision) is { } precision ? new ExpressionRunOptions { Precision = precision } : new ExpressionRunOptions(),
         };
     }
 }

@@ -28,11 +28,14 @@ internal sealed class CropClassifier
     public float Probability(RgbImage image, FaceBox box) => (float)Probabilities(image, box)[_classIndex];
 
     /// <summary>Softmax probabilities of every class for the region around <paramref name="box"/>, or for its mirror image.</summary>
-    public double[] Probabilities(RgbImage image, FaceBox box, bool mirrored = false)
+    public double[] Probabilities(RgbImage image, FaceBox box, bool mirrored = false) => Softmax.Of(_model.Run(Input(image, box, mirrored))[0]);
+
+    /// <summary>The network input for the region around <paramref name="box"/>, or for its mirror image.</summary>
+    public float[] Input(RgbImage image, FaceBox box, bool mirrored = false)
     {
         var spec = _model.Manifest.Input;
         var crop = FaceCrop.Resized(image, box, _cropScale, spec);
         if (mirrored) crop = Orientation.FlipHorizontal(crop);
-        return Softmax.Of(_model.Run(InputTensor.FromImage(crop, spec))[0]);
+        return InputTensor.FromImage(crop, spec);
     }
 }

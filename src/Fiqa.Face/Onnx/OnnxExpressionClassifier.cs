@@ -15,8 +15,12 @@ public sealed record ExpressionRunOptions
     /// (docs/models.md), and a face's expression does not change when mirrored.</summary>
     public bool Mirror { get; init; } = true;
 
+    /// <summary>Float (the model file) or int8 (its QDQ graph with the shipped activation ranges: docs/speed.md,
+    /// "int8 quantisation").</summary>
+    public ModelPrecision Precision { get; init; } = ModelPrecision.Float;
+
     /// <summary>The manifest's resolution, face and mirror: the reference the cheaper runs are measured against.</summary>
-    public static ExpressionRunOptions Reference { get; } = new() { InputSize = null, Mirror = true };
+    public static ExpressionRunOptions Reference { get; } = new() { InputSize = null, Mirror = true, Precision = ModelPrecision.Float };
 }
 
 /// <summary>Facial-expression classifier on the face box; its manifest must name a "neutral" class. By default the
@@ -32,20 +36,38 @@ public sealed class OnnxExpressionClassifier : IExpressionClassifier
         ArgumentNullException.ThrowIfNull(registry);
         options ??= ExpressionRunOptions.Reference;
         _mirror = options.Mirror;
-        _classifier = new CropClassifier(registry, model, "neutral", defaultCropScale: 1f, Variant(registry.Manifest(model), options.InputSize));
+        _classifier = new CropClassifier(registry, model, "neutral", defaultCropScale: 1f, Variant(registry.Manifest(model), options.InputSize, options.Precision));
     }
 
-    private static SessionVariant? Variant(ModelManifest manifest, int? size)
+    private static SessionVariant? Variant(ModelManifest manifest, int? size, ModelPrecision precision)
     {
         var spec = manifest.Input;
-        if (size is not int s || (s == spec.Width && s == spec.Height)) return null;
-        ArgumentOutOfRangeException.ThrowIfLessThan(s, 32);
-        var input = spec with { Width = s, Height = s };
-        return new SessionVariant($"input{s}", [], [])
+        bool resized = size is int s && (s != spec.Width || s != spec.Height);
+        if (!resized && precision == ModelPrecision.Float) return null;
+        // Resolved here, so a missing or stale calibration is reported when the classifier is built, not at first use.
+        var calibration = precision == ModelPrecision.Int8 ? Int8Calibration.For(manifest) : null;
+        int side = size ?? spec.Width;
+        if (resized) ArgumentOutOfRangeException.ThrowIfLessThan(side, 32);
+        string key = (resized ? $"input{side}" : "") + (calibration is null ? "" : (resized ? "-" : "") + "int8");
+        return new SessionVariant(key, [], [])
         {
-            Derive = bytes => OnnxGraph.WithInputShape(bytes, spec.Name, [1, spec.ChannelCount, s, s]),
-            Input = input,
+            Derive = bytes =>
+            {
+                if (calibration is not null) bytes = calibration.Quantize(bytes);
+                return resized ? OnnxGraph.WithInputShape(bytes, spec.Name, [1, spec.ChannelCount, side, side]) : bytes;
+            },
+            Input = resized ? spec with { Width = side, Height = side } : null,
         };
+    }
+
+    /// <summary>The network inputs (NCHW, the session's input size) that <see cref="Classify"/> runs for a face: the
+    /// face and, with <see cref="ExpressionRunOptions.Mirror"/>, its mirror image — what an int8 calibration observes.</summary>
+    public IReadOnlyList<float[]> NetworkInputs(RgbImage image, FaceBox box, FaceLandmarks? landmarks = null)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (landmarks is not null) box = Steadied(landmarks);
+        var (face, local) = ExposureNormalised(image, box);
+        return _mirror ? [_classifier.Input(face, local), _classifier.Input(face, local, mirrored: true)] : [_classifier.Input(face, local)];
     }
 
     /// <inheritdoc />
