@@ -192,6 +192,9 @@ public sealed class FaceQualityAssessor : IDisposable
             {
                 // The primary face's landmarks and embedder pass from finding the upright image are reused, not repeated.
                 var analysis = _analyzer.AnalyzeFace(image, all[i], i, known: i == 0 ? upright.Primary : null);
+                // The record's roll is the one HeadPoseRoll judges: the eye line plus the turn the image needed.
+                if (reportedRotation != 0 && analysis is { Pose: { } pose, Landmarks: { } lm })
+                    analysis = analysis with { Pose = pose with { Roll = (float)Fiqa.Quality.Measures.HeadPoseRoll.Of(reportedRotation, lm.EyeLineRoll) } };
                 var context = new FaceContext(_analyzer, image, all, i, analysis, i == 0 ? upright.Primary : null) { ImageRotation = reportedRotation };
                 var quality = Measure(context);
                 var scores = Score(context);

@@ -11,10 +11,13 @@ public sealed class HeadPoseRoll : IQualityMeasure
     MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;
 
     /// <inheritdoc />
-    public MeasureResult Assess(FaceContext face)
+    public MeasureResult Assess(FaceContext face) => Descriptor.Result(Of(face.ImageRotation, face.EyeLineRoll));
+
+    /// <summary>The roll a record and this component report: <paramref name="eyeLineRoll"/> in the upright image plus
+    /// the clockwise <paramref name="imageRotation"/> it needed, in degrees, wrapped to (−180, 180].</summary>
+    public static double Of(int imageRotation, double eyeLineRoll)
     {
-        double roll = face.ImageRotation + face.EyeLineRoll;
-        roll = roll > 180 ? roll - 360 : roll <= -180 ? roll + 360 : roll;
-        return Descriptor.Result(roll);
+        double roll = imageRotation + eyeLineRoll;
+        return roll > 180 ? roll - 360 : roll <= -180 ? roll + 360 : roll;
     }
 }
