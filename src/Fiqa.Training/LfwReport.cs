@@ -38,9 +38,9 @@ public static class LfwRecipes
         new("act24-norm-serfiq-emb-decay1e-1+degraded") { ExtraInputs = WithEmbedding, Breadth = true, Training = new QualityHeadTrainingOptions { WeightDecay = 0.1 } },
         // The installed head (degraded copies) fused with a head taught by LFW: one keeps what degradations teach,
         // the other what real photos do.
-        new("act24-norm-serfiq|installed.25") { InstalledWeight = 0.25 },
-        new("act24-norm-serfiq|installed.5") { InstalledWeight = 0.5 },
-        new("act24-norm-serfiq|installed.75") { InstalledWeight = 0.75 },
+        new("act24-norm-serfiq@installed.25") { InstalledWeight = 0.25 },
+        new("act24-norm-serfiq@installed.5") { InstalledWeight = 0.5 },
+        new("act24-norm-serfiq@installed.75") { InstalledWeight = 0.75 },
     ];
 
     /// <summary>"all" or comma-separated names; every recipe gets <paramref name="seed"/>.</summary>

@@ -177,6 +177,16 @@ public class DistillationTests(ITestOutputHelper output)
         var mean = QualityHead.Average([head, other]);
         Assert.Equal(2 * options.Hidden, mean.HiddenSize);
         foreach (int i in test) Assert.Equal((head.Predict(features[i]) + other.Predict(features[i])) / 2, mean.Predict(features[i]), 1e-5);
+        // Weighted (the LFW fusions with the installed head): the weighted mean; weights must match the members and sum to 1.
+        var fused = QualityHead.Average([head, other], weights: [0.25, 0.75]);
+        foreach (int i in test) Assert.Equal(0.25 * head.Predict(features[i]) + 0.75 * other.Predict(features[i]), fused.Predict(features[i]), 1e-5);
+        Assert.Throws<ArgumentException>(() => QualityHead.Average([head, other], weights: [0.5, 0.6]));
+        Assert.Throws<ArgumentException>(() => QualityHead.Average([head, other], weights: [1.0]));
+        // A head that ranks nothing (here: every training sample the same input) is refused, not written as a constant —
+        // as when every hidden unit dies under weight decay.
+        var same = Enumerable.Repeat(features[train[0]], train.Count).ToList();
+        var collapsed = Assert.Throws<InvalidOperationException>(() => QualityHeadTrainer.Train(same, targets, tensors, options with { Epochs = 2 }));
+        Assert.Contains("constant on its training samples", collapsed.Message);
 
         // Bagged over identities (one john per folder): Members × Hidden units, as good a ranking, deterministic, and
         // rescaled over every training sample.
