@@ -18,6 +18,7 @@ internal sealed class ProgressMeter
     private readonly Lock _gate = new();
     private double _next;
     private long _printed;
+    private bool _shown;
 
     /// <param name="to">Where the lines go (stderr).</param>
     /// <param name="name">The line's prefix, e.g. "fiqa eval: embeddings".</param>
@@ -61,10 +62,13 @@ internal sealed class ProgressMeter
         if (_interval <= 0) return;
         lock (_gate)
         {
-            // Parallel workers may report their counts out of order: the lines only count up.
-            if (p.Elapsed.TotalSeconds < _next || p.Done < _printed) return;
+            // Parallel workers may report their counts out of order: the lines only count up. Once a line was shown, the
+            // last count is shown too, however soon after the line before it (two workers finishing within the interval).
+            bool last = _shown && p.Total is long total && p.Done >= total && p.Done > _printed;
+            if ((p.Elapsed.TotalSeconds < _next && !last) || p.Done < _printed) return;
             _next = p.Elapsed.TotalSeconds + _interval;
             _printed = p.Done;
+            _shown = true;
             _to.WriteLine(Line(_name, p, _unit));
         }
     }

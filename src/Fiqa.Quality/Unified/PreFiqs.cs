@@ -25,12 +25,10 @@ public sealed class PreFiqs : IUnifiedQualityMethod
     /// <summary>Bumped when the pruning rule changes, so cached scores are recomputed.</summary>
     public const int PruningVersion = 1;
 
-    // Scalar: centre = the median raw score at the default rate on LFW View 1's DevTest images (0.9986), width ≈ half their
-    // 10–90 % spread (0.99836–0.99880), so typical photos span ≈ 30–66.
     /// <summary>The descriptor.</summary>
     public static UnifiedMethodDescriptor Info { get; } = new("prefiqs",
         "1 − ‖e − e_pruned‖/2 between the unit embeddings of the embedder and of a copy with its smallest-magnitude weights zeroed (default rate 0.3), 0..1",
-        new SigmoidMapping(0.9986, 0.0003), "Kolf et al. 2026 (PreFIQs)") { Parameter = "R" };
+        MappingTable.Default.Method("prefiqs"), "Kolf et al. 2026 (PreFIQs)") { Parameter = "R" };
 
     private readonly OnnxModel _pruned;
 
@@ -43,7 +41,8 @@ public sealed class PreFiqs : IUnifiedQualityMethod
         if (!(r >= 0 && r <= MaxRate)) throw new UnknownNameException($"prefiqs:R needs a pruning rate R in 0..{MaxRate.ToString(CultureInfo.InvariantCulture)}, got {r.ToString(CultureInfo.InvariantCulture)}");
         Rate = r;
         _pruned = settings.Registry.Open(settings.EmbedderModel, Variant(settings.Embedder.Name, r));
-        Descriptor = rate is null ? Info : Info with { Name = NameOf(r) };
+        var mapped = settings.Mapped(Info);
+        Descriptor = rate is null ? mapped : mapped with { Name = NameOf(r) };
     }
 
     /// <summary>The fraction of weights zeroed, 0..1.</summary>
@@ -100,6 +99,6 @@ public sealed class PreFiqs : IUnifiedQualityMethod
             return UnifiedScore.Failure($"the pruned embedder gave {pruned.Length} values, the embedder {reference.Length}");
         // Unit vectors are at most 2 apart; the clamp only absorbs rounding.
         double raw = Math.Clamp(1 - System.Numerics.Tensors.TensorPrimitives.Distance(reference, pruned) / 2.0, 0, 1);
-        return new UnifiedScore(raw, Info.Mapping.ToScalar(raw));
+        return new UnifiedScore(raw, Descriptor.Mapping.ToScalar(raw));
     }
 }
