@@ -308,36 +308,6 @@ public static partial class OnnxGraph
         return "";
     }
 
-    private static (string? Name, long[] Dims, float[]? Values) ReadTensor(byte[] t)
-    {
-        string? name = null;
-        var dims = new List<long>();
-        long dataType = 0;
-        float[]? raw = null;
-        List<float>? packed = null;
-        foreach (var g in Fields(t))
-        {
-            switch (g.Number)
-            {
-                case TensorName when g.WireType == 2: name = Encoding.UTF8.GetString(t, g.ValueStart, g.ValueLength); break;
-                case TensorDataType when g.WireType == 0: dataType = g.Varint; break;
-                case TensorDims when g.WireType == 0: dims.Add(g.Varint); break;
-                case TensorDims when g.WireType == 2:
-                    for (int p = g.ValueStart; p < g.ValueStart + g.ValueLength;) dims.Add((long)ReadVarint(t, ref p));
-                    break;
-                case TensorRawData when g.WireType == 2:
-                    raw = new float[g.ValueLength / 4];
-                    Buffer.BlockCopy(t, g.ValueStart, raw, 0, raw.Length * 4);
-                    break;
-                case TensorFloatData when g.WireType == 2:
-                    packed ??= [];
-                    for (int p = g.ValueStart; p < g.ValueStart + g.ValueLength; p += 4) packed.Add(BitConverter.ToSingle(t, p));
-                    break;
-            }
-        }
-        return (name, dims.ToArray(), dataType == Float32 ? raw ?? packed?.ToArray() : null);
-    }
-
     /// <summary>Which nodes are quantised and which activations need a range.</summary>
     private sealed class QdqPlan
     {

@@ -126,36 +126,44 @@ public static partial class OnnxGraph
         var graph = Graph(model);
         foreach (var f in Fields(graph).Where(f => f.Number == GraphInitializer && f.WireType == 2))
         {
-            var t = graph.AsSpan(f.ValueStart, f.ValueLength).ToArray();
-            string? tensorName = null;
-            var dims = new List<long>();
-            long dataType = 0;
-            float[]? values = null;
-            var packedFloats = new List<float>();
-            foreach (var g in Fields(t))
-            {
-                switch (g.Number)
-                {
-                    case TensorName when g.WireType == 2: tensorName = Encoding.UTF8.GetString(t, g.ValueStart, g.ValueLength); break;
-                    case TensorDataType when g.WireType == 0: dataType = g.Varint; break;
-                    case TensorDims when g.WireType == 0: dims.Add(g.Varint); break;
-                    case TensorDims when g.WireType == 2:
-                        for (int p = g.ValueStart; p < g.ValueStart + g.ValueLength;) dims.Add((long)ReadVarint(t, ref p));
-                        break;
-                    case TensorRawData when g.WireType == 2:
-                        values = new float[g.ValueLength / 4];
-                        Buffer.BlockCopy(t, g.ValueStart, values, 0, g.ValueLength);
-                        break;
-                    case TensorFloatData when g.WireType == 2:
-                        for (int p = g.ValueStart; p < g.ValueStart + g.ValueLength; p += 4) packedFloats.Add(BitConverter.ToSingle(t, p));
-                        break;
-                }
-            }
-            if (tensorName != name) continue;
-            if (dataType != 1) throw new Models.ModelConfigurationException($"initializer {name} is not float32 (data type {dataType})");
-            return new Initializer(dims.ToArray(), values ?? packedFloats.ToArray());
+            var t = ReadTensor(graph.AsSpan(f.ValueStart, f.ValueLength).ToArray());
+            if (t.Name != name) continue;
+            if (t.DataType != 1) throw new Models.ModelConfigurationException($"initializer {name} is not float32 (data type {t.DataType})");
+            return new Initializer(t.Dims, t.Values ?? []);
         }
         throw new Models.ModelConfigurationException($"no initializer named '{name}'");
+    }
+
+    /// <summary>A TensorProto's name, dims, data type and its values when float32 (raw_data or float_data; null when not
+    /// float32 or stored elsewhere).</summary>
+    private static (string? Name, long[] Dims, long DataType, float[]? Values) ReadTensor(byte[] t)
+    {
+        string? name = null;
+        var dims = new List<long>();
+        long dataType = 0;
+        float[]? raw = null;
+        List<float>? packed = null;
+        foreach (var g in Fields(t))
+        {
+            switch (g.Number)
+            {
+                case TensorName when g.WireType == 2: name = Encoding.UTF8.GetString(t, g.ValueStart, g.ValueLength); break;
+                case TensorDataType when g.WireType == 0: dataType = g.Varint; break;
+                case TensorDims when g.WireType == 0: dims.Add(g.Varint); break;
+                case TensorDims when g.WireType == 2:
+                    for (int p = g.ValueStart; p < g.ValueStart + g.ValueLength;) dims.Add((long)ReadVarint(t, ref p));
+                    break;
+                case TensorRawData when g.WireType == 2:
+                    raw = new float[g.ValueLength / 4];
+                    Buffer.BlockCopy(t, g.ValueStart, raw, 0, raw.Length * 4);
+                    break;
+                case TensorFloatData when g.WireType == 2:
+                    packed ??= [];
+                    for (int p = g.ValueStart; p < g.ValueStart + g.ValueLength; p += 4) packed.Add(BitConverter.ToSingle(t, p));
+                    break;
+            }
+        }
+        return (name, dims.ToArray(), dataType, dataType == 1 ? raw ?? packed?.ToArray() : null);
     }
 
     private static byte[] Graph(byte[] model)
