@@ -31,7 +31,7 @@ internal static class BenchBatch
             peakFull = PeakResidentBytes();
         }
         var decoded = new RgbImage?[files.Count];
-        var decode = Rounds(rounds, () => ForEach(files.Count, workers, i => decoded[i] = TryDecode(files[i])));
+        var decode = Rounds(rounds, () => ForEach(files.Count, workers, i => decoded[i] = ImageDecoder.TryDecode(files[i], out var image, out _) ? image : null));
         using (var assessor = FaceQualityAssessor.Create(new AssessorOptions { Face = face, Measures = [] }))
         {
             assessor.Warm();
@@ -47,12 +47,6 @@ internal static class BenchBatch
         Row("**default assess from the file**", full);
         io.Out.WriteLine();
         io.Out.WriteLine(Invariant($"Peak resident memory after the default pass: {peakFull / (1024.0 * 1024):F0} MiB (managed heap now {GC.GetTotalMemory(false) / (1024.0 * 1024):F0} MiB)"));
-    }
-
-    private static RgbImage? TryDecode(string path)
-    {
-        try { return ImageDecoder.Decode(path); }
-        catch (ImageDecodeException) { return null; }
     }
 
     // Median wall seconds of the action over the rounds, after one untimed warm-up round.

@@ -71,14 +71,9 @@ internal static class Int8Commands
         int noFace = 0;
         foreach (var path in photos)
         {
-            RgbImage image;
-            try
+            if (!ImageDecoder.TryDecode(path, out var image, out var reason))
             {
-                image = ImageDecoder.Decode(path);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or ImageDecodeException)
-            {
-                io.Error.WriteLine($"fiqa bench: skipped {path}: {e.Message}");
+                io.Error.WriteLine($"fiqa bench: skipped {path}: {reason}");
                 continue;
             }
             var found = analyzer.FindFaces(image);

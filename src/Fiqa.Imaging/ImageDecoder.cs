@@ -76,6 +76,25 @@ public static class ImageDecoder
         return Decode(bytes, options);
     }
 
+    /// <summary>Decodes a file, or gives the reason it cannot (<see cref="Decode(string, DecodeOptions?)"/>'s message), for
+    /// loops that skip a bad file and go on.</summary>
+    public static bool TryDecode(string path, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RgbImage? image,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? reason, DecodeOptions? options = null)
+    {
+        try
+        {
+            image = Decode(path, options);
+            reason = null;
+            return true;
+        }
+        catch (ImageDecodeException e)
+        {
+            image = null;
+            reason = e.Message;
+            return false;
+        }
+    }
+
     /// <summary>Decodes encoded bytes. Throws <see cref="ImageDecodeException"/> with the reason when it cannot.</summary>
     public static RgbImage Decode(ReadOnlySpan<byte> encoded, DecodeOptions? options = null)
     {

@@ -32,14 +32,9 @@ public static class ExpressionInt8
         int used = 0;
         foreach (var path in photos)
         {
-            RgbImage image;
-            try
+            if (!ImageDecoder.TryDecode(path, out var image, out var reason))
             {
-                image = ImageDecoder.Decode(path);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or ImageDecodeException)
-            {
-                progress?.Invoke($"skipped {path}: {e.Message}");
+                progress?.Invoke($"skipped {path}: {reason}");
                 continue;
             }
             var found = analyzer.FindFaces(image);
