@@ -28,7 +28,7 @@ public static class Fingerprint
         if (f.ExpressionRun != new Fiqa.Face.Onnx.ExpressionRunOptions())
             sb.Append("expression=").Append(f.ExpressionRun.InputSize).Append(',').Append(f.ExpressionRun.Mirror).Append(',').Append(f.ExpressionRun.Precision).Append('\n');
         sb.Append("faces=").Append(f.AllFaces).Append(",aligned=").Append(f.AlignedInput).Append(",parts=").Append(f.Parts).Append('\n');
-        sb.Append("measures=").AppendJoin(',', assessor.Measures.Select(m => m.Id)).Append('\n');
+        sb.Append("measures=").AppendJoin(',', assessor.Measures.Select(m => m.Name)).Append('\n');
         sb.Append("unified=").AppendJoin(',', o.UnifiedMethods).Append('\n');
         sb.Append("profile=").Append(ProfileIdentity(o.Profile)).Append('\n');
         sb.Append("rotate=").Append(o.AutoRotate).Append(',').Append(o.DetectRotation).Append('\n');

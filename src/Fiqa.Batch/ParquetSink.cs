@@ -57,7 +57,7 @@ internal sealed class ParquetSink : IRecordSink
         return new ParquetSchema(fields);
     }
 
-    private static IEnumerable<string> NativeNames(RecordSinkOptions o) => o.Measures.Select(m => m.Id).Concat(o.Unified.Select(u => u.Name));
+    private static IEnumerable<string> NativeNames(RecordSinkOptions o) => o.Measures.Select(m => m.Name).Concat(o.Unified.Select(u => u.Name));
 
     public void Write(FaceAssessment a, string? sha256)
     {
@@ -81,7 +81,7 @@ internal sealed class ParquetSink : IRecordSink
             int k = 0;
             foreach (var m in _options.Measures)
             {
-                if (f.Quality.TryGetValue(m.Id, out var r)) { natives[k] = r.Raw; scalars[k] = r.Scalar; }
+                if (f.Quality.TryGetValue(m.Name, out var r)) { natives[k] = r.Raw; scalars[k] = r.Scalar; }
                 k++;
             }
             foreach (var u in _options.Unified)

@@ -112,7 +112,7 @@ internal static class BenchCommand
                 var measureSettings = new QualitySettings { Registry = fa.Registry, EmbedderModel = fa.Options.Embedder };
                 var analytic = MeasureCatalogue.Entries.Where(e => (e.Descriptor.Needs & ~(MeasureNeeds.Landmarks | MeasureNeeds.AllFaces)) == 0)
                     .Select(e => e.Create(measureSettings)).ToList();
-                var every = MeasureCatalogue.Entries.Where(e => e.Descriptor.Id != "UnifiedQualityScore").Select(e => e.Create(measureSettings)).ToList();
+                var every = MeasureCatalogue.Entries.Where(e => e.Descriptor.Name != "UnifiedQualityScore").Select(e => e.Create(measureSettings)).ToList();
                 var all = found;
                 // Each unified method: the embedder pass with what it observes, then its score on the shared context.
                 var settings = new QualitySettings { Registry = fa.Registry, EmbedderModel = fa.Options.Embedder };

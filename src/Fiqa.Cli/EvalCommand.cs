@@ -64,7 +64,7 @@ internal static class EvalCommand
                 var componentIds = p.GetValue(components) switch
                 {
                     null => [],
-                    var c when c.Trim().Equals("all", StringComparison.OrdinalIgnoreCase) => MeasureCatalogue.All.Select(d => d.Id).ToArray(),
+                    var c when c.Trim().Equals("all", StringComparison.OrdinalIgnoreCase) => MeasureCatalogue.All.Select(d => d.Name).ToArray(),
                     var c => c.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 };
                 var evaluation = source.Evaluation(p, common, p.GetValue(methods)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), p.GetValue(seed)) with

@@ -107,18 +107,14 @@ internal static class IqaCommand
                 }
                 foreach (var m in metrics)
                 {
-                    double score;
-                    try
+                    var result = m.Assess(image, refImage);
+                    if (result.Status != MeasureStatus.Success)
                     {
-                        score = m.Score(image, refImage);
-                    }
-                    catch (ArgumentException e)
-                    {
-                        io.Error.WriteLine($"fiqa iqa: {path} against {single}: {CliApp.Message(e)}");
+                        io.Error.WriteLine($"fiqa iqa: {path} against {single}: {result.Reason}");
                         code = ExitCodes.Failure;
                         continue;
                     }
-                    sink.WriteLine(IqaRecords.Score(m.Descriptor, score, imgs.Length > 1 ? path : null));
+                    sink.WriteLine(IqaRecords.Score(m.Descriptor, result.RawOrNaN, imgs.Length > 1 ? path : null));
                     sink.Flush();
                 }
             }
@@ -162,17 +158,7 @@ internal static class IqaCommand
             w.WriteString("file", dist);
             w.WriteString("status", "ok");
             foreach (var m in metrics)
-            {
-                try
-                {
-                    IqaRecords.WriteScore(w, m.Descriptor, m.Score(image, reference));
-                }
-                catch (ArgumentException e)
-                {
-                    w.WriteNull(m.Descriptor.Name);
-                    w.WriteString(m.Descriptor.Name + "_error", CliApp.Message(e));
-                }
-            }
+                IqaRecords.WriteResult(w, m.Descriptor, m.Assess(image, reference));
         });
     }
 }

@@ -21,12 +21,12 @@ internal static class MeasuresCommand
                 foreach (var e in MeasureCatalogue.Entries)
                 {
                     var d = e.Descriptor;
-                    io.Out.WriteLine($"| {d.Id} | {d.Aspect} | {Cell(d.Native)} | {Cell(d.Mapping.Formula)} | {Cell(d.Method)} | {Cell(e.LowMeans)} |");
+                    io.Out.WriteLine($"| {d.Name} | {d.Aspect} | {Cell(d.Native)} | {Cell(d.Mapping.Formula)} | {Cell(d.Method)} | {Cell(e.LowMeans)} |");
                 }
                 return ExitCodes.Success;
             }
             foreach (var e in MeasureCatalogue.Entries)
-                io.Out.WriteLine($"{e.Descriptor.Id,-30} {e.Descriptor.Aspect,-9} {e.Descriptor.Native}");
+                io.Out.WriteLine($"{e.Descriptor.Name,-30} {e.Descriptor.Aspect,-9} {e.Descriptor.Native}");
             return ExitCodes.Success;
         });
         return command;

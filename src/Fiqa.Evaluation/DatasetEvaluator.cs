@@ -75,7 +75,7 @@ public static class DatasetEvaluator
         var methods = options.Methods.Select(UnifiedCatalogue.Normalise).Distinct().ToList();
         var blind = methods.Where(m => UnifiedCatalogue.Describe(m).Kind == UnifiedMethodKind.Blind).ToList();
         var labelled = methods.Except(blind).ToList();
-        var components = options.Components.Select(c => MeasureCatalogue.Find(c).Descriptor.Id).Distinct().ToList();
+        var components = options.Components.Select(c => MeasureCatalogue.Find(c).Descriptor.Name).Distinct().ToList();
         var cacheDir = options.CacheDirectory ?? paths.CacheFor("eval");
         var hashes = dataset.Samples.Select(s => FeatureCache.ContentHash(s.Path)).ToArray();
 
@@ -193,7 +193,7 @@ public static class DatasetEvaluator
                 embeddingCache.Add(hashes[i], embedding is null ? [float.NaN] : [0, .. embedding.Vector]);
                 for (int k = 0; k < methods.Count; k++)
                     if (missingMethods.Contains(methods[k]))
-                        methodCaches[k].Add(hashes[i], [face is null ? float.NaN : (float)face.UnifiedMethods[methods[k]].Raw]);
+                        methodCaches[k].Add(hashes[i], [face is null ? float.NaN : (float)face.UnifiedMethods[methods[k]].RawOrNaN]);
                 for (int k = 0; k < components.Count; k++)
                     if (missingComponents.Contains(components[k]))
                         componentCaches[k].Add(hashes[i], [face?.Quality[components[k]] is { Status: MeasureStatus.Success } r ? r.Scalar : float.NaN]);

@@ -77,7 +77,7 @@ public static class JitterStability
                 var detections = faces.ToArray();
                 detections[0] = new FaceDetection(box, faces[0].Score);
                 var context = new FaceContext(analyzer, image, detections, 0, primary: primary);
-                for (int m = 0; m < scorers.Count; m++) perMethod[m][d] = scorers[m].Score(context).Raw;
+                for (int m = 0; m < scorers.Count; m++) perMethod[m][d] = scorers[m].Score(context).RawOrNaN;
             }
             scores[i] = perMethod;
         });

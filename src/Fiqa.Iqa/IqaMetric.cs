@@ -31,6 +31,27 @@ public interface IIqaMetric
     double Score(RgbImage image, RgbImage? reference = null);
 }
 
+/// <summary>A metric's score as the result record every scorer returns.</summary>
+public static class IqaMetricResults
+{
+    /// <summary>The score as <see cref="MeasureResult"/> (IQA metrics define no 0..100 scalar, so it is
+    /// <see cref="MeasureResult.NoScalar"/>); inputs the metric refuses (no reference, sizes differ, an image too small)
+    /// give a failure with the metric's reason instead of an exception, so one metric never stops the others.</summary>
+    public static MeasureResult Assess(this IIqaMetric metric, RgbImage image, RgbImage? reference = null)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        try
+        {
+            return MeasureResult.Unmapped(metric.Score(image, reference));
+        }
+        catch (ArgumentException e)
+        {
+            var suffix = e.ParamName is { } name ? $" (Parameter '{name}')" : null;
+            return MeasureResult.Failure(suffix is not null && e.Message.EndsWith(suffix, StringComparison.Ordinal) ? e.Message[..^suffix.Length] : e.Message);
+        }
+    }
+}
+
 /// <summary>The input checks every full-reference metric makes.</summary>
 internal static class IqaInput
 {

@@ -19,10 +19,19 @@ public static class IqaRecords
         });
     }
 
-    /// <summary>Writes a score under the metric's name (folder records: one field per metric).</summary>
-    public static void WriteScore(Utf8JsonWriter writer, MetricDescriptor metric, double score)
+    /// <summary>Writes a result under the metric's name (folder records: one field per metric); a failure is written as
+    /// null with its reason under <c>NAME_error</c>.</summary>
+    public static void WriteResult(Utf8JsonWriter writer, MetricDescriptor metric, MeasureResult result)
     {
+        ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(metric);
-        writer.WriteNumberOrText(metric.Name, score);
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.Status == MeasureStatus.Success)
+        {
+            writer.WriteNumberOrText(metric.Name, result.RawOrNaN);
+            return;
+        }
+        writer.WriteNull(metric.Name);
+        writer.WriteString(metric.Name + "_error", result.Reason);
     }
 }

@@ -50,7 +50,7 @@ public sealed record AssessorOptions
 public sealed record FaceQuality(FaceAnalysis Face, IReadOnlyDictionary<string, MeasureResult> Quality, Verdict? Verdict)
 {
     /// <summary>Scores of the unified methods asked for, by method name.</summary>
-    public IReadOnlyDictionary<string, UnifiedScore> UnifiedMethods { get; init; } = new Dictionary<string, UnifiedScore>();
+    public IReadOnlyDictionary<string, MeasureResult> UnifiedMethods { get; init; } = new Dictionary<string, MeasureResult>();
 }
 
 /// <summary>One file's assessment. <see cref="Quality"/>, <see cref="Verdict"/> and <see cref="Unified"/> are the
@@ -221,10 +221,10 @@ public sealed class FaceQualityAssessor : IDisposable
         $"image rotated by {rotation}° (clockwise): store it upright, or assess with --auto-rotate");
 
     private Dictionary<string, MeasureResult> Measure(FaceContext context) =>
-        Isolated(_measures, m => m.Descriptor.Id, m => m.Assess(context), MeasureResult.Failure);
+        Isolated(_measures, m => m.Descriptor.Name, m => m.Assess(context), MeasureResult.Failure);
 
-    private Dictionary<string, UnifiedScore> Score(FaceContext context) =>
-        Isolated(_unified, u => u.Descriptor.Name, u => u.Score(context), UnifiedScore.Failure);
+    private Dictionary<string, MeasureResult> Score(FaceContext context) =>
+        Isolated(_unified, u => u.Descriptor.Name, u => u.Score(context), MeasureResult.Failure);
 
     // Every measure and every unified method isolated (OFIQ's executor does the same): one that throws is a
     // failure_to_assess of its own, with the exception as its reason, not an error record for the file. A missing

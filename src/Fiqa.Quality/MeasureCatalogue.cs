@@ -10,7 +10,7 @@ public sealed record MeasureEntry(MeasureDescriptor Descriptor, string LowMeans,
     public MeasureEntry(MeasureDescriptor descriptor, string lowMeans, Func<IQualityMeasure> create) : this(descriptor, lowMeans, _ => create()) { }
 
     /// <inheritdoc />
-    public string Name => Descriptor.Id;
+    public string Name => Descriptor.Name;
     /// <inheritdoc />
     public string? Parameter => null;
 }

@@ -54,7 +54,7 @@ public sealed class PopulationPercentiles
     }
 
     /// <summary>Adds one face's component results (by measure id) and unified scores (by method name).</summary>
-    public void Add(IReadOnlyDictionary<string, MeasureResult> quality, IReadOnlyDictionary<string, Unified.UnifiedScore>? unified = null)
+    public void Add(IReadOnlyDictionary<string, MeasureResult> quality, IReadOnlyDictionary<string, MeasureResult>? unified = null)
     {
         ArgumentNullException.ThrowIfNull(quality);
         lock (_gate)
@@ -66,10 +66,10 @@ public sealed class PopulationPercentiles
                 if (r.Status == MeasureStatus.Success && r.Raw is double raw && double.IsFinite(raw)) { c.Raw.Add(raw); c.Scalar.Add(r.Scalar); }
                 else _columns[id] = c with { Failures = c.Failures + 1 };
             }
-            foreach (var (name, s) in unified ?? new Dictionary<string, Unified.UnifiedScore>())
+            foreach (var (name, s) in unified ?? new Dictionary<string, MeasureResult>())
             {
                 var c = Column(name, method: true);
-                if (double.IsFinite(s.Raw)) { c.Raw.Add(s.Raw); c.Scalar.Add(s.Scalar); }
+                if (s.Raw is double raw && double.IsFinite(raw)) { c.Raw.Add(raw); c.Scalar.Add(s.Scalar); }
                 else _columns[name] = c with { Failures = c.Failures + 1 };
             }
         }
@@ -88,7 +88,7 @@ public sealed class PopulationPercentiles
     {
         lock (_gate)
         {
-            var order = MeasureCatalogue.All.Select((d, i) => (d.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
+            var order = MeasureCatalogue.All.Select((d, i) => (d.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
             return _columns
                 .Select(kv => new PopulationColumn(kv.Value.Method ? kv.Key["method:".Length..] : kv.Key, kv.Value.Method ? "method" : "component",
                     kv.Value.Raw.Order().ToArray(), kv.Value.Scalar.Order().ToArray(), kv.Value.Failures))

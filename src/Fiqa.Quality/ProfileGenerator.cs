@@ -37,8 +37,8 @@ public static class ProfileGenerator
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"the reject percentile must be in (0, 50], got {options.RejectPercentile}"));
         var pop = population.Population;
         var columns = population.Columns().Where(c => c.Kind == "component").ToDictionary(c => c.Name, StringComparer.Ordinal);
-        var wanted = options.Components?.Select(c => MeasureCatalogue.Find(c).Descriptor.Id).Distinct().ToList()
-            ?? MeasureCatalogue.All.Select(d => d.Id).Where(columns.ContainsKey)
+        var wanted = options.Components?.Select(c => MeasureCatalogue.Find(c).Descriptor.Name).Distinct().ToList()
+            ?? MeasureCatalogue.All.Select(d => d.Name).Where(columns.ContainsKey)
                 .Where(id => options.UnifiedThreshold is null || id != "UnifiedQualityScore").ToList();
         double p = options.RejectPercentile / 100;
         string pk = PopulationPercentiles.Key(options.RejectPercentile);

@@ -302,7 +302,7 @@ public sealed record VerdictProfile
         if (requirements.GroupBy(r => r.Code).FirstOrDefault(g => g.Count() > 1) is { } dup)
             throw new ArgumentException($"{origin}: requirement code '{dup.Key}' is used twice");
         // Canonical measure ids (a file may spell them in any case).
-        requirements = requirements.Select(r => r with { Measure = MeasureCatalogue.Find(r.Measure).Descriptor.Id }).ToList();
+        requirements = requirements.Select(r => r with { Measure = MeasureCatalogue.Find(r.Measure).Descriptor.Name }).ToList();
         var reference = sha is not null && (profile.Calibration is not null || profile.UnifiedThreshold is not null)
             ? new ProfileReference(profile.Name, Path.GetFullPath(nameOrPath), sha, profile.Calibration?.Population ?? profile.UnifiedThreshold?.Basis?.Population,
                 profile.Calibration?.Date ?? profile.UnifiedThreshold?.Basis?.Date)

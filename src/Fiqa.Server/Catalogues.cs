@@ -19,7 +19,7 @@ internal static class Catalogues
     // The mapping as the service applies it (fiqa serve --mappings).
     private static string MeasuresJson(MappingTable mappings) => JsonSerializer.Serialize(MeasureCatalogue.Entries.Select(e => new
     {
-        id = e.Descriptor.Id, aspect = e.Descriptor.Aspect, native = e.Descriptor.Native, mapping = mappings.Measure(e.Name).Formula,
+        id = e.Descriptor.Name, aspect = e.Descriptor.Aspect, native = e.Descriptor.Native, mapping = mappings.Measure(e.Name).Formula,
         method = e.Descriptor.Method, low_means = e.LowMeans,
     }), Json);
 

@@ -57,7 +57,7 @@ public static class FroqCalibrator
                 if (result.Faces.Count > 0)
                 {
                     var face = result.Faces[0];
-                    scores[i] = face.UnifiedMethods[labels].Raw;
+                    scores[i] = face.UnifiedMethods[labels].RawOrNaN;
                     norms[i] = observed.Select(o => face.Face.Pass!.Statistic(o)).ToArray();
                 }
             }

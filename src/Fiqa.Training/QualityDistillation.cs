@@ -173,7 +173,7 @@ public static class QualityDistillation
                         var pass = face.Face.Pass!;
                         raw = [.. pass.RawEmbedding];
                         features = inputs.Features(pass);
-                        for (int k = 0; k < b; k++) scores[k] = face.UnifiedMethods[blind[k]].Raw;
+                        for (int k = 0; k < b; k++) scores[k] = face.UnifiedMethods[blind[k]].RawOrNaN;
                     }
                 }
                 catch (Imaging.ImageDecodeException)

@@ -65,7 +65,7 @@ public sealed class VideoFaceSelector : IDisposable
         _assessor = FaceQualityAssessor.Create(new AssessorOptions
         {
             Face = face,
-            Measures = Options.Score is null ? [UnifiedQualityScore.Descriptor.Id] : [],
+            Measures = Options.Score is null ? [UnifiedQualityScore.Descriptor.Name] : [],
             UnifiedMethods = Options.Score is null ? [] : [Options.Score],
             // Decoded frames are upright already (ffmpeg applies the stream's rotation); a turned-face search per frame
             // would cost up to three more embedder passes on every blurred frame.
@@ -92,18 +92,9 @@ public sealed class VideoFaceSelector : IDisposable
             if (f.Face.Embedding is not { } embedding) continue;
             // Faces come largest first, so only earlier ones can contain this one.
             if (faces.Any(g => Containment(f.Face.Detection.Box, g.Detection.Box) >= Options.MaxContainment)) continue;
-            double raw;
-            int scalar;
-            if (Options.Score is null)
-            {
-                var q = f.Quality[UnifiedQualityScore.Descriptor.Id];
-                (raw, scalar) = (q.Raw ?? double.NaN, q.Scalar);
-            }
-            else
-            {
-                var u = f.UnifiedMethods.Values.Single(); // the one method asked for
-                (raw, scalar) = (u.Raw, u.Scalar);
-            }
+            // The unified score, or the one method asked for: both are scored results.
+            var score = Options.Score is null ? f.Quality[UnifiedQualityScore.Descriptor.Name] : f.UnifiedMethods.Values.Single();
+            var (raw, scalar) = (score.RawOrNaN, score.Scalar);
             faces.Add(new FaceObservation(frame.Index, frame.Time, frame.Label, f.Face.Index, f.Face.Detection, embedding, raw, scalar));
         }
         return (faces.Count == 0 ? FileStatus.NoFace : FileStatus.Ok, null, faces);

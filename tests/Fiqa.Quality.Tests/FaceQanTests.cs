@@ -28,7 +28,7 @@ public class FaceQanTests(ITestOutputHelper output)
         foreach (var file in Johns())
         {
             var clean = ImageDecoder.Decode(file);
-            double Score(RgbImage image) => a.Assess(image, file).Faces[0].UnifiedMethods["faceqan"].Raw;
+            double Score(RgbImage image) => a.Assess(image, file).Faces[0].UnifiedMethods["faceqan"].RawOrNaN;
             double q = Score(clean);
             double blurred = Score(Degradation.Apply(clean, DegradationKind.Blur, 4, seed: 1));
             double occluded = Score(Degradation.Apply(clean, DegradationKind.Occlusion, 4, seed: 1));
@@ -46,11 +46,11 @@ public class FaceQanTests(ITestOutputHelper output)
         double first, second, threaded;
         using (var a = Assessor("faceqan:3"))
         {
-            first = a.Assess(image, "a").Faces[0].UnifiedMethods["faceqan:3"].Raw;
-            second = a.Assess(image, "a").Faces[0].UnifiedMethods["faceqan:3"].Raw;
+            first = a.Assess(image, "a").Faces[0].UnifiedMethods["faceqan:3"].RawOrNaN;
+            second = a.Assess(image, "a").Faces[0].UnifiedMethods["faceqan:3"].RawOrNaN;
         }
         using (var b = Assessor("faceqan:3", threads: 2))
-            threaded = b.Assess(image, "a").Faces[0].UnifiedMethods["faceqan:3"].Raw;
+            threaded = b.Assess(image, "a").Faces[0].UnifiedMethods["faceqan:3"].RawOrNaN;
         output.WriteLine($"1 thread {first:R}, again {second:R}, 2 threads {threaded:R}");
         Assert.Equal(first, second);
         Assert.Equal(first, threaded);

@@ -40,10 +40,10 @@ public class GoldenValuesTests
             var r = assessor.Assess(TestData.File(input));
             Assert.True(r.Faces.Count > 0, $"{input}: {r.Status} {r.Analysis.Error}");
             foreach (var face in r.Faces)
-                foreach (var m in assessor.Measures.Where(m => m.Id != "UnifiedQualityScore"))
+                foreach (var m in assessor.Measures.Where(m => m.Name != "UnifiedQualityScore"))
                 {
-                    var q = face.Quality[m.Id];
-                    rows.Add(new Row(input, face.Face.Index, m.Id, q.Raw, q.Scalar, q.Status == MeasureStatus.Success ? "success" : "failure_to_assess"));
+                    var q = face.Quality[m.Name];
+                    rows.Add(new Row(input, face.Face.Index, m.Name, q.Raw, q.Scalar, q.Status == MeasureStatus.Success ? "success" : "failure_to_assess"));
                 }
         }
         return rows;

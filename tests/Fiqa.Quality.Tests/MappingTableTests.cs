@@ -10,11 +10,11 @@ public class MappingTableTests
     [Fact]
     public void Default_HasOneEntryPerMeasureAndMethod_InCatalogueOrder_EachWithASource()
     {
-        Assert.Equal(MeasureCatalogue.All.Select(d => d.Id), MappingTable.Default.Measures.Select(e => e.Key));
+        Assert.Equal(MeasureCatalogue.All.Select(d => d.Name), MappingTable.Default.Measures.Select(e => e.Key));
         Assert.Equal(UnifiedCatalogue.All.Select(d => d.Name), MappingTable.Default.Unified.Select(e => e.Key));
         Assert.All(MappingTable.Default.Measures.Concat(MappingTable.Default.Unified), e => Assert.False(string.IsNullOrWhiteSpace(e.Source), e.Key));
         // The descriptors list what the file says: no mapping is left as a constant in code.
-        Assert.All(MeasureCatalogue.All, d => Assert.Equal(MappingTable.Default.Measure(d.Id), d.Mapping));
+        Assert.All(MeasureCatalogue.All, d => Assert.Equal(MappingTable.Default.Measure(d.Name), d.Mapping));
         Assert.All(UnifiedCatalogue.All, d => Assert.Equal(MappingTable.Default.Method(d.Name), d.Mapping));
     }
 
@@ -82,7 +82,7 @@ public class MappingTableTests
             return a.Assess(photo).Faces[0];
         }
         var before = Assess(MappingTable.Default);
-        double sharpness = before.Quality["Sharpness"].Raw!.Value, norm = before.UnifiedMethods["norm"].Raw;
+        double sharpness = before.Quality["Sharpness"].Raw!.Value, norm = before.UnifiedMethods["norm"].RawOrNaN;
         // Midpoints moved onto this face's own values: the sigmoid gives exactly 50 there (it gave 100 and a norm-dependent value).
         var path = Path.Combine(TestData.TempDirectory(), "site.json");
         string R(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);

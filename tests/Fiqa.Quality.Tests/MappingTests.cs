@@ -112,11 +112,11 @@ public class MappingTests
             "InterEyeDistance", "HeadSize", "LeftwardCropOfTheFaceImage", "RightwardCropOfTheFaceImage", "MarginAboveOfTheFaceImage",
             "MarginBelowOfTheFaceImage", "HeadPoseYaw", "HeadPosePitch", "HeadPoseRoll", "ExpressionNeutrality", "NoHeadCoverings",
         ];
-        var ids = MeasureCatalogue.All.Select(d => d.Id).ToList();
+        var ids = MeasureCatalogue.All.Select(d => d.Name).ToList();
         Assert.Equal(ids.Count, ids.Distinct().Count());
         Assert.All(ofiq, id => Assert.Contains(id, ids));
         Assert.Contains("Liveness", ids);
-        Assert.All(ids, id => Assert.Equal(id, MeasureCatalogue.Find(id.ToLowerInvariant()).Descriptor.Id));
+        Assert.All(ids, id => Assert.Equal(id, MeasureCatalogue.Find(id.ToLowerInvariant()).Descriptor.Name));
         var e = Assert.Throws<UnknownNameException>(() => MeasureCatalogue.Find("EyeOpen"));
         Assert.Contains("did you mean 'EyesOpen'?", e.Message);
         Assert.Contains("Valid: UnifiedQualityScore, BackgroundUniformity", e.Message);

@@ -104,7 +104,7 @@ public class ProfileGeneratorTests
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))), c.Sha256);
         // A tiny calibrated limit is printed with its significant digits, not rounded to "0 < 0".
         var tiny = new ProfileRequirement { Code = "t", Measure = "ExpressionNeutrality", Quantity = "neutrality", Min = 0.000241673 };
-        Assert.Equal("too low: neutrality 0 < 0.000242", tiny.Check(MeasureResult.From(ExpressionNeutrality.Descriptor, 0))!.Text);
+        Assert.Equal("too low: neutrality 0 < 0.000242", tiny.Check(ExpressionNeutrality.Descriptor.Result(0))!.Text);
         // Built-in profiles carry no calibration reference.
         Assert.Null(VerdictProfile.Load("icao").Judge(Face(50)).Calibration);
     }

@@ -14,7 +14,26 @@ public class UnifiedIsolationTests
     {
         public UnifiedMethodDescriptor Descriptor { get; } = new("failing", "fails on every face", EmbeddingNorm.Info.Mapping, "a fault injected by the test");
 
-        public UnifiedScore Score(FaceContext face) => throw new InvalidOperationException("the model's output was empty");
+        public MeasureResult Score(FaceContext face) => throw new InvalidOperationException("the model's output was empty");
+    }
+
+    /// <summary>A method whose model answers NaN (a degenerate input, a broken export).</summary>
+    private sealed class NaNMethod : IUnifiedQualityMethod
+    {
+        public UnifiedMethodDescriptor Descriptor { get; } = new("nan", "answers NaN", EmbeddingNorm.Info.Mapping, "a fault injected by the test");
+
+        public MeasureResult Score(FaceContext face) => Descriptor.Result(double.NaN);
+    }
+
+    [Fact]
+    public void MethodAnsweringNaN_IsAFailureToAssess_NotASuccessWithoutAValue()
+    {
+        using var assessor = FaceQualityAssessor.Create(new AssessorOptions
+        {
+            Measures = ["EyesOpen"], CustomMethods = [new NaNMethod()], DetectRotation = false,
+        });
+        var score = Assert.Single(assessor.Assess(TestData.File("fixtures/astronaut.jpg")).Faces).UnifiedMethods["nan"];
+        Assert.Equal(new MeasureResult(null, -1, MeasureStatus.FailureToAssess, "native value is NaN"), score);
     }
 
     [Fact]

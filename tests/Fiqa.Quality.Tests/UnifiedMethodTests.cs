@@ -50,7 +50,7 @@ public class UnifiedMethodTests(ITestOutputHelper output)
                 var image = ImageDecoder.Decode(file);
                 var scores = Enumerable.Range(0, 5).Select(k => a.Assess(apply(image, k), file).Faces[0].UnifiedMethods).ToList();
                 foreach (var method in rho.Keys)
-                    rho[method].Add(RankStatistics.Spearman(scores.Select(s => s[method].Raw).ToArray(), severity));
+                    rho[method].Add(RankStatistics.Spearman(scores.Select(s => s[method].RawOrNaN).ToArray(), severity));
             }
             foreach (var (method, values) in rho)
             {
@@ -84,7 +84,7 @@ public class UnifiedMethodTests(ITestOutputHelper output)
             var e = Assert.Throws<Face.Models.ModelConfigurationException>(() => new Froq(settings with { Methods = new QualityMethodOptions { FroqCalibration = path } }));
             Assert.Contains("calibrated on embedder 000000000000", e.Message);
             using var a = FaceQualityAssessor.Create(new AssessorOptions { Measures = [], UnifiedMethods = ["froq"] });
-            Assert.InRange(a.Assess(TestData.File("skimage/astronaut.png")).Faces[0].UnifiedMethods["froq"].Raw, 0.3, 3); // relative to the calibration median
+            Assert.InRange(a.Assess(TestData.File("skimage/astronaut.png")).Faces[0].UnifiedMethods["froq"].RawOrNaN, 0.3, 3); // relative to the calibration median
         }
         finally
         {
@@ -111,7 +111,7 @@ public class UnifiedMethodTests(ITestOutputHelper output)
                 var face = a.Assess(image, file).Faces[0];
                 Assert.True(a.Registry.Runs("fr_feature") == 1, $"{string.Join(",", methods)} uqs={uqs}: {a.Registry.Runs("fr_feature")} embedder runs");
                 Assert.Equal(methods, face.UnifiedMethods.Keys);
-                if (uqs && methods.Contains("distilled")) Assert.Equal(face.UnifiedMethods["distilled"].Raw, face.Quality["UnifiedQualityScore"].Raw!.Value, 12);
+                if (uqs && methods.Contains("distilled")) Assert.Equal(face.UnifiedMethods["distilled"].RawOrNaN, face.Quality["UnifiedQualityScore"].Raw!.Value, 12);
                 // The embedding does not depend on what else the pass observes (beyond float rounding).
                 reference ??= face.Face.Embedding!.Vector.ToArray();
                 Assert.True(System.Numerics.Tensors.TensorPrimitives.Dot(reference, face.Face.Embedding!.Vector) > 1 - 1e-5);
@@ -154,7 +154,7 @@ public class UnifiedMethodTests(ITestOutputHelper output)
         Assert.Equal(first["norm"], second["norm"]);
         Assert.Equal(first["serfiq"], second["serfiq"]);
         Assert.Equal(first["froq"], second["froq"]);
-        Assert.InRange(first["serfiq"].Raw, 0, 1);
+        Assert.InRange(first["serfiq"].RawOrNaN, 0, 1);
         Assert.Equal(3, PerturbationRobustness.Perturbations(new RgbImage(112, 112)).Count());
         // perturb:R draws noise and grid R times; each draw differs from the others.
         var draws = PerturbationRobustness.Perturbations(ImageDecoder.Decode(TestData.File("skimage/astronaut.png")), 4).ToList();
@@ -167,7 +167,7 @@ public class UnifiedMethodTests(ITestOutputHelper output)
         Assert.Contains("twice", Assert.Throws<ArgumentException>(() => FaceQualityAssessor.Create(new AssessorOptions { UnifiedMethods = ["norm", " NORM"] })).Message);
         Assert.Contains("1..16", Assert.Throws<UnknownNameException>(() => UnifiedCatalogue.Create("perturb:0", settings)).Message);
         Assert.Contains("takes no parameter", Assert.Throws<UnknownNameException>(() => UnifiedCatalogue.Create("norm:2", settings)).Message);
-        Assert.InRange(first["perturb"].Raw, 0, 1);
+        Assert.InRange(first["perturb"].RawOrNaN, 0, 1);
         var unknown = Assert.Throws<UnknownNameException>(() => UnifiedCatalogue.Create("serfiq-x", settings)).Message;
         Assert.Contains("did you mean 'serfiq'?", unknown);
         Assert.Contains("perturb[:R]", unknown);

@@ -22,5 +22,9 @@ public sealed class UnifiedQualityScore(QualitySettings settings) : IQualityMeas
     public IReadOnlyList<TensorObservation> Observations => _method.Observations;
 
     /// <inheritdoc />
-    public MeasureResult Assess(FaceContext face) => Descriptor.Result(_method.Score(face).Raw);
+    public MeasureResult Assess(FaceContext face)
+    {
+        var score = _method.Score(face);
+        return score.Raw is double raw ? Descriptor.Result(raw) : score;
+    }
 }

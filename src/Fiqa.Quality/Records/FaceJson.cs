@@ -85,14 +85,14 @@ public static class FaceJson
             w.WriteStartObject("quality");
             foreach (var d in MeasureCatalogue.All)
             {
-                if (!quality.Quality.TryGetValue(d.Id, out var r)) continue;
-                w.WriteStartObject(d.Id);
+                if (!quality.Quality.TryGetValue(d.Name, out var r)) continue;
+                w.WriteStartObject(d.Name);
                 if (r.Raw is double raw) w.WriteNumber("raw", Math.Round(raw, 6, MidpointRounding.AwayFromZero));
                 else w.WriteNull("raw");
                 w.WriteNumber("scalar", r.Scalar);
                 w.WriteString("status", r.Status == MeasureStatus.Success ? "success" : "failure_to_assess");
                 if (r.Reason is not null) w.WriteString("reason", r.Reason);
-                if (quality.Verdict is { } judged && judged.Checks.Where(c => c.Measure == d.Id).ToList() is { Count: > 0 } checks)
+                if (quality.Verdict is { } judged && judged.Checks.Where(c => c.Measure == d.Name).ToList() is { Count: > 0 } checks)
                 {
                     w.WriteStartObject("requirement");
                     w.WriteBoolean("pass", checks.All(c => c.Pass));
@@ -109,7 +109,7 @@ public static class FaceJson
             foreach (var (name, score) in quality.UnifiedMethods)
             {
                 w.WriteStartObject(name);
-                if (score.Status == MeasureStatus.Success) w.WriteNumber("raw", Math.Round(score.Raw, 6, MidpointRounding.AwayFromZero));
+                if (score.Raw is double raw) w.WriteNumber("raw", Math.Round(raw, 6, MidpointRounding.AwayFromZero));
                 else w.WriteNull("raw");
                 w.WriteNumber("scalar", score.Scalar);
                 if (score.Status != MeasureStatus.Success)

@@ -15,8 +15,8 @@ public sealed class OfiqCsv(IReadOnlyList<MeasureDescriptor> measures, IReadOnly
     private static readonly string[] Unassessed = ["", "-1"];
 
     public string Header => Csv.Line(
-        measures.Select(m => m.Id + ".native").Prepend("Filename")
-            .Concat(measures.Select(m => m.Id + ".scalar"))
+        measures.Select(m => m.Name + ".native").Prepend("Filename")
+            .Concat(measures.Select(m => m.Name + ".scalar"))
             .Concat(unified.SelectMany(u => new[] { u.Name + ".native", u.Name + ".scalar" }))
             .Concat(TrailingColumns), delimiter);
 
@@ -30,10 +30,10 @@ public sealed class OfiqCsv(IReadOnlyList<MeasureDescriptor> measures, IReadOnly
         }
         foreach (var f in a.Faces)
         {
-            var natives = measures.Select(m => f.Quality.TryGetValue(m.Id, out var r) && r.Raw is double v ? Number(v) : "");
-            var scalars = measures.Select(m => f.Quality.TryGetValue(m.Id, out var r) ? r.Scalar.ToString(CultureInfo.InvariantCulture) : "-1");
+            var natives = measures.Select(m => f.Quality.TryGetValue(m.Name, out var r) && r.Raw is double v ? Number(v) : "");
+            var scalars = measures.Select(m => f.Quality.TryGetValue(m.Name, out var r) ? r.Scalar.ToString(CultureInfo.InvariantCulture) : "-1");
             var methods = unified.SelectMany(u => f.UnifiedMethods.TryGetValue(u.Name, out var s)
-                ? new[] { s.Status == MeasureStatus.Success ? Number(s.Raw) : "", s.Scalar.ToString(CultureInfo.InvariantCulture) }
+                ? new[] { s.Raw is double v ? Number(v) : "", s.Scalar.ToString(CultureInfo.InvariantCulture) }
                 : Unassessed);
             yield return Csv.Line(new[] { a.File }.Concat(natives).Concat(scalars).Concat(methods)
                 .Concat([f.Face.Index.ToString(CultureInfo.InvariantCulture), "ok"]).Concat(VerdictColumns(f.Verdict, null)), delimiter);

@@ -43,10 +43,10 @@ public sealed class DistilledQuality : IUnifiedQualityMethod
     public IReadOnlyList<TensorObservation> Observations => _inputs.Observations;
 
     /// <inheritdoc />
-    public UnifiedScore Score(FaceContext face)
+    public MeasureResult Score(FaceContext face)
     {
         ArgumentNullException.ThrowIfNull(face);
         double q = _head.Predict(_inputs.Features(face.Pass));
-        return new UnifiedScore(q, Descriptor.Mapping.ToScalar(q));
+        return Descriptor.Result(q);
     }
 }

@@ -19,10 +19,10 @@ public sealed class EmbeddingNorm : IUnifiedQualityMethod
     public UnifiedMethodDescriptor Descriptor { get; }
 
     /// <inheritdoc />
-    public UnifiedScore Score(FaceContext face)
+    public MeasureResult Score(FaceContext face)
     {
         ArgumentNullException.ThrowIfNull(face);
         double raw = face.Embedding.Norm;
-        return new UnifiedScore(raw, Descriptor.Mapping.ToScalar(raw));
+        return Descriptor.Result(raw);
     }
 }

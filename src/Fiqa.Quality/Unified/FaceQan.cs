@@ -88,11 +88,11 @@ public sealed class FaceQan : IUnifiedQualityMethod
     public string? GradientGraphSha256 => _gradient.DerivedSha256;
 
     /// <inheritdoc />
-    public UnifiedScore Score(FaceContext face)
+    public MeasureResult Score(FaceContext face)
     {
         ArgumentNullException.ThrowIfNull(face);
         var probe = Probe(face.Aligned.Image, face.Pass.RawEmbedding.ToArray(), face.EmbedOther(Orientation.FlipHorizontal(face.Aligned.Image)).CosineSimilarity(face.Embedding));
-        return new UnifiedScore(probe.Quality, Descriptor.Mapping.ToScalar(probe.Quality));
+        return Descriptor.Result(probe.Quality);
     }
 
     /// <summary>Runs the attack on an aligned crop whose raw embedding is <paramref name="cleanEmbedding"/>, with the

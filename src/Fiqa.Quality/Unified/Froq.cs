@@ -107,12 +107,12 @@ public sealed class Froq : IUnifiedQualityMethod
     public IReadOnlyList<TensorObservation> Observations => _layers;
 
     /// <inheritdoc />
-    public UnifiedScore Score(FaceContext face)
+    public MeasureResult Score(FaceContext face)
     {
         ArgumentNullException.ThrowIfNull(face);
         double sum = 0;
         foreach (var layer in _layers) sum += face.Pass.Statistic(layer);
         double raw = sum / _layers.Length / Calibration.MedianNorm;
-        return new UnifiedScore(raw, Descriptor.Mapping.ToScalar(raw));
+        return Descriptor.Result(raw);
     }
 }

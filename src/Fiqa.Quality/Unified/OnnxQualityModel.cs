@@ -108,13 +108,13 @@ public sealed class OnnxQualityModel : IUnifiedQualityMethod
     public UnifiedMethodDescriptor Descriptor { get; }
 
     /// <inheritdoc />
-    public UnifiedScore Score(FaceContext face)
+    public MeasureResult Score(FaceContext face)
     {
         ArgumentNullException.ThrowIfNull(face);
         RgbImage aligned = _ownAligner is null ? face.Aligned.Image : _ownAligner.Align(face.Image, face.Landmarks.FivePoints()).Image;
         var values = _model.Run(InputTensor.FromImage(aligned, _manifest.Input))[_output];
         double raw = _quality.HigherIsBetter ? values[_quality.OutputIndex] : -values[_quality.OutputIndex];
-        return new UnifiedScore(raw, _mapping.ToScalar(raw));
+        return MeasureResult.Mapped(raw, _mapping.ToScalar);
     }
 
     private static bool SameAlignment(AlignmentSpec a, AlignmentSpec b) =>

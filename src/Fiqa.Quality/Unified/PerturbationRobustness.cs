@@ -49,7 +49,7 @@ public sealed class PerturbationRobustness : IUnifiedQualityMethod
     public UnifiedMethodDescriptor Descriptor { get; }
 
     /// <inheritdoc />
-    public UnifiedScore Score(FaceContext face)
+    public MeasureResult Score(FaceContext face)
     {
         ArgumentNullException.ThrowIfNull(face);
         var reference = face.Embedding;
@@ -61,7 +61,7 @@ public sealed class PerturbationRobustness : IUnifiedQualityMethod
             count++;
         }
         double raw = sum / count;
-        return new UnifiedScore(raw, Descriptor.Mapping.ToScalar(raw));
+        return Descriptor.Result(raw);
     }
 
     /// <summary>The perturbed copies (deterministic): the mirror, then per draw r a noised copy (seed + r) and a grid

@@ -90,15 +90,15 @@ public sealed class PreFiqs : IUnifiedQualityMethod
         };
 
     /// <inheritdoc />
-    public UnifiedScore Score(FaceContext face)
+    public MeasureResult Score(FaceContext face)
     {
         ArgumentNullException.ThrowIfNull(face);
         var reference = face.Embedding.Vector;
         var pruned = new Face.FaceEmbedding(_pruned.Run(InputTensor.FromImage(face.Aligned.Image, _pruned.Manifest.Input))[0]).Vector;
         if (pruned.Length != reference.Length)
-            return UnifiedScore.Failure($"the pruned embedder gave {pruned.Length} values, the embedder {reference.Length}");
+            return MeasureResult.Failure($"the pruned embedder gave {pruned.Length} values, the embedder {reference.Length}");
         // Unit vectors are at most 2 apart; the clamp only absorbs rounding.
         double raw = Math.Clamp(1 - System.Numerics.Tensors.TensorPrimitives.Distance(reference, pruned) / 2.0, 0, 1);
-        return new UnifiedScore(raw, Descriptor.Mapping.ToScalar(raw));
+        return Descriptor.Result(raw);
     }
 }

@@ -59,11 +59,11 @@ public sealed class SerFiq : IUnifiedQualityMethod
     public IReadOnlyList<TensorObservation> Observations => [_layer.Input];
 
     /// <inheritdoc />
-    public UnifiedScore Score(FaceContext face)
+    public MeasureResult Score(FaceContext face)
     {
         ArgumentNullException.ThrowIfNull(face);
         double raw = Stochastic(_layer, face.Pass.Values(_layer.Input), _masks);
-        return new UnifiedScore(raw, Descriptor.Mapping.ToScalar(raw));
+        return Descriptor.Result(raw);
     }
 
     /// <summary>SER-FIQ of given penultimate activations under the given keep-masks (already scaled by 1/(1−p)).</summary>

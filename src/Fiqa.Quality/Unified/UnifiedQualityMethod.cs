@@ -25,18 +25,9 @@ public sealed record UnifiedMethodDescriptor(string Name, string Description, Qu
     public string? Parameter { get; init; }
     /// <summary>True when the method cannot run without its parameter (<c>onnx:MANIFEST</c>).</summary>
     public bool ParameterRequired { get; init; }
-}
 
-/// <summary>A unified score: raw value in the method's units and its 0..100 scalar (higher = more useful for recognition),
-/// with a status and reason as a measure has them.</summary>
-/// <param name="Raw">In the method's units; NaN on failure.</param>
-/// <param name="Scalar">0..100; −1 on failure, as OFIQ reports a component that could not be assessed.</param>
-/// <param name="Status">Success or failure to assess.</param>
-/// <param name="Reason">Why the method failed, in words.</param>
-public sealed record UnifiedScore(double Raw, int Scalar, MeasureStatus Status = MeasureStatus.Success, string? Reason = null)
-{
-    /// <summary>A method that could not score this face: the others and the components still stand.</summary>
-    public static UnifiedScore Failure(string reason) => new(double.NaN, -1, MeasureStatus.FailureToAssess, reason);
+    /// <summary>Success with the raw value mapped (a non-finite value is a failure that says so).</summary>
+    public MeasureResult Result(double raw) => MeasureResult.Mapped(raw, Mapping.ToScalar);
 }
 
 /// <summary>Any quality method of the unified catalogue.</summary>
@@ -55,7 +46,7 @@ public interface IUnifiedQualityMethod : IQualityMethod
     IReadOnlyList<TensorObservation> Observations => [];
 
     /// <summary>Scores one face (its aligned crop, embedder pass and embedding come from the shared context).</summary>
-    UnifiedScore Score(FaceContext face);
+    MeasureResult Score(FaceContext face);
 }
 
 /// <summary>A method that scores a labelled set at once (CR-FIQA's certainty ratio).</summary>

@@ -53,16 +53,9 @@ internal static class IqaEndpoints
             foreach (var d in descriptors)
             {
                 var m = metrics.Get(d);
-                double score;
-                try
-                {
-                    score = m.Score(img, refImg);
-                }
-                catch (ArgumentException e)
-                {
-                    return Api.Error(422, $"{d.Name}: {e.Message}");
-                }
-                lines.Add(IqaRecords.Score(d, score));
+                var result = m.Assess(img, refImg);
+                if (result.Status != MeasureStatus.Success) return Api.Error(422, $"{d.Name}: {result.Reason}");
+                lines.Add(IqaRecords.Score(d, result.RawOrNaN));
             }
             return Api.Lines(lines);
         })).ConfigureAwait(false);
