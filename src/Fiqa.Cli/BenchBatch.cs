@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Fiqa.Face;
-using Fiqa.Face.Onnx;
 using Fiqa.Imaging;
+using Fiqa.Onnx;
 using Fiqa.Quality;
 
 namespace Fiqa.Cli;

@@ -4,6 +4,7 @@ using System.Globalization;
 using Fiqa.Face;
 using Fiqa.Face.Onnx;
 using Fiqa.Imaging;
+using Fiqa.Onnx;
 using Fiqa.Quality;
 using Fiqa.Quality.Unified;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Fiqa.Face.Models;
+using Fiqa.Onnx;
 
 namespace Fiqa.Cli;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Fiqa.Face;
 using Fiqa.Face.Onnx;
 using Fiqa.Imaging;
+using Fiqa.Onnx;
 
 namespace Fiqa.Cli;
 

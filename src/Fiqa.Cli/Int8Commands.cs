@@ -4,6 +4,7 @@ using System.Globalization;
 using Fiqa.Face;
 using Fiqa.Face.Onnx;
 using Fiqa.Imaging;
+using Fiqa.Onnx;
 
 namespace Fiqa.Cli;
 
@@ -101,7 +102,7 @@ internal static class Int8Commands
 
         // Speed: the two classifiers alternately on one face, so the machine's changing load hits both alike.
         var one = new OnnxSessionOptions { IntraOpThreads = 1 };
-        using var timing = new SessionRegistry(Face.Models.ModelStore.For(paths), one);
+        using var timing = new SessionRegistry(Fiqa.Onnx.ModelStore.For(paths), one);
         var floatOne = new OnnxExpressionClassifier(timing, name, ExpressionRunOptions.Reference);
         var int8One = new OnnxExpressionClassifier(timing, name, ExpressionRunOptions.Reference with { Precision = ModelPrecision.Int8 });
         for (int i = 0; i < 3; i++) { floatOne.Classify(t.Image, t.Face.Box, t.Landmarks); int8One.Classify(t.Image, t.Face.Box, t.Landmarks); }

@@ -1,9 +1,9 @@
-using Fiqa.Quality.Records;
 using System.CommandLine;
 using System.Globalization;
 using Fiqa.Evaluation;
 using Fiqa.Face;
 using Fiqa.Imaging;
+using Fiqa.Quality.Records;
 
 namespace Fiqa.Cli;
 
@@ -65,7 +65,7 @@ internal static class JndCommand
         }
         catch (CodecUnavailableException e)
         {
-            throw new Face.Models.ModelConfigurationException(e.Message, e);
+            throw new Fiqa.Onnx.ModelConfigurationException(e.Message, e);
         }
     }
 
@@ -178,7 +178,7 @@ internal static class JndCommand
                 Jnd = options,
                 Ladder = steps,
                 Threads = p.GetValue(threads),
-                Face = new FaceAnalyzerOptions { Paths = paths, Session = new Face.Onnx.OnnxSessionOptions { IntraOpThreads = 1 } },
+                Face = new FaceAnalyzerOptions { Paths = paths, Session = new Fiqa.Onnx.OnnxSessionOptions { IntraOpThreads = 1 } },
             }, io.Error, e => meters.GetOrAdd(e.Pass, pass => new ProgressMeter(io.Error, $"fiqa jnd-eval: {pass}", interval, pass == "ladder" ? "encodings" : "images")).Report(e.Done, e.Total));
             foreach (var c in report.Codecs)
                 io.Out.WriteLine(FaceJson.Write(w =>

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Fiqa.Evaluation;
 using Fiqa.Face;
-using Fiqa.Face.Models;
+using Fiqa.Onnx;
 using Fiqa.Quality;
 using Fiqa.Quality.Unified;
 using Fiqa.Training;

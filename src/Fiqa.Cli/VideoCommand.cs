@@ -1,11 +1,12 @@
-using Fiqa.Quality.Records;
 using System.CommandLine;
-using Fiqa.Batch;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Fiqa.Batch;
 using Fiqa.Face;
 using Fiqa.Face.Onnx;
+using Fiqa.Onnx;
+using Fiqa.Quality.Records;
 using Fiqa.Video;
 
 namespace Fiqa.Cli;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Fiqa.Face;
-using Fiqa.Face.Models;
+using Fiqa.Onnx;
 using Fiqa.Quality;
 using Fiqa.Quality.Unified;
 
@@ -147,7 +147,7 @@ public static class DatasetEvaluator
     private static double[] Labelled(string name, IdentityDataset dataset, float[]?[] embeddings, AssessorOptions assessor)
     {
         var usable = Enumerable.Range(0, embeddings.Length).Where(i => embeddings[i] is not null).ToList();
-        using var registry = new Face.Onnx.SessionRegistry(ModelStore.For(assessor.Face.Paths!));
+        using var registry = new Fiqa.Onnx.SessionRegistry(ModelStore.For(assessor.Face.Paths!));
         var method = (ILabelledQualityMethod)UnifiedCatalogue.Create(name, new QualitySettings { Registry = registry, EmbedderModel = assessor.Face.Embedder });
         var scores = method.Score(usable.Select(i => embeddings[i]!).ToList(), usable.Select(i => dataset.Samples[i].Identity).ToList());
         var all = Enumerable.Repeat(double.NaN, embeddings.Length).ToArray();

@@ -1,8 +1,8 @@
 using Fiqa.Face;
-using Fiqa.Face.Models;
 using Fiqa.Imaging;
 using Fiqa.Iqa;
 using Fiqa.Iqa.Metrics;
+using Fiqa.Onnx;
 
 namespace Fiqa.Evaluation;
 

@@ -1,7 +1,7 @@
 using System.Numerics;
-using Fiqa.Face.Models;
 using Fiqa.Face.Onnx;
 using Fiqa.Imaging;
+using Fiqa.Onnx;
 
 namespace Fiqa.Face;
 

@@ -179,7 +179,7 @@ public interface IFaceAligner
 public interface IFaceEmbedder
 {
     /// <summary>Size the aligned face must have, and the template it must be aligned to.</summary>
-    Models.AlignmentSpec Alignment { get; }
+    Fiqa.Onnx.AlignmentSpec Alignment { get; }
 
     /// <summary>Embedding of an aligned face.</summary>
     FaceEmbedding Embed(RgbImage alignedFace);

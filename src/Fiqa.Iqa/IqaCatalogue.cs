@@ -21,7 +21,7 @@ public sealed record IqaSettings
     /// environment.</summary>
     public FiqaPaths? Paths { get; init; }
     /// <summary>The pipeline's sessions, when the metric should share them; null: the metric opens its own.</summary>
-    public Fiqa.Face.Onnx.SessionRegistry? Sessions { get; init; }
+    public Fiqa.Onnx.SessionRegistry? Sessions { get; init; }
 
     /// <summary>The installed files: NIQE's parameters and OpenCV's LIVE BRISQUE model under the data folder.</summary>
     public static IqaSettings FromPaths(FiqaPaths paths)

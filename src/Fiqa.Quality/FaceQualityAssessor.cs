@@ -1,7 +1,6 @@
 using Fiqa.Face;
-using Fiqa.Face.Models;
-using Fiqa.Face.Onnx;
 using Fiqa.Imaging;
+using Fiqa.Onnx;
 using Fiqa.Quality.Unified;
 
 namespace Fiqa.Quality;
@@ -133,7 +132,7 @@ public sealed class FaceQualityAssessor : IDisposable
     }
 
     /// <summary>Creates an assessor; throws <see cref="ArgumentException"/> for an unknown measure, method or profile, and
-    /// <see cref="Face.Models.ModelConfigurationException"/> when a model or method file is missing.</summary>
+    /// <see cref="Fiqa.Onnx.ModelConfigurationException"/> when a model or method file is missing.</summary>
     public static FaceQualityAssessor Create(AssessorOptions? options = null) => new(options ?? new AssessorOptions());
 
     /// <summary>The options in force.</summary>
@@ -202,7 +201,7 @@ public sealed class FaceQualityAssessor : IDisposable
                 faces.Add(new FaceQuality(analysis, quality, Profile?.Judge(quality, rotationReason)) { UnifiedMethods = scores });
             }
         }
-        catch (Exception e) when (e is not Face.Models.ModelConfigurationException and not OutOfMemoryException)
+        catch (Exception e) when (e is not Fiqa.Onnx.ModelConfigurationException and not OutOfMemoryException)
         {
             var error = $"analysis failed: {e.Message}";
             return new FaceAssessment(new FileAnalysis(label, FileStatus.Error, [], error, image.Width, image.Height), [])
@@ -239,7 +238,7 @@ public sealed class FaceQualityAssessor : IDisposable
             {
                 results[name(part)] = run(part);
             }
-            catch (Exception e) when (e is not Face.Models.ModelConfigurationException and not OutOfMemoryException)
+            catch (Exception e) when (e is not Fiqa.Onnx.ModelConfigurationException and not OutOfMemoryException)
             {
                 results[name(part)] = failure($"{e.GetType().Name}: {e.Message}");
             }

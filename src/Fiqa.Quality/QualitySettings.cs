@@ -1,5 +1,4 @@
-using Fiqa.Face.Models;
-using Fiqa.Face.Onnx;
+using Fiqa.Onnx;
 using Fiqa.Quality.Unified;
 
 namespace Fiqa.Quality;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Fiqa.Face;
-using Fiqa.Face.Onnx;
 using Fiqa.Imaging;
+using Fiqa.Onnx;
 using Fiqa.Quality;
 
 namespace Fiqa.Server;

@@ -19,7 +19,7 @@ internal sealed class IqaMetricPool(FiqaPaths paths) : IDisposable
     public T Use<T>(Func<T> work) => _inFlight.Use(this, work);
 
     /// <summary>The metric, loading its model files on first use (a missing file is a <see cref="FileNotFoundException"/>
-    /// or <see cref="Face.Models.ModelConfigurationException"/>; a failure is not kept, the next request tries again).</summary>
+    /// or <see cref="Fiqa.Onnx.ModelConfigurationException"/>; a failure is not kept, the next request tries again).</summary>
     public IIqaMetric Get(MetricDescriptor metric)
     {
         ArgumentNullException.ThrowIfNull(metric);

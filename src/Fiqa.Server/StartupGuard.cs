@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Fiqa.Face.Models;
+using Fiqa.Onnx;
 
 namespace Fiqa.Server;
 

@@ -1,6 +1,5 @@
 using Fiqa.Face;
-using Fiqa.Face.Models;
-using Fiqa.Face.Onnx;
+using Fiqa.Onnx;
 using Fiqa.Quality;
 using Fiqa.Quality.Unified;
 

@@ -4,8 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Fiqa.Evaluation;
 using Fiqa.Face;
-using Fiqa.Face.Models;
-using Fiqa.Face.Onnx;
+using Fiqa.Onnx;
 using Fiqa.Quality;
 using Fiqa.Quality.Unified;
 

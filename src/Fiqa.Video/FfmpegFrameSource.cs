@@ -4,8 +4,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Fiqa.Face.Models;
 using Fiqa.Imaging;
+using Fiqa.Onnx;
 
 namespace Fiqa.Video;
 

@@ -46,7 +46,7 @@ public sealed class VideoFaceSelector : IDisposable
 {
     private readonly FaceQualityAssessor _assessor;
 
-    /// <summary>Creates the selector (loads the models); throws <see cref="Face.Models.ModelConfigurationException"/> when
+    /// <summary>Creates the selector (loads the models); throws <see cref="Fiqa.Onnx.ModelConfigurationException"/> when
     /// a model or the quality head is missing.</summary>
     public VideoFaceSelector(VideoSelectorOptions? options = null)
     {

@@ -24,7 +24,7 @@ public class JitterStabilityTests(ITestOutputHelper output)
             File.WriteAllBytes(blurred, Imaging.ImageEncoder.Png(Imaging.Degradation.Apply(Imaging.ImageDecoder.Decode(images[0]), Imaging.DegradationKind.Blur, 4, 1)));
             files.Add(blurred);
         }
-        var assessor = new AssessorOptions { Face = new FaceAnalyzerOptions { Session = new Face.Onnx.OnnxSessionOptions { IntraOpThreads = 1 } } };
+        var assessor = new AssessorOptions { Face = new FaceAnalyzerOptions { Session = new Fiqa.Onnx.OnnxSessionOptions { IntraOpThreads = 1 } } };
         var options = new JitterOptions { Draws = 2 };
         var rows = JitterStability.Evaluate(files, ["norm", "distilled"], assessor, options, threads: 2);
         foreach (var r in rows) output.WriteLine($"{r.Method}: Spearman {r.Spearman:F3}, relative spread {r.RelativeSpread:F3}, {r.Faces} faces");

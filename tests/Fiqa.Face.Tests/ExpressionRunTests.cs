@@ -1,5 +1,6 @@
 using Fiqa.Face.Onnx;
 using Fiqa.Imaging;
+using Fiqa.Onnx;
 using Fiqa.Tests;
 
 namespace Fiqa.Face.Tests;
@@ -32,7 +33,7 @@ public class ExpressionRunTests(FaceModelsFixture models) : IClassFixture<FaceMo
     public void WithInputShape_UnknownInput_IsNamed()
     {
         var bytes = File.ReadAllBytes(Path.Combine(FiqaPaths.Resolve().Models, "fr_eye.onnx"));
-        var e = Assert.Throws<Models.ModelConfigurationException>(() => OnnxGraph.WithInputShape(bytes, "no_such_input", [1, 3, 32, 32]));
+        var e = Assert.Throws<Fiqa.Onnx.ModelConfigurationException>(() => OnnxGraph.WithInputShape(bytes, "no_such_input", [1, 3, 32, 32]));
         Assert.Contains("no_such_input", e.Message);
     }
 }

@@ -1,9 +1,9 @@
-using Fiqa.Face.Models;
 using Fiqa.Face.Onnx;
 using Fiqa.Imaging;
+using Fiqa.Onnx;
 using Fiqa.Tests;
 using Xunit.Abstractions;
-using static Fiqa.Face.Onnx.OnnxGraph;
+using static Fiqa.Onnx.OnnxGraph;
 
 namespace Fiqa.Face.Tests;
 

@@ -1,6 +1,6 @@
-using Fiqa.Face.Models;
 using Fiqa.Face.Onnx;
 using Fiqa.Imaging;
+using Fiqa.Onnx;
 using Fiqa.Tests;
 
 namespace Fiqa.Face.Tests;

@@ -1,6 +1,5 @@
-using Fiqa.Face.Models;
-using Fiqa.Face.Onnx;
 using Fiqa.Imaging;
+using Fiqa.Onnx;
 using Fiqa.Tests;
 using Xunit.Abstractions;
 

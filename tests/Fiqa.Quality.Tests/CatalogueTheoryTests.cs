@@ -27,7 +27,7 @@ public sealed class CatalogueRuns : IDisposable
             using var assessor = FaceQualityAssessor.Create(new AssessorOptions
             {
                 UnifiedMethods = Methods, DetectRotation = false,
-                Face = new() { Session = new Face.Onnx.OnnxSessionOptions { IntraOpThreads = threads } },
+                Face = new() { Session = new Fiqa.Onnx.OnnxSessionOptions { IntraOpThreads = threads } },
             });
             Measures = assessor.Measures.Select(m => m.Name).ToList();
             Runs.Add(images.ToDictionary(kv => kv.Key, kv => assessor.Assess(kv.Value, kv.Key), StringComparer.Ordinal));

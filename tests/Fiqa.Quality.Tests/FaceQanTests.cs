@@ -1,6 +1,6 @@
 using Fiqa.Face;
-using Fiqa.Face.Onnx;
 using Fiqa.Imaging;
+using Fiqa.Onnx;
 using Fiqa.Quality.Unified;
 using Fiqa.Tests;
 using Xunit.Abstractions;
@@ -59,7 +59,7 @@ public class FaceQanTests(ITestOutputHelper output)
     [Fact]
     public void FaceQan_BadParameter_ClearError()
     {
-        using var registry = new SessionRegistry(Face.Models.ModelStore.For(TestData.Paths));
+        using var registry = new SessionRegistry(Fiqa.Onnx.ModelStore.For(TestData.Paths));
         var settings = new QualitySettings { Registry = registry, EmbedderModel = "fr_feature" };
         Assert.Equal(4, ((FaceQan)UnifiedCatalogue.Create("FACEQAN:4", settings)).Options.Starts);
         Assert.Equal("faceqan:4", UnifiedCatalogue.Normalise("FaceQAN:4"));

@@ -1,4 +1,4 @@
-using Fiqa.Face.Models;
+using Fiqa.Onnx;
 using Fiqa.Quality.Unified;
 using Fiqa.Tests;
 
@@ -39,7 +39,7 @@ public class OnnxQualityModelTests
     [Fact]
     public void Manifest_WithoutQualitySection_OrMissing_IsAClearError()
     {
-        using var registry = new Fiqa.Face.Onnx.SessionRegistry(ModelStore.For(TestData.Paths));
+        using var registry = new Fiqa.Onnx.SessionRegistry(ModelStore.For(TestData.Paths));
         var settings = new QualitySettings { Registry = registry, EmbedderModel = "fr_feature" };
         var missing = Assert.Throws<ModelConfigurationException>(() => UnifiedCatalogue.Create("onnx:/nowhere/q.json", settings));
         Assert.Contains("not found: /nowhere/q.json", missing.Message);

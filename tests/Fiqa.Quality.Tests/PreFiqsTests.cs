@@ -1,6 +1,6 @@
 using Fiqa.Face;
-using Fiqa.Face.Onnx;
 using Fiqa.Imaging;
+using Fiqa.Onnx;
 using Fiqa.Quality.Unified;
 using Fiqa.Tests;
 using Xunit.Abstractions;
@@ -62,7 +62,7 @@ public class PreFiqsTests(ITestOutputHelper output)
     [Fact]
     public void PreFiqs_Score_CostsOneRunOfThePrunedCopy()
     {
-        using var registry = new SessionRegistry(Face.Models.ModelStore.For(TestData.Paths));
+        using var registry = new SessionRegistry(Fiqa.Onnx.ModelStore.For(TestData.Paths));
         using var analyzer = new FaceAnalyzer(new FaceAnalyzerOptions { Parts = FaceParts.None, AlignedInput = true, Paths = TestData.Paths });
         var method = new PreFiqs(new QualitySettings { Registry = registry, EmbedderModel = "fr_feature" }, 0.3);
         var image = ImageDecoder.Decode(Johns()[0]);

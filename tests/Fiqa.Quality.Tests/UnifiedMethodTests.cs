@@ -78,10 +78,10 @@ public class UnifiedMethodTests(ITestOutputHelper output)
         (installed with { EmbedderSha256 = new string('0', 64) }).Save(path);
         try
         {
-            using var registry = new Face.Onnx.SessionRegistry(Face.Models.ModelStore.For(TestData.Paths));
+            using var registry = new Fiqa.Onnx.SessionRegistry(Fiqa.Onnx.ModelStore.For(TestData.Paths));
             var settings = new QualitySettings { Registry = registry, EmbedderModel = "fr_feature" };
             // Checked when the method is built, before any image.
-            var e = Assert.Throws<Face.Models.ModelConfigurationException>(() => new Froq(settings with { Methods = new QualityMethodOptions { FroqCalibration = path } }));
+            var e = Assert.Throws<Fiqa.Onnx.ModelConfigurationException>(() => new Froq(settings with { Methods = new QualityMethodOptions { FroqCalibration = path } }));
             Assert.Contains("calibrated on embedder 000000000000", e.Message);
             using var a = FaceQualityAssessor.Create(new AssessorOptions { Measures = [], UnifiedMethods = ["froq"] });
             Assert.InRange(a.Assess(TestData.File("skimage/astronaut.png")).Faces[0].UnifiedMethods["froq"].RawOrNaN, 0.3, 3); // relative to the calibration median
@@ -125,7 +125,7 @@ public class UnifiedMethodTests(ITestOutputHelper output)
     [Fact]
     public void SerFiq_RecomputedLastLayer_MatchesOnnxRuntime()
     {
-        using var registry = new Face.Onnx.SessionRegistry(Face.Models.ModelStore.For(TestData.Paths));
+        using var registry = new Fiqa.Onnx.SessionRegistry(Fiqa.Onnx.ModelStore.For(TestData.Paths));
         var layer = Face.Onnx.PenultimateLayer.Read(registry.Manifest("fr_feature"));
         Assert.Equal((512, 512), (layer.InputSize, layer.OutputSize));
         var observing = new Face.Onnx.OnnxFaceEmbedder(registry, "fr_feature", [layer.Input]);
@@ -139,7 +139,7 @@ public class UnifiedMethodTests(ITestOutputHelper output)
         // The extra output leaves the embedding itself unchanged.
         Assert.Equal(1.0f, passed.Embedding.CosineSimilarity(analyzer.Embedder.Embed(aligned)), 5);
         Assert.Contains("does not observe", Assert.Throws<InvalidOperationException>(() => passed.Values(new TensorObservation("x", TensorStatistic.L1)).Length).Message);
-        var unknown = Assert.Throws<Face.Models.ModelConfigurationException>(() => new Face.Onnx.OnnxFaceEmbedder(registry, "fr_feature", [new TensorObservation("no_such_tensor", TensorStatistic.L2)]));
+        var unknown = Assert.Throws<Fiqa.Onnx.ModelConfigurationException>(() => new Face.Onnx.OnnxFaceEmbedder(registry, "fr_feature", [new TensorObservation("no_such_tensor", TensorStatistic.L2)]));
         Assert.Contains("'no_such_tensor'", unknown.Message);
     }
 
@@ -160,7 +160,7 @@ public class UnifiedMethodTests(ITestOutputHelper output)
         var draws = PerturbationRobustness.Perturbations(ImageDecoder.Decode(TestData.File("skimage/astronaut.png")), 4).ToList();
         Assert.Equal(9, draws.Count);
         Assert.Equal(8, draws.Skip(1).Select(d => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(d.Pixels))).Distinct().Count());
-        using var registry = new Face.Onnx.SessionRegistry(Face.Models.ModelStore.For(TestData.Paths));
+        using var registry = new Fiqa.Onnx.SessionRegistry(Fiqa.Onnx.ModelStore.For(TestData.Paths));
         var settings = new QualitySettings { Registry = registry, EmbedderModel = "fr_feature" };
         Assert.Equal(4, ((PerturbationRobustness)UnifiedCatalogue.Create("perturb:4", settings)).Repeats);
         Assert.Equal("perturb:4", UnifiedCatalogue.Create("PERTURB:4", settings).Descriptor.Name);

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Fiqa.Cli;
-using Fiqa.Face.Models;
+using Fiqa.Onnx;
 using Fiqa.Quality.Unified;
 using Fiqa.Tests;
 

@@ -69,7 +69,7 @@ public class DistillationTests(ITestOutputHelper output)
     [Fact]
     public void Head_LearnsAFunctionOfRealActivations_Deterministically_AndRoundTripsItsFile()
     {
-        var tensors = Face.Onnx.ActivationGraph.ActivationTensors(new Face.Models.ModelStore(TestData.ModelsRoot).Get("fr_feature"));
+        var tensors = Fiqa.Onnx.ActivationGraph.ActivationTensors(new Fiqa.Onnx.ModelStore(TestData.ModelsRoot).Get("fr_feature"));
         var inputs = tensors.Select(t => new TensorObservation(t, TensorStatistic.L1)).ToList();
         using var analyzer = new FaceAnalyzer(new FaceAnalyzerOptions { Parts = FaceParts.Embedding, AlignedInput = true, EmbedderObservations = inputs });
         var files = Directory.GetFiles(TestData.File("dlib/johns"), "*.jpg", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
@@ -134,7 +134,7 @@ public class DistillationTests(ITestOutputHelper output)
     [Fact]
     public void MultiTeacherHead_RanksLikeEachTeacher_OnDifferentScales_Deterministically()
     {
-        var tensors = Face.Onnx.ActivationGraph.ActivationTensors(new Face.Models.ModelStore(TestData.ModelsRoot).Get("fr_feature"));
+        var tensors = Fiqa.Onnx.ActivationGraph.ActivationTensors(new Fiqa.Onnx.ModelStore(TestData.ModelsRoot).Get("fr_feature"));
         var inputs = tensors.Select(t => new TensorObservation(t, TensorStatistic.L1)).ToList();
         using var analyzer = new FaceAnalyzer(new FaceAnalyzerOptions { Parts = FaceParts.Embedding, AlignedInput = true, EmbedderObservations = inputs });
         var files = Directory.GetFiles(TestData.File("dlib/johns"), "*.jpg", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
@@ -218,10 +218,10 @@ public class DistillationTests(ITestOutputHelper output)
         var dataset = IdentityDataset.FromFolders([TestData.File("dlib/johns"), TestData.File("video"), TestData.File("crops")], Images);
         var sources = dataset.Samples.Where(s => heldOut.Contains(s.Identity)).ToList();
         var plan = DegradedDataset.Plan(sources, Degradation.AllKinds, [1, 2, 3, 4, 5], seed: 1);
-        var face = new FaceAnalyzerOptions { Parts = FaceParts.Embedding, Session = new Face.Onnx.OnnxSessionOptions { IntraOpThreads = 1 } };
+        var face = new FaceAnalyzerOptions { Parts = FaceParts.Embedding, Session = new Fiqa.Onnx.OnnxSessionOptions { IntraOpThreads = 1 } };
         var set = QualityDistillation.Collect(plan, teachers, new AssessorOptions { Face = face }, threads: 2);
         var samples = set.Samples.Where(s => s.Features is not null).ToList();
-        var inputs = HeadInputs.For(head, new Face.Models.ModelStore(TestData.ModelsRoot).Get("fr_feature"));
+        var inputs = HeadInputs.For(head, new Fiqa.Onnx.ModelStore(TestData.ModelsRoot).Get("fr_feature"));
         int tensorCount = set.ObservedTensors.Count, first = tensorCount - head.ObservedTensors.Count;
         float[] Input(DistillationSample s) => [.. s.Features![first..tensorCount], .. head.ExtraInputs.Select(e => s.Features![tensorCount + set.ExtraInputs.ToList().IndexOf(e)])];
         Assert.Equal(inputs.Count, Input(samples[0]).Length);
@@ -253,7 +253,7 @@ public class DistillationTests(ITestOutputHelper output)
         var dataset = IdentityDataset.FromFolder(TestData.File("dlib/johns"), Images);
         var sources = dataset.Samples.GroupBy(s => s.Identity).Take(3).SelectMany(g => g.Take(2)).ToList();
         var plan = DegradedDataset.Plan(sources, [DegradationKind.Blur], [2], seed: 1);
-        var face = new FaceAnalyzerOptions { Parts = FaceParts.Embedding, Session = new Face.Onnx.OnnxSessionOptions { IntraOpThreads = 1 } };
+        var face = new FaceAnalyzerOptions { Parts = FaceParts.Embedding, Session = new Fiqa.Onnx.OnnxSessionOptions { IntraOpThreads = 1 } };
         var assessor = new AssessorOptions { Face = face };
         var jitter = new JitterOptions { Draws = 2 };
         var set = QualityDistillation.Collect(plan, ["reference", "sdd"], assessor, threads: 2, jitter: jitter);

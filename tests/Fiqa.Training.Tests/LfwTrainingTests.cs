@@ -57,9 +57,9 @@ public class LfwTrainingTests
     [Fact]
     public void Head_ReadingTheEmbedding_RoundTrips_AndTheEmbeddingMustComeLast()
     {
-        var store = new Face.Models.ModelStore(TestData.ModelsRoot);
+        var store = new Fiqa.Onnx.ModelStore(TestData.ModelsRoot);
         var embedder = store.Get("fr_feature");
-        var tensors = Face.Onnx.ActivationGraph.ActivationTensors(embedder).TakeLast(4).ToList();
+        var tensors = Fiqa.Onnx.ActivationGraph.ActivationTensors(embedder).TakeLast(4).ToList();
         string[] extras = [QualityHead.EmbeddingNormInput, QualityHead.EmbeddingInput];
         var inputs = new HeadInputs(tensors, extras, embedder, new SerFiqOptions(), embeddingWidth: 512);
         using var analyzer = new FaceAnalyzer(new FaceAnalyzerOptions { Parts = FaceParts.Embedding, AlignedInput = true, EmbedderObservations = inputs.Observations });
@@ -120,6 +120,6 @@ public class LfwTrainingTests
         var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(lfwRoot, "people.txt"))));
         Assert.Equal(sha, (string?)head.Provenance["data"]!["people_txt_sha256"]);
         Assert.StartsWith("fiqa train-quality-lfw --lfw LFW --seed 1", (string?)head.Provenance["command"]);
-        Assert.Equal(new Face.Models.ModelStore(TestData.ModelsRoot).Get("fr_feature").Sha256, head.EmbedderSha256);
+        Assert.Equal(new Fiqa.Onnx.ModelStore(TestData.ModelsRoot).Get("fr_feature").Sha256, head.EmbedderSha256);
     }
 }

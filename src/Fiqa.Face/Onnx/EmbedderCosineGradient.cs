@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using Fiqa.Face.Models;
+using Fiqa.Onnx;
 
 namespace Fiqa.Face.Onnx;
 

@@ -1,4 +1,5 @@
 using Fiqa.Imaging;
+using Fiqa.Onnx;
 
 namespace Fiqa.Face.Onnx;
 

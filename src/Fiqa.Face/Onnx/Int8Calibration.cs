@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Fiqa.Face.Models;
+using Fiqa.Onnx;
 
 namespace Fiqa.Face.Onnx;
 

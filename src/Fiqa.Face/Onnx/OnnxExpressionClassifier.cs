@@ -1,5 +1,5 @@
-using Fiqa.Face.Models;
 using Fiqa.Imaging;
+using Fiqa.Onnx;
 
 namespace Fiqa.Face.Onnx;
 

@@ -1,6 +1,6 @@
 using System.Numerics;
-using Fiqa.Face.Models;
 using Fiqa.Imaging;
+using Fiqa.Onnx;
 
 namespace Fiqa.Face.Onnx;
 

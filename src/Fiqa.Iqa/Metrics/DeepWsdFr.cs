@@ -1,6 +1,5 @@
-using Fiqa.Face.Models;
-using Fiqa.Face.Onnx;
 using Fiqa.Imaging;
+using Fiqa.Onnx;
 
 namespace Fiqa.Iqa.Metrics;
 

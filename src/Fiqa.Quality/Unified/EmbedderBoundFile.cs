@@ -1,4 +1,4 @@
-using Fiqa.Face.Models;
+using Fiqa.Onnx;
 
 namespace Fiqa.Quality.Unified;
 

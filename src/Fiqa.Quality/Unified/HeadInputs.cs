@@ -17,7 +17,7 @@ public sealed class HeadInputs
     /// <summary>Inputs of <paramref name="tensors"/>' L1 norms followed by <paramref name="extras"/>; the SER-FIQ input
     /// needs the embedder's last layer (<paramref name="embedder"/>) and uses <paramref name="serFiq"/>'s masks; the
     /// embedding input (last) takes <paramref name="embeddingWidth"/> values.</summary>
-    public HeadInputs(IReadOnlyList<string> tensors, IReadOnlyList<string> extras, Face.Models.ModelManifest embedder, SerFiqOptions serFiq, int embeddingWidth = 0)
+    public HeadInputs(IReadOnlyList<string> tensors, IReadOnlyList<string> extras, Fiqa.Onnx.ModelManifest embedder, SerFiqOptions serFiq, int embeddingWidth = 0)
     {
         ArgumentNullException.ThrowIfNull(tensors);
         ArgumentNullException.ThrowIfNull(extras);
@@ -36,7 +36,7 @@ public sealed class HeadInputs
     }
 
     /// <summary>The inputs of a trained head.</summary>
-    public static HeadInputs For(QualityHead head, Face.Models.ModelManifest embedder)
+    public static HeadInputs For(QualityHead head, Fiqa.Onnx.ModelManifest embedder)
     {
         ArgumentNullException.ThrowIfNull(head);
         return new HeadInputs(head.ObservedTensors, head.ExtraInputs, embedder, head.SerFiq, head.EmbeddingWidth);

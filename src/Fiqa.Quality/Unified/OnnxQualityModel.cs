@@ -1,7 +1,6 @@
 using Fiqa.Face;
-using Fiqa.Face.Models;
-using Fiqa.Face.Onnx;
 using Fiqa.Imaging;
+using Fiqa.Onnx;
 
 namespace Fiqa.Quality.Unified;
 

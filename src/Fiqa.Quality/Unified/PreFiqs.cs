@@ -1,5 +1,5 @@
 using System.Globalization;
-using Fiqa.Face.Onnx;
+using Fiqa.Onnx;
 
 namespace Fiqa.Quality.Unified;
 
@@ -82,9 +82,9 @@ public sealed class PreFiqs : IUnifiedQualityMethod
                 {
                     return OnnxGraph.WithPrunedWeights(bytes, rate);
                 }
-                catch (Face.Models.ModelConfigurationException e)
+                catch (Fiqa.Onnx.ModelConfigurationException e)
                 {
-                    throw new Face.Models.ModelConfigurationException($"{model}: prefiqs cannot prune this embedder: {e.Message}", e);
+                    throw new Fiqa.Onnx.ModelConfigurationException($"{model}: prefiqs cannot prune this embedder: {e.Message}", e);
                 }
             },
         };

@@ -1,6 +1,5 @@
-using Fiqa.Face.Models;
-using Fiqa.Face.Onnx;
-using static Fiqa.Face.Onnx.OnnxGraph;
+using Fiqa.Onnx;
+using static Fiqa.Onnx.OnnxGraph;
 
 namespace Fiqa.Quality.Unified;
 

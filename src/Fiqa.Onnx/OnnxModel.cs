@@ -1,7 +1,6 @@
-using Fiqa.Face.Models;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Fiqa.Face.Onnx;
+namespace Fiqa.Onnx;
 
 /// <summary>One ONNX Runtime session, created once (by the <see cref="SessionRegistry"/> that owns it) and shared across
 /// threads (<c>Run</c> is thread-safe). The <see cref="RunOptions"/> lives as long as the session: creating one per call

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
-using Fiqa.Face.Models;
 
-namespace Fiqa.Face.Onnx;
+namespace Fiqa.Onnx;
 
 /// <summary>A model's graph as a session opens it: the file as it is (<see cref="Plain"/>) or with nodes and outputs added
 /// by the project's graph editor. <see cref="Key"/> identifies the variant within its model.</summary>

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Fiqa.Face.Models;
+namespace Fiqa.Onnx;
 
 /// <summary>The models folder: model manifests and the files they name. Nothing is ever downloaded here; a missing model
 /// is an error that names the folder, how it was chosen and the command that installs the default models.</summary>

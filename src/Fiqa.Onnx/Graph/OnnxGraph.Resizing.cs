@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Fiqa.Face.Onnx;
+namespace Fiqa.Onnx;
 
 public static partial class OnnxGraph
 {
@@ -39,7 +39,7 @@ public static partial class OnnxGraph
             }
             WriteBytesField(result, ModelGraph, rewritten.ToArray());
         }
-        if (!replaced) throw new Models.ModelConfigurationException($"the model has no graph input named '{inputName}'");
+        if (!replaced) throw new ModelConfigurationException($"the model has no graph input named '{inputName}'");
         return result.ToArray();
     }
 

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Fiqa.Face.Onnx;
+namespace Fiqa.Onnx;
 
 /// <summary>Just enough of the ONNX protobuf format (onnx.proto3) to expose an intermediate tensor as an extra graph
 /// output, add simple nodes, and read a node's float initializers — what SER-FIQ-, FROQ- and eDifFIQA-style methods need
@@ -82,7 +82,7 @@ public static partial class OnnxGraph
                 output.Write(model.AsSpan(f.Start, f.End - f.Start));
             }
         }
-        if (!found) throw new Models.ModelConfigurationException("not an ONNX model: no graph");
+        if (!found) throw new ModelConfigurationException("not an ONNX model: no graph");
         return output.ToArray();
     }
 
@@ -128,10 +128,10 @@ public static partial class OnnxGraph
         {
             var t = ReadTensor(graph.AsSpan(f.ValueStart, f.ValueLength).ToArray());
             if (t.Name != name) continue;
-            if (t.DataType != 1) throw new Models.ModelConfigurationException($"initializer {name} is not float32 (data type {t.DataType})");
+            if (t.DataType != 1) throw new ModelConfigurationException($"initializer {name} is not float32 (data type {t.DataType})");
             return new Initializer(t.Dims, t.Values ?? []);
         }
-        throw new Models.ModelConfigurationException($"no initializer named '{name}'");
+        throw new ModelConfigurationException($"no initializer named '{name}'");
     }
 
     /// <summary>A TensorProto's name, dims, data type and its values when float32 (raw_data or float_data; null when not
@@ -170,7 +170,7 @@ public static partial class OnnxGraph
     {
         ArgumentNullException.ThrowIfNull(model);
         var f = Fields(model).FirstOrDefault(f => f.Number == ModelGraph && f.WireType == 2);
-        if (f.End == 0) throw new Models.ModelConfigurationException("not an ONNX model: no graph");
+        if (f.End == 0) throw new ModelConfigurationException("not an ONNX model: no graph");
         return model.AsSpan(f.ValueStart, f.ValueLength).ToArray();
     }
 
@@ -197,7 +197,7 @@ public static partial class OnnxGraph
                     break;
                 case 2:
                     int len = checked((int)ReadVarint(data, ref p));
-                    if (len < 0 || p + len > data.Length) throw new Models.ModelConfigurationException("corrupt ONNX protobuf");
+                    if (len < 0 || p + len > data.Length) throw new ModelConfigurationException("corrupt ONNX protobuf");
                     fields.Add(new Field(number, wire, start, p + len, p, len, 0));
                     p += len;
                     break;
@@ -206,7 +206,7 @@ public static partial class OnnxGraph
                     fields.Add(new Field(number, wire, start, p, p - 4, 4, 0));
                     break;
                 default:
-                    throw new Models.ModelConfigurationException($"unsupported protobuf wire type {wire}");
+                    throw new ModelConfigurationException($"unsupported protobuf wire type {wire}");
             }
         }
         return fields;
@@ -217,12 +217,12 @@ public static partial class OnnxGraph
         ulong result = 0;
         for (int shift = 0; shift < 64; shift += 7)
         {
-            if (p >= data.Length) throw new Models.ModelConfigurationException("corrupt ONNX protobuf (truncated varint)");
+            if (p >= data.Length) throw new ModelConfigurationException("corrupt ONNX protobuf (truncated varint)");
             byte b = data[p++];
             result |= (ulong)(b & 0x7F) << shift;
             if ((b & 0x80) == 0) return result;
         }
-        throw new Models.ModelConfigurationException("corrupt ONNX protobuf (varint too long)");
+        throw new ModelConfigurationException("corrupt ONNX protobuf (varint too long)");
     }
 
     private static void WriteBytesField(Stream s, int number, byte[] value)

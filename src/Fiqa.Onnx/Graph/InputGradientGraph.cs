@@ -1,7 +1,6 @@
-using Fiqa.Face.Models;
-using static Fiqa.Face.Onnx.OnnxGraph;
+using static Fiqa.Onnx.OnnxGraph;
 
-namespace Fiqa.Face.Onnx;
+namespace Fiqa.Onnx;
 
 /// <summary>Builds, with the project's graph editor, the reverse-mode (vector–Jacobian) pass of a feed-forward ONNX model
 /// with respect to its input, as more ONNX nodes appended to the same graph — ONNX Runtime's inference package has no

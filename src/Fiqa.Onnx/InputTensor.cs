@@ -1,7 +1,6 @@
-using Fiqa.Face.Models;
 using Fiqa.Imaging;
 
-namespace Fiqa.Face.Onnx;
+namespace Fiqa.Onnx;
 
 /// <summary>Builds NCHW float inputs from images, following an <see cref="InputSpec"/>.</summary>
 public static class InputTensor

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Fiqa.Face.Onnx;
+namespace Fiqa.Onnx;
 
 // The writing half of the graph editor: whole nodes with attributes, initializers, typed inputs — what the input-gradient
 // builder emits. Field numbers from onnx.proto (ONNX IR v7): NodeProto.attribute = 5; AttributeProto.name = 1, f = 2,
@@ -141,10 +141,10 @@ public static partial class OnnxGraph
                 }
             }
             if (tensorName != name) continue;
-            if (dataType != 7) throw new Models.ModelConfigurationException($"initializer {name} is not int64 (data type {dataType})");
+            if (dataType != 7) throw new ModelConfigurationException($"initializer {name} is not int64 (data type {dataType})");
             return values.ToArray();
         }
-        throw new Models.ModelConfigurationException($"no initializer named '{name}'");
+        throw new ModelConfigurationException($"no initializer named '{name}'");
     }
 
     /// <summary>The model with nodes and initializers appended to its graph, float32 inputs of fixed shape added, and the
@@ -182,7 +182,7 @@ public static partial class OnnxGraph
             WriteBytesField(result, ModelGraph, extended.ToArray());
             found = true;
         }
-        if (!found) throw new Models.ModelConfigurationException("not an ONNX model: no graph");
+        if (!found) throw new ModelConfigurationException("not an ONNX model: no graph");
         return result.ToArray();
     }
 
@@ -300,7 +300,7 @@ public static partial class OnnxGraph
             }
             if (domain is "" or "ai.onnx") return version;
         }
-        throw new Models.ModelConfigurationException("the model imports no default-domain operator set");
+        throw new ModelConfigurationException("the model imports no default-domain operator set");
     }
 
     private static void WriteVarintField(Stream s, int number, ulong value)

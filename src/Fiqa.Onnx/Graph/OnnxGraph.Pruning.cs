@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Fiqa.Face.Onnx;
+namespace Fiqa.Onnx;
 
 /// <summary>What <see cref="OnnxGraph.WithPrunedWeights(byte[], double)"/> did: how many weights it considered and how many are zero.</summary>
 /// <param name="Tensors">Weight initialisers pruned (the inputs at index 1 of Conv, Gemm and MatMul nodes).</param>
@@ -38,7 +38,7 @@ public static partial class OnnxGraph
         var spans = WeightSpans(model, out int tensors);
         long n = 0;
         foreach (var (_, count) in spans) n += count;
-        if (n > Array.MaxLength) throw new Models.ModelConfigurationException($"too many weights to prune ({n})");
+        if (n > Array.MaxLength) throw new ModelConfigurationException($"too many weights to prune ({n})");
 
         var magnitudes = new float[n];
         long zeroBefore = 0;
@@ -88,7 +88,7 @@ public static partial class OnnxGraph
     private static List<(int Offset, int Count)> WeightSpans(byte[] model, out int tensors)
     {
         var graphField = Fields(model).FirstOrDefault(f => f.Number == ModelGraph && f.WireType == 2);
-        if (graphField.End == 0) throw new Models.ModelConfigurationException("not an ONNX model: no graph");
+        if (graphField.End == 0) throw new ModelConfigurationException("not an ONNX model: no graph");
         var graph = model.AsSpan(graphField.ValueStart, graphField.ValueLength).ToArray();
         var graphFields = Fields(graph);
         var weights = graphFields.Where(f => f.Number == GraphNode && f.WireType == 2).Select(f => NodeOf(graph, f))
@@ -105,14 +105,14 @@ public static partial class OnnxGraph
             var name = fields.Where(g => g.Number == TensorName && g.WireType == 2).Select(g => Encoding.UTF8.GetString(t, g.ValueStart, g.ValueLength)).FirstOrDefault();
             if (name is null || !weights.Contains(name)) continue;
             long dataType = fields.Where(g => g.Number == TensorDataType && g.WireType == 0).Select(g => g.Varint).FirstOrDefault();
-            if (dataType != 1) throw new Models.ModelConfigurationException($"weight initialiser '{name}' is not float32 (data type {dataType}); only float32 weights can be pruned");
+            if (dataType != 1) throw new ModelConfigurationException($"weight initialiser '{name}' is not float32 (data type {dataType}); only float32 weights can be pruned");
             tensors++;
             foreach (var g in fields)
             {
                 // raw_data and packed float_data are little-endian float32 runs; unpacked float_data is one fixed32 each.
                 if ((g.Number == TensorRawData || g.Number == TensorFloatData) && g.WireType == 2)
                 {
-                    if (g.ValueLength % 4 != 0) throw new Models.ModelConfigurationException($"weight initialiser '{name}': {g.ValueLength} bytes is not a whole number of float32 values");
+                    if (g.ValueLength % 4 != 0) throw new ModelConfigurationException($"weight initialiser '{name}': {g.ValueLength} bytes is not a whole number of float32 values");
                     spans.Add((tensorStart + g.ValueStart, g.ValueLength / 4));
                 }
                 else if (g.Number == TensorFloatData && g.WireType == 5)
@@ -121,7 +121,7 @@ public static partial class OnnxGraph
                 }
             }
             if (fields.Any(g => g.Number == TensorDataLocation && g.WireType == 0 && g.Varint == 1))
-                throw new Models.ModelConfigurationException($"weight initialiser '{name}' is stored outside the model file; only embedded weights can be pruned");
+                throw new ModelConfigurationException($"weight initialiser '{name}' is stored outside the model file; only embedded weights can be pruned");
         }
         return spans;
     }

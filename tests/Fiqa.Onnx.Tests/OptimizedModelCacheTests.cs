@@ -1,8 +1,6 @@
-using Fiqa.Face.Models;
-using Fiqa.Face.Onnx;
 using Fiqa.Tests;
 
-namespace Fiqa.Face.Tests;
+namespace Fiqa.Onnx.Tests;
 
 public class OptimizedModelCacheTests
 {

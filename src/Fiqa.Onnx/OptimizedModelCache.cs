@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Fiqa.Face.Onnx;
+namespace Fiqa.Onnx;
 
 /// <summary>ONNX Runtime's graph optimisation (level ALL) is most of a cold start. The first session of a model saves the
 /// optimised graph (<c>SessionOptions.OptimizedModelFilePath</c>); later processes load that file with optimisation

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Fiqa.Face.Models;
+namespace Fiqa.Onnx;
 
 /// <summary>Channel layout a model expects.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<ChannelOrder>))]

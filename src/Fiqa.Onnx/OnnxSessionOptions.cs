@@ -1,4 +1,4 @@
-namespace Fiqa.Face.Onnx;
+namespace Fiqa.Onnx;
 
 /// <summary>ONNX Runtime threading for one session. Each session has its own intra-op pool; spinning is off by
 /// default so the idle pools of several sessions do not compete for the same cores.</summary>

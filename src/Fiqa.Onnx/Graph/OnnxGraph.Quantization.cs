@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Fiqa.Face.Onnx;
+namespace Fiqa.Onnx;
 
 /// <summary>The range a float activation took on calibration inputs (min ≤ max).</summary>
 public readonly record struct ActivationRange(float Min, float Max);
@@ -165,7 +165,7 @@ public static partial class OnnxGraph
         // changed meaning (onnx/docs/Changelog.md), so a graph without them imports 10 instead of 9 unchanged.
         long opsetVersion = Opset(model);
         if (opsetVersion < 10 && plan.Nodes.FirstOrDefault(n => n.OpType is "Slice" or "TopK" or "Upsample" or "Dropout" or "Resize") is { } blocking)
-            throw new Models.ModelConfigurationException($"cannot quantise an opset-{opsetVersion} graph holding {blocking.OpType}: its meaning changes at opset 10, which the quantised operators need");
+            throw new ModelConfigurationException($"cannot quantise an opset-{opsetVersion} graph holding {blocking.OpType}: its meaning changes at opset 10, which the quantised operators need");
         var result = new MemoryStream();
         bool hasDomain = false;
         foreach (var f in Fields(model))
