@@ -1,5 +1,6 @@
 using Fiqa.Imaging;
 using Fiqa.Tests;
+using Xunit.Abstractions;
 
 namespace Fiqa.Iqa.Tests;
 
@@ -29,5 +30,61 @@ public class CatalogueTheoryTests
         if (!fullReference) return;
         double same = metric.Score(Clean, Clean), worse = metric.Score(blurred, Clean);
         Assert.True(metric.Descriptor.LowerIsBetter ? worse > same : worse < same, $"{name}: identical {same}, blurred {worse}");
+    }
+}
+
+/// <summary>Catalogue-driven, on the images every catalogue is run on (a clean portrait, its greyscale copy, the portrait
+/// at half size with a small face, a blank image): every metric, including one added later, answers each with a score
+/// or refuses it with a reason — an <see cref="ArgumentException"/>, which <c>fiqa iqa</c> and <c>POST /v1/iqa</c>
+/// report — never another exception, and the same answer on two runs. Full-reference metrics score a JPEG copy
+/// (quality 30) against the image. A blank image has no structure to measure: there a metric may answer NaN (measured:
+/// fsim, vsi, vif, cw_ssim, niqe and brisque do, written as "NaN"); on the photos a NaN fails.</summary>
+public class CatalogueImageTests(ITestOutputHelper output)
+{
+    private static readonly Lazy<Dictionary<string, RgbImage>> Images = new(() =>
+    {
+        var clean = ImageDecoder.Decode(TestData.File("fixtures/astronaut.jpg"));
+        var blank = new RgbImage(clean.Width, clean.Height);
+        Array.Fill(blank.Pixels, (byte)128);
+        return new Dictionary<string, RgbImage>(StringComparer.Ordinal)
+        {
+            ["clean"] = clean,
+            ["greyscale"] = ImageDecoder.Decode(TestData.File("fixtures/astronaut_grey.jpg")),
+            ["small face"] = Resize.Bilinear(clean, clean.Width / 2, clean.Height / 2),
+            ["blank"] = blank,
+        };
+    });
+
+    public static TheoryData<string> Metrics() => [.. IqaCatalogue.All.Select(d => d.Name)];
+
+    private static string Answer(IIqaMetric metric, RgbImage image, RgbImage? reference)
+    {
+        try
+        {
+            double score = metric.Score(image, reference);
+            return score.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (ArgumentException e)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(e.Message), $"{metric.Descriptor.Name}: refused without a reason");
+            return "refused: " + e.Message;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Metrics))]
+    public void Metric_ScoresOrRefusesEveryImage_WithAReason_Deterministically(string name)
+    {
+        var metric = IqaCatalogue.Create(name, IqaSettings.FromPaths(TestData.Paths));
+        bool fullReference = metric.Descriptor.Kind == MetricKind.FullReference;
+        foreach (var (label, image) in Images.Value)
+        {
+            var scored = fullReference ? ImageDecoder.Decode(ImageEncoder.Jpeg(image, 30)) : image;
+            var reference = fullReference ? image : null;
+            string first = Answer(metric, scored, reference), second = Answer(metric, scored, reference);
+            output.WriteLine($"{name} on {label}: {first}");
+            Assert.Equal(first, second);
+            if (label != "blank") Assert.False(first == "NaN", $"{name} on {label}: NaN, neither a score nor a reason");
+        }
     }
 }
