@@ -26,7 +26,8 @@ internal static class Api
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         options.NumberHandling = JsonNumberHandling.Strict;
-        // The records' constructor parameters without a default are always written: the schemas list them as required.
+        // Makes the schema generator list the records' constructor parameters as required (nothing is read with these
+        // options); ApiDocument drops the nullable ones again, since null values are left out.
         options.RespectRequiredConstructorParameters = true;
         return options;
     }
