@@ -7,8 +7,10 @@ using Microsoft.OpenApi;
 namespace Fiqa.Server;
 
 /// <summary>What the generated OpenAPI document cannot know from the handlers' signatures, because the endpoints read
-/// their images themselves (<see cref="Uploads"/>) and write the CLI's JSON lines: the named multipart parts, the
-/// query fields' meaning, the success and error bodies, and the API-key scheme when the service has a key.</summary>
+/// their images themselves (<see cref="Uploads"/>): the named multipart parts, the query fields' meaning, the
+/// <c>/v1/assess</c> record (written field by field by FaceJson, so described here), the error body on answers the
+/// framework declares without one, and the API-key scheme when the service has a key. Every other body's schema is
+/// generated from its record (<c>Contracts.cs</c>, <see cref="Fiqa.Face.FaceComparison"/>, <see cref="Fiqa.Iqa.IqaScore"/>).</summary>
 internal static class ApiDocument
 {
     private const string Json = "application/json";
@@ -41,8 +43,28 @@ internal static class ApiDocument
         ["503"] = "Models not loaded, or the request ran past Fiqa:RequestTimeoutSeconds.",
     };
 
-    /// <summary>Registers the transformer that completes the document.</summary>
-    public static void Describe(OpenApiOptions options) => options.AddDocumentTransformer((doc, context, _) =>
+    /// <summary>Registers the transformers that complete the generated schemas and the document.</summary>
+    public static void Describe(OpenApiOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.AddSchemaTransformer(Generated);
+        options.AddDocumentTransformer(Complete);
+    }
+
+    /// <summary>Two corrections to the schemas generated from the records, so they say what the writers write.</summary>
+    private static Task Generated(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancel)
+    {
+        // A number that may be written as "NaN" / "Infinity" (IqaScore.Score) comes as anyOf number | those names, under
+        // a "type": "object" that no value has.
+        if (schema.AnyOf is { Count: > 0 } && context.JsonTypeInfo.Type == typeof(double)) schema.Type = null;
+        // Absent values are left out of the bodies (Api.Configure): a property that may be null is not required.
+        if (schema.Required is { Count: > 0 } required && context.JsonTypeInfo.Kind == System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Object)
+            foreach (var property in context.JsonTypeInfo.Properties)
+                if (property.IsGetNullable) required.Remove(property.Name);
+        return Task.CompletedTask;
+    }
+
+    private static Task Complete(OpenApiDocument doc, OpenApiDocumentTransformerContext context, CancellationToken cancel)
     {
         doc.Info.Title = "Fiqa";
         doc.Info.Description = "Face image quality (ISO/IEC 29794-5 components, verdict profiles, unified scores) and image quality metrics.";
@@ -76,12 +98,14 @@ internal static class ApiDocument
         {
             ["a"] = File("The first photo; its primary (largest) face is compared."),
             ["b"] = File("The second photo; its primary (largest) face is compared."),
-        }, ["a", "b"]), null, (200, NdJson, "CompareResult", "One JSON line, as `fiqa compare` prints."));
+        }, ["a", "b"]), null);
         Operation(doc, "/v1/iqa", Parts(new()
         {
             ["image"] = File("The image to score."),
             ["reference"] = File("The pristine reference; required by full-reference metrics (GET /v1/metrics, kind full_reference)."),
-        }, ["image"]), null, (200, NdJson, "IqaLine", "One JSON line per metric, in the order asked, as `fiqa iqa` prints."));
+        }, ["image"]), null);
+        Describe(doc, "/v1/compare", 200, "One JSON line, as `fiqa compare` prints.");
+        Describe(doc, "/v1/iqa", 200, "One JSON line per metric, in the order asked, as `fiqa iqa` prints.");
 
         foreach (var (path, item) in doc.Paths)
         {
@@ -92,15 +116,19 @@ internal static class ApiDocument
                     if (p.Name is { } n && Fields.TryGetValue(n, out var text)) p.Description = text;
                 op.Responses ??= new OpenApiResponses();
                 foreach (var code in op.Responses.Keys.Where(c => c[0] is '4' or '5').ToList())
+                {
                     if (op.Responses[code].Content is not { Count: > 0 })
                         op.Responses[code] = ErrorResponse(doc, code, ErrorMeanings.GetValueOrDefault(code));
+                    else if (op.Responses[code] is OpenApiResponse typed && ErrorMeanings.TryGetValue(code, out var meaning) && typed.Content!.ContainsKey(Json))
+                        typed.Description = meaning;
+                }
                 if (!keyed) continue;
                 op.Responses["401"] = ErrorResponse(doc, "401", "Missing or wrong X-Api-Key header.");
                 op.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyScheme, doc)] = [] }];
             }
         }
         return Task.CompletedTask;
-    });
+    }
 
     private static void Operation(OpenApiDocument doc, string path, OpenApiSchema multipart, OpenApiSchema? raw,
         params (int Status, string Type, string? Schema, string Description)[] bodies)
@@ -123,15 +151,23 @@ internal static class ApiDocument
             var key = status.ToString(CultureInfo.InvariantCulture);
             // A status that also answers the JSON error (422 for too many faces) keeps it beside this body.
             var response = new OpenApiResponse { Description = description, Content = new Dictionary<string, OpenApiMediaType> { [type] = media } };
-            if (status != 200) response.Content[Json] = new OpenApiMediaType { Schema = new OpenApiSchemaReference("Error", doc) };
+            if (status != 200) response.Content[Json] = new OpenApiMediaType { Schema = new OpenApiSchemaReference(nameof(ApiError), doc) };
             op.Responses[key] = response;
         }
+    }
+
+    /// <summary>Sets the description of a response whose body the generator typed from the endpoint's metadata.</summary>
+    private static void Describe(OpenApiDocument doc, string path, int status, string description)
+    {
+        if (doc.Paths.TryGetValue(path, out var item) && item.Operations?.GetValueOrDefault(HttpMethod.Post)?.Responses is { } responses
+            && responses.TryGetValue(status.ToString(CultureInfo.InvariantCulture), out var response) && response is OpenApiResponse r)
+            r.Description = description;
     }
 
     private static OpenApiResponse ErrorResponse(OpenApiDocument doc, string code, string? description) => new()
     {
         Description = description ?? Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(int.Parse(code, CultureInfo.InvariantCulture)),
-        Content = new Dictionary<string, OpenApiMediaType> { [Json] = new() { Schema = new OpenApiSchemaReference("Error", doc) } },
+        Content = new Dictionary<string, OpenApiMediaType> { [Json] = new() { Schema = new OpenApiSchemaReference(nameof(ApiError), doc) } },
     };
 
     private static OpenApiSchema Parts(Dictionary<string, IOpenApiSchema> parts, HashSet<string> required) =>
@@ -152,26 +188,9 @@ internal static class ApiDocument
     private static OpenApiSchema Numbers(string description, int? count = null) =>
         new() { Type = JsonSchemaType.Array, Items = Of(JsonSchemaType.Number, "A number."), MinItems = count, MaxItems = count, Description = description };
 
-    /// <summary>The bodies, as the writers write them (FaceJson, the endpoints, <see cref="Api.Error"/>).</summary>
+    /// <summary>The <c>/v1/assess</c> record and its verdict, as FaceJson writes them.</summary>
     private static IEnumerable<(string, IOpenApiSchema)> Schemas(OpenApiDocument doc)
     {
-        yield return ("Error", Object("Every error answer.", new()
-        {
-            ["error"] = Of(JsonSchemaType.String, "What went wrong; a 400 names the field first (`threshold: 'abc' is not a number`)."),
-            ["request_id"] = Of(JsonSchemaType.String, "The request's X-Request-Id, as logged."),
-        }, "error", "request_id"));
-        yield return ("CompareResult", Object("The comparison of the two primary faces.", new()
-        {
-            ["similarity"] = Of(JsonSchemaType.Number, "Cosine similarity of the two faces' embeddings, -1..1 (4 decimals)."),
-            ["threshold"] = Of(JsonSchemaType.Number, "The threshold applied."),
-            ["match"] = Of(JsonSchemaType.Boolean, "similarity ≥ threshold."),
-        }, "similarity", "threshold", "match"));
-        yield return ("IqaLine", Object("One metric's score.", new()
-        {
-            ["metric"] = Of(JsonSchemaType.String, "The metric's name."),
-            ["score"] = Of(JsonSchemaType.Number | JsonSchemaType.String, "The score; `Infinity` / `NaN` as strings (PSNR of identical images)."),
-            ["lower_better"] = Of(JsonSchemaType.Boolean, "Whether a lower score means better quality."),
-        }, "metric", "score", "lower_better"));
         var reason = Object("One failed requirement.", new()
         {
             ["code"] = Of(JsonSchemaType.String, "Stable reason code, e.g. `exposure.luminance.low`."),

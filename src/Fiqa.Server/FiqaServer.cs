@@ -65,7 +65,11 @@ public static class FiqaServer
         builder.Services.AddHostedService<StartupGuard>();
         builder.Services.Configure<HostOptions>(o =>
             o.ShutdownTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Fiqa:ShutdownSeconds", 30.0)));
-        builder.Services.AddOpenApi(ApiDocument.Describe);
+        // The typed results' bodies and the OpenAPI document's schemas generated from them share these settings.
+        builder.Services.ConfigureHttpJsonOptions(o => Api.Configure(o.SerializerOptions));
+        // A lambda, not a method group: the OpenAPI package's generator intercepts only this form, and its interception
+        // is what puts the records' XML comments into the schemas as descriptions.
+        builder.Services.AddOpenApi(o => ApiDocument.Describe(o));
         var app = builder.Build();
         UseMiddlewares(app);
         MapEndpoints(app);

@@ -12,9 +12,10 @@ internal static class Uploads
     public static readonly string[] RawTypes = ["image/jpeg", "image/png", "image/webp", "image/gif", "image/bmp", "image/avif", "image/tiff", "application/octet-stream"];
 
     /// <summary>Declares the answers of an endpoint that reads images with <see cref="ReadAsync"/>: 400 (a part or field),
-    /// 413 (body limit), 415 (media type), 422 (an unusable image), 429 (queue full), all with the error body.</summary>
+    /// 413 (body limit), 415 (media type), 422 (an unusable image), 429 (queue full), 503 (models, deadline), all with the
+    /// error body <see cref="ApiError"/>.</summary>
     public static RouteHandlerBuilder ProducesUploadErrors(this RouteHandlerBuilder endpoint) =>
-        endpoint.Produces(400).Produces(413).Produces(415).Produces(422).Produces(429);
+        endpoint.Produces<ApiError>(400).Produces<ApiError>(413).Produces<ApiError>(415).Produces<ApiError>(422).Produces<ApiError>(429).Produces<ApiError>(503);
 
     public static async Task<(IReadOnlyList<Upload>? Files, IResult? Error)> ReadAsync(HttpRequest request, ServerOptions options, int maxFiles)
     {
@@ -81,8 +82,8 @@ internal static class Uploads
         return ms.ToArray();
     }
 
-    private static IResult TooLarge(ServerOptions o) => Api.Error(413, $"request body over the limit of {o.MaxBodyBytes} bytes (Fiqa:MaxBodyBytes, fiqa serve --max-bytes)");
+    private static Api.ErrorHttpResult TooLarge(ServerOptions o) => Api.Error(413, $"request body over the limit of {o.MaxBodyBytes} bytes (Fiqa:MaxBodyBytes, fiqa serve --max-bytes)");
 
-    private static IResult Unsupported(string? type) => Api.Error(415,
+    private static Api.ErrorHttpResult Unsupported(string? type) => Api.Error(415,
         $"unsupported media type '{type ?? "(none)"}': send multipart/form-data with image parts, or the image itself as {string.Join(", ", RawTypes)}");
 }

@@ -34,6 +34,12 @@ public class IqaRecordsTests
         var mismatch = ssim.Assess(new RgbImage(32, 32), new RgbImage(40, 32));
         Assert.Contains("32x32", mismatch.Reason);
         Assert.DoesNotContain("(Parameter", mismatch.Reason);
+        // A blank image gives FSIM nothing to measure (0/0): a failure that says so, not a NaN success.
+        var blank = new RgbImage(96, 96);
+        Array.Fill(blank.Pixels, (byte)128);
+        var undefined = IqaCatalogue.Create("fsim", IqaSettings.FromPaths(TestData.Paths)).Assess(blank, blank);
+        Assert.Equal(MeasureStatus.FailureToAssess, undefined.Status);
+        Assert.StartsWith("not defined for this image (NaN)", undefined.Reason, StringComparison.Ordinal);
         // The folder record writes a failure as null with its reason beside it.
         var line = JsonLine.Write(w => { IqaRecords.WriteResult(w, Ssim.Info, same); IqaRecords.WriteResult(w, Psnr.Info, missing with { Reason = "x" }); });
         Assert.Equal("{\"ssim\":1,\"psnr\":null,\"psnr_error\":\"x\"}", line);

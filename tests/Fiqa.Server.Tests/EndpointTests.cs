@@ -288,13 +288,14 @@ public class EndpointTests(DefaultServer server) : IClassFixture<DefaultServer>
             foreach (var p in Post(path).GetProperty("parameters").EnumerateArray())
                 Assert.False(string.IsNullOrEmpty(p.GetProperty("description").GetString()), $"{path} {p.GetProperty("name")} has no description");
 
-        // Response schemas by reference: success bodies and the one error body.
+        // Response schemas by reference: success bodies (compare and iqa generated from the libraries' records) and the one
+        // error body.
         Assert.Equal("#/components/schemas/FaceRecord", Ref("/v1/assess", "200", "application/x-ndjson"));
-        Assert.Equal("#/components/schemas/CompareResult", Ref("/v1/compare", "200", "application/x-ndjson"));
-        Assert.Equal("#/components/schemas/IqaLine", Ref("/v1/iqa", "200", "application/x-ndjson"));
+        Assert.Equal("#/components/schemas/FaceComparison", Ref("/v1/compare", "200", "application/x-ndjson"));
+        Assert.Equal("#/components/schemas/IqaScore", Ref("/v1/iqa", "200", "application/x-ndjson"));
         foreach (var path in new[] { "/v1/assess", "/v1/annotate", "/v1/compare", "/v1/iqa" })
-            foreach (var status in new[] { "400", "401", "413", "415", "422", "429" })
-                Assert.Equal("#/components/schemas/Error", Ref(path, status, "application/json"));
+            foreach (var status in new[] { "400", "401", "413", "415", "422", "429", "503" })
+                Assert.Equal("#/components/schemas/ApiError", Ref(path, status, "application/json"));
 
         // The API-key scheme, required by every /v1 operation.
         var scheme = doc.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey");
@@ -315,12 +316,12 @@ public class EndpointTests(DefaultServer server) : IClassFixture<DefaultServer>
         var a = TestData.File("fixtures/astronaut.jpg");
         var b = TestData.File("fixtures/astronaut_grey.jpg");
         using (var r = await client.PostAsync("/v1/compare?threshold=abc", Parts(("a", a), ("b", b))))
-            Matches("Error", JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement);
+            Matches("ApiError", JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement);
         using (var r = await client.PostAsync("/v1/compare", Parts(("a", a), ("b", b))))
-            Matches("CompareResult", JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement);
+            Matches("FaceComparison", JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement);
         using (var r = await client.PostAsync("/v1/iqa?metric=psnr,niqe", Parts(("image", b), ("reference", a))))
             foreach (var line in (await r.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries))
-                Matches("IqaLine", JsonDocument.Parse(line).RootElement);
+                Matches("IqaScore", JsonDocument.Parse(line).RootElement);
         using (var r = await client.PostAsync("/v1/assess?profile=icao&all_faces=true&embeddings=true&unified=norm", Parts(("image", TestData.File("dlib/faces/2008_002506.jpg")))))
             foreach (var line in (await r.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries))
                 Matches("FaceRecord", JsonDocument.Parse(line).RootElement);

@@ -9,7 +9,7 @@ namespace Fiqa.Server.Tests;
 public class ServiceProbeTests(DefaultServer server) : IClassFixture<DefaultServer>
 {
     [Fact]
-    public async Task Ready_IsTheModelsHealthCheck_AndAnswersTheSameBytes()
+    public async Task Ready_IsTheModelsHealthCheck_AndAnswersItsRecord()
     {
         var report = await server.Factory.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
         var models = Assert.Single(report.Entries, e => e.Key == "models").Value;
@@ -18,10 +18,10 @@ public class ServiceProbeTests(DefaultServer server) : IClassFixture<DefaultServ
 
         using var ready = await server.Client.GetAsync("/ready");
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        Assert.Equal("application/json", ready.Content.Headers.ContentType?.ToString());
-        Assert.Equal("{\"ready\":true}\n", await ready.Content.ReadAsStringAsync());
+        Assert.Equal("application/json; charset=utf-8", ready.Content.Headers.ContentType?.ToString());
+        Assert.Equal("{\"ready\":true}", await ready.Content.ReadAsStringAsync());
         using var health = await server.Client.GetAsync("/health");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        Assert.Equal("{\"status\":\"live\"}\n", await health.Content.ReadAsStringAsync());
+        Assert.Equal("{\"status\":\"live\"}", await health.Content.ReadAsStringAsync());
     }
 }

@@ -30,9 +30,12 @@ public sealed record MeasureResult(double? Raw, int Scalar, MeasureStatus Status
         return double.IsFinite(raw) ? new(raw, toScalar(raw), MeasureStatus.Success) : Failure($"native value is {raw}");
     }
 
-    /// <summary>A computed value of a scorer without a 0..100 mapping (IQA metrics); non-finite values are kept, since
-    /// some metrics define them (PSNR of identical images is +∞).</summary>
-    public static MeasureResult Unmapped(double raw) => new(raw, NoScalar, MeasureStatus.Success);
+    /// <summary>A computed value of a scorer without a 0..100 mapping (IQA metrics). Infinities are kept, since some
+    /// metrics define them (PSNR of identical images is +∞); NaN is a failure that says the input gave the scorer nothing
+    /// to measure (ratios of zero energies on a blank image).</summary>
+    public static MeasureResult Unmapped(double raw) => double.IsNaN(raw)
+        ? Failure("not defined for this image (NaN): it has nothing to measure, e.g. no texture or structure")
+        : new(raw, NoScalar, MeasureStatus.Success);
 
     /// <summary>A failure with its reason.</summary>
     public static MeasureResult Failure(string reason) => new(null, NoScalar, MeasureStatus.FailureToAssess, reason);

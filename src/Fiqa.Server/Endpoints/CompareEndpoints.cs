@@ -4,14 +4,14 @@ using Fiqa.Imaging;
 namespace Fiqa.Server.Endpoints;
 
 /// <summary><c>POST /v1/compare</c>: the primary faces of parts <c>a</c> and <c>b</c> compared, answered with the record
-/// <c>fiqa compare</c> prints (<see cref="FaceComparison.ToJsonLine"/>).</summary>
+/// <c>fiqa compare</c> prints (<see cref="FaceComparison.ToJsonLine"/>); its schema is generated from <see cref="FaceComparison"/>.</summary>
 internal static class CompareEndpoints
 {
     public static RouteGroupBuilder MapCompareEndpoints(this RouteGroupBuilder g)
     {
         g.MapPost("/compare", CompareAsync).WithTags("recognition").DisableAntiforgery()
             .WithSummary("Cosine similarity of the primary faces of parts 'a' and 'b', and the match decision (as `fiqa compare`).")
-            .Accepts<IFormFile>("multipart/form-data").Produces(200, contentType: "application/x-ndjson").ProducesUploadErrors();
+            .Accepts<IFormFile>("multipart/form-data").Produces<FaceComparison>(200, Api.NdJsonType).ProducesUploadErrors();
         return g;
     }
 

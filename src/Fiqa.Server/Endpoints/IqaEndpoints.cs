@@ -4,15 +4,15 @@ using Fiqa.Iqa;
 namespace Fiqa.Server.Endpoints;
 
 /// <summary><c>POST /v1/iqa?metric=…</c>: image quality metrics on part <c>image</c> (full-reference ones against part
-/// <c>reference</c>), one line per metric as <c>fiqa iqa</c> prints (<see cref="IqaRecords.Score"/>). The metrics come from
-/// this service's <see cref="IqaMetricPool"/>.</summary>
+/// <c>reference</c>), one line per metric as <c>fiqa iqa</c> prints (<see cref="IqaScore"/>, whose type the OpenAPI document's
+/// schema is generated from). The metrics come from this service's <see cref="IqaMetricPool"/>.</summary>
 internal static class IqaEndpoints
 {
     public static RouteGroupBuilder MapIqaEndpoints(this RouteGroupBuilder g)
     {
         g.MapPost("/iqa", IqaAsync).WithTags("iqa").DisableAntiforgery()
             .WithSummary("Image quality metrics on part 'image' (full-reference ones against part 'reference'), one JSON line per metric (as `fiqa iqa`).")
-            .Accepts<IFormFile>("multipart/form-data").Produces(200, contentType: "application/x-ndjson").ProducesUploadErrors();
+            .Accepts<IFormFile>("multipart/form-data").Produces<IqaScore>(200, Api.NdJsonType).ProducesUploadErrors();
         return g;
     }
 

@@ -16,11 +16,11 @@ internal static class QualityEndpoints
         g.MapPost("/assess", AssessAsync).WithTags("quality").DisableAntiforgery()
             .WithSummary("Assess one image (raw body or one part) or a batch (several parts): exactly the JSON Lines `fiqa assess` writes.")
             .Accepts<IFormFile>("multipart/form-data", Uploads.RawTypes)
-            .Produces(200, contentType: "application/x-ndjson").ProducesUploadErrors().Produces(503);
+            .Produces(200, contentType: Api.NdJsonType).ProducesUploadErrors();
         g.MapPost("/annotate", AnnotateAsync).WithTags("quality").DisableAntiforgery()
             .WithSummary("The image with each face's box, landmarks, aligned crop and the regions of failed requirements (PNG).")
             .Accepts<IFormFile>("multipart/form-data", Uploads.RawTypes)
-            .Produces(200, contentType: "image/png").ProducesUploadErrors().Produces(503);
+            .Produces(200, contentType: "image/png").ProducesUploadErrors();
         return g;
     }
 
