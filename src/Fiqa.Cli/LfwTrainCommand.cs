@@ -59,7 +59,7 @@ internal static class LfwTrainCommand
                 throw UsageException.From(e);
             }
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var featureCache = new FeatureCache(p.GetValue(cache) ?? paths.CacheFor("train"), LfwCacheKey(face, store));
+            var featureCache = new FeatureCache(p.GetValue(cache) ?? paths.CacheFor("train"), LfwQualityTraining.CacheKey(face, store));
             LfwPassSet collection;
             try
             {
@@ -89,17 +89,14 @@ internal static class LfwTrainCommand
             DistillationSet? breadth = null;
             if (chosen.Any(r => r.Breadth))
             {
-                // train-quality's own collection (same plan, split, seed and cache), its held-out identities left out.
-                var roots = TrainingCommands.DefaultData.Select(d => CliPaths.RequireData(paths, d)).ToArray();
-                var dataset = IdentityDataset.FromFolders(roots, InputFiles.ImageExtensions);
-                var plan = DegradedDataset.Plan(dataset.Samples, Fiqa.Imaging.Degradation.AllKinds, [1, 2, 3, 4, 5], seed: 1);
-                var defaults = new DistillationOptions();
-                var held = QualityDistillation.HeldOutIdentities(dataset.Samples.Select(s => s.Identity), defaults.HoldOut, defaults.Seed).ToHashSet(StringComparer.Ordinal);
-                var trainCache = new FeatureCache(paths.CacheFor("train"), TrainingCommands.TrainingCacheKey("", face, store));
-                var degraded = QualityDistillation.Collect(plan, DistillationOptions.DefaultTeachers, new AssessorOptions { Face = face, Decode = common.Decode(p) }, common.ThreadCount(p),
-                    held, null, trainCache, new JitterOptions { Draws = DistillationOptions.DefaultJitterCopies });
-                breadth = degraded with { Samples = degraded.Samples.Where(s => !held.Contains(s.Identity)).ToList() };
-                io.Error.WriteLine($"fiqa train-quality-lfw: {breadth.Samples.Count} degraded training samples (with jittered copies) of {breadth.Samples.Select(s => s.Identity).Distinct().Count()} installed identities; {held.Count} held out");
+                // train-quality's own collection with its defaults (plan, split, seed, cache), its held-out identities left out.
+                var run = new DistillationRunOptions
+                {
+                    Data = DistillationRunOptions.DefaultData.Select(d => CliPaths.RequireData(paths, d)).ToArray(), ImageExtensions = InputFiles.ImageExtensions,
+                    Face = face, Decode = common.Decode(p), Threads = common.ThreadCount(p),
+                };
+                (breadth, int held) = LfwQualityTraining.DegradedBreadth(run);
+                io.Error.WriteLine($"fiqa train-quality-lfw: {breadth.Samples.Count} degraded training samples (with jittered copies) of {breadth.Samples.Select(s => s.Identity).Distinct().Count()} installed identities; {held} held out");
             }
             var report = LfwReport.Run(collection, chosen, current, sha, paths.Font, outDir, breadth, further, line => io.Error.WriteLine($"fiqa train-quality-lfw: {line}"));
             io.Out.Write(report.Markdown);
@@ -133,15 +130,5 @@ internal static class LfwTrainCommand
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    // The key of the per-image cache: the models and face options that change the values, the blind methods' files.
-    private static string LfwCacheKey(FaceAnalyzerOptions face, ModelStore store)
-    {
-        string Sha(string name) => store.Get(name).Sha256 ?? name;
-        var serfiq = new SerFiqOptions();
-        var blind = string.Join(",", LfwQualityTraining.CollectedMethods.Select(UnifiedCatalogue.CacheIdentity));
-        return string.Join("|", "lfw", "v1", blind, $"serfiq{serfiq.Passes}-{serfiq.DropoutRate.ToString("R", CultureInfo.InvariantCulture)}-{serfiq.Seed}",
-            Sha(face.Detector), Sha(face.Landmarks), Sha(face.Embedder), face.AlignedInput, face.Detection.ScoreThreshold);
     }
 }

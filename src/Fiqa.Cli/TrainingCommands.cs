@@ -14,9 +14,6 @@ namespace Fiqa.Cli;
 /// options, call <see cref="Fiqa.Training"/>, print.</summary>
 internal static class TrainingCommands
 {
-    /// <summary>The installed identity folders used when --data is not given: the dlib johns, the franck video frames and the crops of the group photos.</summary>
-    public static readonly string[] DefaultData = ["dlib/johns", "video", "crops"];
-
     private sealed class DatasetOptions
     {
         public Option<string[]> Data { get; } = new("--data")
@@ -36,13 +33,11 @@ internal static class TrainingCommands
             c.Add(Seed);
         }
 
-        /// <summary>The identity roots' folder names, for provenance ("johns;video;crops").</summary>
-        public string DataNames(ParseResult p) =>
-            string.Join(";", (p.GetValue(Data) is { Length: > 0 } given ? given : DefaultData).Select(r => Path.GetFileName(Path.TrimEndingDirectorySeparator(r))));
-
-        public (IdentityDataset Dataset, IReadOnlyList<DegradedSample> Plan) Plan(ParseResult p, FiqaPaths paths)
+        /// <summary>A run's images from --data (else the installed <see cref="DistillationRunOptions.DefaultData"/>),
+        /// --kinds, --levels and --seed; the distillation's own options at their defaults.</summary>
+        public DistillationRunOptions RunOptions(ParseResult p, FiqaPaths paths)
         {
-            var roots = p.GetValue(Data) is { Length: > 0 } given ? given : DefaultData.Select(d => CliPaths.RequireData(paths, d)).ToArray();
+            var roots = p.GetValue(Data) is { Length: > 0 } given ? given : DistillationRunOptions.DefaultData.Select(d => CliPaths.RequireData(paths, d)).ToArray();
             try
             {
                 var kinds = p.GetValue(Kinds)!.Trim().Equals("all", StringComparison.OrdinalIgnoreCase)
@@ -51,14 +46,43 @@ internal static class TrainingCommands
                 var levels = p.GetValue(Levels)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                     .Select(l => int.TryParse(l, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : throw new ArgumentException($"--levels: '{l}' is not a number"))
                     .ToList();
-                var dataset = IdentityDataset.FromFolders(roots, InputFiles.ImageExtensions);
-                return (dataset, DegradedDataset.Plan(dataset.Samples, kinds, levels, p.GetValue(Seed)));
+                return new DistillationRunOptions { Data = roots, ImageExtensions = InputFiles.ImageExtensions, Kinds = kinds, Levels = levels, Seed = p.GetValue(Seed) };
+            }
+            catch (ArgumentException e)
+            {
+                throw UsageException.From(e);
+            }
+        }
+
+        public static DistillationPlan Plan(DistillationRunOptions options)
+        {
+            try
+            {
+                return DistillationRun.Plan(options);
             }
             catch (Exception e) when (e is ArgumentException or DirectoryNotFoundException or InvalidDataException)
             {
                 throw UsageException.From(e);
             }
         }
+
+        public (IdentityDataset Dataset, IReadOnlyList<DegradedSample> Plan) Plan(ParseResult p, FiqaPaths paths)
+        {
+            var o = RunOptions(p, paths);
+            try
+            {
+                var dataset = IdentityDataset.FromFolders(o.Data, o.ImageExtensions);
+                return (dataset, DegradedDataset.Plan(dataset.Samples, o.Kinds, o.Levels, o.Seed));
+            }
+            catch (Exception e) when (e is ArgumentException or DirectoryNotFoundException or InvalidDataException)
+            {
+                throw UsageException.From(e);
+            }
+        }
+
+        /// <summary>The identity roots' folder names, for provenance ("johns;video;crops").</summary>
+        public string DataNames(ParseResult p) =>
+            string.Join(";", (p.GetValue(Data) is { Length: > 0 } given ? given : DistillationRunOptions.DefaultData).Select(r => Path.GetFileName(Path.TrimEndingDirectorySeparator(r))));
     }
 
     /// <summary><c>fiqa export-head</c>: the quality head and its embedder as one ONNX model with a manifest.</summary>
@@ -126,7 +150,7 @@ internal static class TrainingCommands
                 HashSet<string> held;
                 try
                 {
-                    held = QualityDistillation.HeldOutIdentities(dataset.Samples.Select(s => s.Identity), p.GetValue(holdOut), p.GetValue(set.Seed)).ToHashSet(StringComparer.Ordinal);
+                    held = IdentitySplit.HeldOutIdentities(dataset.Samples.Select(s => s.Identity), p.GetValue(holdOut), p.GetValue(set.Seed)).ToHashSet(StringComparer.Ordinal);
                 }
                 catch (ArgumentException e)
                 {
@@ -210,63 +234,53 @@ internal static class TrainingCommands
             if (options.Training.Epochs < 1 || options.Training.Hidden < 1) throw new UsageException("--epochs and --hidden must be positive");
             if (options.Training.Members is < 1 or > 64) throw new UsageException($"--members must be in 1..64, got {options.Training.Members}");
             if (!(options.Training.WeightDecay >= 0)) throw new UsageException($"--weight-decay must be ≥ 0, got {options.Training.WeightDecay.ToString(CultureInfo.InvariantCulture)}");
+            int copies = p.GetValue(jitterDraws);
+            if (copies is < 0 or > 16) throw new UsageException($"--jitter-copies must be in 0..16, got {copies}");
             var face = common.Analyzer(p, FaceParts.Embedding, allFaces: false, intraOpThreads: 1);
             var paths = face.Paths!;
-            var (dataset, plan) = set.Plan(p, paths);
-            var store = ModelStore.For(paths);
-            var outPath = p.GetValue(output) ?? store.File(DistilledQuality.DefaultFileName);
-            io.Error.WriteLine($"fiqa train-quality: {dataset.Samples.Count} images of {dataset.Samples.Select(s => s.Identity).Distinct().Count()} identities → {plan.Count} with degradations; teacher {teacherName}");
+            var run = set.RunOptions(p, paths) with
+            {
+                Distillation = options, JitterCopies = copies, Face = face, Decode = common.Decode(p), Threads = common.ThreadCount(p), CacheFolder = p.GetValue(cache),
+            };
+            var plan = DatasetOptions.Plan(run);
+            var outPath = p.GetValue(output) ?? ModelStore.For(paths).File(DistilledQuality.DefaultFileName);
+            io.Error.WriteLine($"fiqa train-quality: {plan.Dataset.Samples.Count} images of {plan.Identities} identities → {plan.Samples.Count} with degradations; teacher {teacherName}");
 
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var meter = new ProgressMeter(io.Error, "fiqa train-quality: scored", ProgressMeter.Interval(p, progressInterval), "images");
-            var blindTeachers = string.Join(",", teacherNames.Where(QualityTeachers.IsBlind).Select(UnifiedCatalogue.CacheIdentity));
-            var featureCache = new FeatureCache(p.GetValue(cache) ?? paths.CacheFor("train"), TrainingCacheKey(blindTeachers, face, store));
-            var heldOutIds = QualityDistillation.HeldOutIdentities(dataset.Samples.Select(s => s.Identity), options.HoldOut, options.Seed).ToHashSet(StringComparer.Ordinal);
-            int copies = p.GetValue(jitterDraws);
-            if (copies is < 0 or > 16) throw new UsageException($"--jitter-copies must be in 0..16, got {copies}");
-            var samples = QualityDistillation.Collect(plan, teacherNames, new AssessorOptions { Face = face, Decode = common.Decode(p) }, common.ThreadCount(p), heldOutIds,
-                done => meter.Report(done, plan.Count), featureCache,
-                copies == 0 ? null : new JitterOptions { Draws = copies });
-            var originals = samples.Samples.Where(x => x.JitterOf is null).ToList();
-            if (ProgressMeter.WithoutFaceLine("fiqa train-quality", originals.Where(x => x.RawEmbedding is null).Select(x => x.Id).ToList(), originals.Count) is { } noFace)
-                io.Error.WriteLine(noFace);
-            io.Error.WriteLine($"fiqa train-quality: teacher scores and head inputs in {clock.Elapsed.TotalSeconds:F0} s; training on {samples.ObservedTensors.Count} activation norms + {(extras.Count == 0 ? "nothing else" : string.Join(", ", extras))}");
-            clock.Restart();
-            QualityHead head;
-            DistillationReport report;
+            var progress = new DistillationProgress
+            {
+                Scored = (done, total) => meter.Report(done, total),
+                Collected = samples =>
+                {
+                    if (ProgressMeter.WithoutFaceLine("fiqa train-quality", samples.WithoutFace, samples.Originals.Count) is { } noFace) io.Error.WriteLine(noFace);
+                    io.Error.WriteLine($"fiqa train-quality: teacher scores and head inputs in {clock.Elapsed.TotalSeconds:F0} s; training on {samples.ObservedTensors.Count} activation norms + {(extras.Count == 0 ? "nothing else" : string.Join(", ", extras))}");
+                    clock.Restart();
+                },
+                Epoch = (epoch, loss) => { if (epoch % 5 == 0 || epoch == 1) io.Error.WriteLine($"  epoch {epoch}/{options.Training.Epochs}: mean L1 {loss:F4}"); },
+            };
+            DistillationRunResult result;
             try
             {
-                (head, report) = QualityDistillation.Train(samples, options, store.Get(face.Embedder).Sha256,
-                    (epoch, loss) => { if (epoch % 5 == 0 || epoch == 1) io.Error.WriteLine($"  epoch {epoch}/{options.Training.Epochs}: mean L1 {loss:F4}"); });
+                result = DistillationRun.Run(run, plan, progress);
             }
             catch (ArgumentException e)
             {
                 throw UsageException.From(e);
             }
-            head.Provenance["data"] = set.DataNames(p);
-            head.Provenance["degradations"] = $"{p.GetValue(set.Kinds)} levels {p.GetValue(set.Levels)} seed {p.GetValue(set.Seed)}";
             try
             {
-                head.Save(outPath);
+                result.Head.Save(outPath);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 throw new CommandFailedException($"cannot write --out {outPath}: {e.Message}", e);
             }
             io.Error.WriteLine($"fiqa train-quality: trained in {clock.Elapsed.TotalSeconds:F0} s; wrote {outPath}");
-            io.Out.WriteLine(QualityDistillation.Describe(report));
+            io.Out.WriteLine(DistillationReporting.Describe(result.Report));
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    // The key of cached teacher scores and activation norms: the models and face options that change them, and the teacher.
-    internal static string TrainingCacheKey(string teacher, FaceAnalyzerOptions face, ModelStore store)
-    {
-        string Sha(string name) => store.Get(name).Sha256 ?? name;
-        // "v3": entries are [blind teachers' scores…, features…, raw embedding…] or [NaN]; bump when the layout changes.
-        var serfiq = new SerFiqOptions();
-        return string.Join("|", "train", "v3", teacher, $"serfiq{serfiq.Passes}-{serfiq.DropoutRate.ToString("R", CultureInfo.InvariantCulture)}-{serfiq.Seed}", string.Join("|", "v2", Sha(face.Detector), Sha(face.Landmarks), Sha(face.Embedder), face.AlignedInput, face.Detection.ScoreThreshold));
     }
 
     public static Command CreateCalibrate(CliOutput io)
@@ -291,7 +305,7 @@ internal static class TrainingCommands
             var (dataset, plan) = set.Plan(p, paths);
             int seed = p.GetValue(set.Seed);
             // A seeded subset independent of the listing order, so the same options give the same file.
-            var subset = QualityDistillation.SeededOrder(plan, s => s.Id, seed).Take(p.GetValue(maxSamples)).OrderBy(s => s.Id, StringComparer.Ordinal).ToList();
+            var subset = IdentitySplit.SeededOrder(plan, s => s.Id, seed).Take(p.GetValue(maxSamples)).OrderBy(s => s.Id, StringComparer.Ordinal).ToList();
             var store = ModelStore.For(paths);
             var outPath = p.GetValue(output) ?? store.File(Froq.DefaultFileName);
             var options = new FroqCalibrationOptions { TopLayers = p.GetValue(top) };

@@ -30,7 +30,7 @@ public static class LfwQualityTraining
     public static IReadOnlyList<string> CollectedMethods { get; } = ["froq"];
 
     /// <summary>Runs the face pipeline once over every LFW image of View 2's people (all 13,233 for the full set), in
-    /// parallel, with the cache keyed by the image bytes (see <see cref="QualityDistillation.Collect"/>).</summary>
+    /// parallel, with the cache keyed by the image bytes (see <see cref="DistillationCollector.Collect"/>).</summary>
     public static LfwPassSet Collect(LfwProtocol lfw, AssessorOptions assessor, int threads, FeatureCache? cache, Action<int, int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(lfw);
@@ -45,12 +45,35 @@ public static class LfwQualityTraining
             if (!File.Exists(path)) throw new FileNotFoundException($"LFW image listed in people.txt not found: {path}", path);
             plan.Add(new DegradedSample(new DatasetSample(id, id[..id.IndexOf('/', StringComparison.Ordinal)], path), null, 0, 0));
         }
-        var set = QualityDistillation.Collect(plan, CollectedMethods, assessor, threads, progress: done => progress?.Invoke(done, plan.Count), cache: cache);
+        var set = DistillationCollector.Collect(plan, CollectedMethods, assessor, threads, progress: done => progress?.Invoke(done, plan.Count), cache: cache);
         var samples = set.Samples.Select(s => new LfwSample(s.Id, s.Identity, foldOf[s.Identity], devTest.Contains(s.Identity), s.RawEmbedding, s.Features, s.Teachers)
         {
             Unit = s.RawEmbedding is null ? null : new Face.FaceEmbedding(s.RawEmbedding).Vector.ToArray(),
         }).ToList();
         return new LfwPassSet(samples, set.ObservedTensors, set.ExtraInputs, CollectedMethods, lfw);
+    }
+
+    /// <summary>The key of the per-image cache of <see cref="Collect"/>: the models and face options that change the
+    /// values and the blind methods' identities.</summary>
+    public static string CacheKey(Face.FaceAnalyzerOptions face, Fiqa.Onnx.ModelStore store)
+    {
+        ArgumentNullException.ThrowIfNull(face);
+        ArgumentNullException.ThrowIfNull(store);
+        string Sha(string name) => store.Get(name).Sha256 ?? name;
+        var serfiq = new SerFiqOptions();
+        var blind = string.Join(",", CollectedMethods.Select(UnifiedCatalogue.CacheIdentity));
+        return string.Join("|", "lfw", "v1", blind, $"serfiq{serfiq.Passes}-{serfiq.DropoutRate.ToString("R", CultureInfo.InvariantCulture)}-{serfiq.Seed}",
+            Sha(face.Detector), Sha(face.Landmarks), Sha(face.Embedder), face.AlignedInput, face.Detection.ScoreThreshold);
+    }
+
+    /// <summary>The degraded material of the "+degraded" recipes: train-quality's own collection of
+    /// <paramref name="run"/> (its plan, split, cache and jittered copies) without its held-out identities, and how many
+    /// identities were left out.</summary>
+    public static (DistillationSet Set, int HeldOut) DegradedBreadth(DistillationRunOptions run)
+    {
+        var plan = DistillationRun.Plan(run);
+        var set = DistillationRun.Collect(run, plan);
+        return (set with { Samples = set.Samples.Where(s => !plan.HeldOut.Contains(s.Identity)).ToList() }, plan.HeldOut.Count);
     }
 
     /// <summary>Teacher labels for <paramref name="train"/> (samples without a face get NaN), computed from the comparison

@@ -26,7 +26,8 @@ public sealed record QualityHeadTrainingOptions
 }
 
 /// <summary>Trains a <see cref="QualityHead"/> by L1 regression on [0, 1] labels with Adam. Deterministic: one
-/// thread, a seeded initialisation and shuffle, so the same data and options give the same weights.</summary>
+/// thread, a seeded initialisation and shuffle, so the same data and options give the same weights. The optimiser works
+/// on its own buffers; the head it returns holds a new <see cref="QualityHeadWeights"/> value.</summary>
 public static class QualityHeadTrainer
 {
     /// <summary>eDifFIQA's label optimisation: c_id = the mean unit embedding of the identity's samples that are in the
@@ -102,9 +103,7 @@ public static class QualityHeadTrainer
         }
         var (mean, scale) = Standardisation(features);
         var head = QualityHead.Average(members, mean, scale);
-        var outputs = features.Select(x => head.Predict(x)).ToArray();
-        head.RescaleOutput(outputs.Min(), outputs.Max());
-        return head;
+        return head.WithWeights(ToUnitRange(head.Weights, features.Select(x => head.Predict(x)).ToArray()));
     }
 
     // Per input: the training set's mean and 1 / standard deviation (double sums, fixed order).
@@ -124,6 +123,16 @@ public static class QualityHeadTrainer
         return (mean, scale);
     }
 
+    // Maps the training samples' outputs onto [0, 1]: a multi-teacher head's shared score has no scale of its own.
+    private static QualityHeadWeights ToUnitRange(QualityHeadWeights weights, float[] outputs)
+    {
+        double min = outputs.Min(), max = outputs.Max();
+        // A head whose every hidden unit died under weight decay ranks nothing; say so rather than write it.
+        if (!(max - min > 1e-6))
+            throw new InvalidOperationException($"the trained head is constant on its training samples (outputs {min:G4}..{max:G4}): it collapsed — weaker weight decay or another seed");
+        return weights.WithOutputRange(min, max);
+    }
+
     /// <summary>Units of each teacher's monotone transform.</summary>
     public const int TransformUnits = 8;
 
@@ -137,27 +146,37 @@ public static class QualityHeadTrainer
         int n = features.Count, teachers = targets.Count;
         if (n < 2 || teachers == 0 || targets.Any(t => t.Length != n)) throw new ArgumentException("need at least two samples and, per teacher, one target each");
         int inputs = features[0].Length, hidden = options.Hidden;
-        var head = new QualityHead(inputs, hidden, observedTensors, extraInputs) { EmbedderSha256 = embedderSha256 };
+        // The layout (input names against the input count) is checked before any training.
+        var untrained = new QualityHead(QualityHeadWeights.Zero(inputs, hidden), observedTensors, extraInputs) { EmbedderSha256 = embedderSha256 };
 
         var (inputMean, inputScale) = Standardisation(features);
-        inputMean.CopyTo(head.InputMean, 0);
-        inputScale.CopyTo(head.InputScale, 0);
         var transformed = features.Select(x => (float[])x.Clone()).ToArray();
         // The transformed copies become the standardised inputs in place.
         foreach (var x in transformed)
         {
-            TensorPrimitives.Subtract(x, head.InputMean, x);
-            TensorPrimitives.Multiply(x, head.InputScale, x);
+            TensorPrimitives.Subtract(x, inputMean, x);
+            TensorPrimitives.Multiply(x, inputScale, x);
         }
         var inputsStd = transformed;
 
+        // The parameters being trained: W1 (hidden × inputs, row-major), b1, w2, b2, as QualityHeadWeights holds them.
         // He-style uniform initialisation, as PyTorch's Linear default scale (1/√fan_in).
+        var w1 = new float[hidden * inputs];
+        var b1 = new float[hidden];
+        var w2 = new float[hidden];
         var rng = new Random(options.Seed);
         float b1Bound = 1 / MathF.Sqrt(inputs), b2Bound = 1 / MathF.Sqrt(hidden);
-        for (int i = 0; i < head.W1.Length; i++) head.W1[i] = (float)((rng.NextDouble() * 2 - 1) * b1Bound);
-        for (int i = 0; i < hidden; i++) head.B1[i] = (float)((rng.NextDouble() * 2 - 1) * b1Bound);
-        for (int i = 0; i < hidden; i++) head.W2[i] = (float)((rng.NextDouble() * 2 - 1) * b2Bound);
-        head.B2 = (float)targets[0].Where(double.IsFinite).DefaultIfEmpty(0.5).Average();
+        for (int i = 0; i < w1.Length; i++) w1[i] = (float)((rng.NextDouble() * 2 - 1) * b1Bound);
+        for (int i = 0; i < hidden; i++) b1[i] = (float)((rng.NextDouble() * 2 - 1) * b1Bound);
+        for (int i = 0; i < hidden; i++) w2[i] = (float)((rng.NextDouble() * 2 - 1) * b2Bound);
+        float b2 = (float)targets[0].Where(double.IsFinite).DefaultIfEmpty(0.5).Average();
+        // pre = W1·x + b1, act = GELU(pre), returns w2·act + b2: QualityHead's forward pass on these buffers.
+        float Forward(ReadOnlySpan<float> x, Span<float> pre, Span<float> act)
+        {
+            for (int j = 0; j < hidden; j++) pre[j] = TensorPrimitives.Dot(w1.AsSpan(j * inputs, inputs), x) + b1[j];
+            for (int j = 0; j < hidden; j++) act[j] = QualityHeadWeights.Gelu(pre[j]);
+            return TensorPrimitives.Dot(w2, act[..hidden]) + b2;
+        }
 
         // Transforms: [u (K), v (K), c (K), d] per teacher, started near g(y) = y on [0, 1].
         const int K = TransformUnits;
@@ -174,8 +193,8 @@ public static class QualityHeadTrainer
             g[3 * K] = 0.5f;
         }
         var transformGrads = transforms.Select(g => new float[g.Length]).ToArray();
-        var adam = new Adam(options, [head.W1, head.B1, head.W2, .. (monotone ? transforms : [])]);
-        var gW1 = new float[head.W1.Length];
+        var adam = new Adam(options, [w1, b1, w2, .. (monotone ? transforms : [])]);
+        var gW1 = new float[w1.Length];
         var gB1 = new float[hidden];
         var gW2 = new float[hidden];
         var pre = new float[hidden];
@@ -197,7 +216,7 @@ public static class QualityHeadTrainer
                 {
                     int i = order[start + b];
                     var x = inputsStd[i];
-                    float y = head.Forward(x, pre, act);
+                    float y = Forward(x, pre, act);
                     // dL/dy: each labelled teacher's L1 term through its transform, averaged over teachers and the batch.
                     double dy = 0;
                     int labelled = 0;
@@ -244,24 +263,20 @@ public static class QualityHeadTrainer
                     TensorPrimitives.MultiplyAdd(act, gy, gW2, gW2);
                     for (int j = 0; j < hidden; j++)
                     {
-                        float gh = gy * head.W2[j] * GeluDerivative(pre[j]);
+                        float gh = gy * w2[j] * GeluDerivative(pre[j]);
                         if (gh == 0) continue;
                         gB1[j] += gh;
                         var row = gW1.AsSpan(j * inputs, inputs);
                         TensorPrimitives.MultiplyAdd(x, gh, row, row);
                     }
                 }
-                head.B2 = adam.Step([gW1, gB1, gW2, .. (monotone ? transformGrads : [])], head.B2, (float)gB2);
+                b2 = adam.Step([gW1, gB1, gW2, .. (monotone ? transformGrads : [])], b2, (float)gB2);
             }
             progress?.Invoke(epoch, lossSum / n);
         }
-        if (monotone)
-        {
-            // The shared score has no scale of its own: map the training samples' range onto [0, 1].
-            var outputs = inputsStd.Select(x => head.Forward(x, pre, act)).ToArray();
-            head.RescaleOutput(outputs.Min(), outputs.Max());
-        }
-        return head;
+        var weights = new QualityHeadWeights([.. inputMean], [.. inputScale], [.. w1], [.. b1], [.. w2], b2);
+        if (monotone) weights = ToUnitRange(weights, inputsStd.Select(x => Forward(x, pre, act)).ToArray());
+        return untrained.WithWeights(weights);
     }
 
     // d/dx of the tanh-form GELU the head uses.

@@ -219,7 +219,7 @@ public class DistillationTests(ITestOutputHelper output)
         var sources = dataset.Samples.Where(s => heldOut.Contains(s.Identity)).ToList();
         var plan = DegradedDataset.Plan(sources, Degradation.AllKinds, [1, 2, 3, 4, 5], seed: 1);
         var face = new FaceAnalyzerOptions { Parts = FaceParts.Embedding, Session = new Fiqa.Onnx.OnnxSessionOptions { IntraOpThreads = 1 } };
-        var set = QualityDistillation.Collect(plan, teachers, new AssessorOptions { Face = face }, threads: 2);
+        var set = DistillationCollector.Collect(plan, teachers, new AssessorOptions { Face = face }, threads: 2);
         var samples = set.Samples.Where(s => s.Features is not null).ToList();
         var inputs = HeadInputs.For(head, new Fiqa.Onnx.ModelStore(TestData.ModelsRoot).Get("fr_feature"));
         int tensorCount = set.ObservedTensors.Count, first = tensorCount - head.ObservedTensors.Count;
@@ -236,7 +236,7 @@ public class DistillationTests(ITestOutputHelper output)
         // The held-out EDC at both operating points: the head is level with SER-FIQ, the strongest blind signal (measured
         // +0.0002 at FMR 1e-3 and +0.002 at FNMR₀ 10 %; the head before the stronger weight decay was 48 % behind at 10 %).
         int serfiq = tensorCount + set.ExtraInputs.ToList().IndexOf(QualityHead.SerFiqInput);
-        var (edc, _) = QualityDistillation.HeldOutEvaluation(samples, [("head", s => head.Predict(Input(s))), ("serfiq", s => s.Features![serfiq])]);
+        var (edc, _) = DistillationReporting.HeldOutEvaluation(samples, [("head", s => head.Predict(Input(s))), ("serfiq", s => s.Features![serfiq])]);
         var h = edc.Single(r => r.Method == "head");
         var f = edc.Single(r => r.Method == "serfiq");
         output.WriteLine($"held-out normalised pAUC@0.3: head {h.Pauc03:F4} / {h.LowStartPauc03:F4}, serfiq {f.Pauc03:F4} / {f.LowStartPauc03:F4} (FMR 1e-3 / FNMR0 10 %)");
@@ -256,8 +256,8 @@ public class DistillationTests(ITestOutputHelper output)
         var face = new FaceAnalyzerOptions { Parts = FaceParts.Embedding, Session = new Fiqa.Onnx.OnnxSessionOptions { IntraOpThreads = 1 } };
         var assessor = new AssessorOptions { Face = face };
         var jitter = new JitterOptions { Draws = 2 };
-        var set = QualityDistillation.Collect(plan, ["reference", "sdd"], assessor, threads: 2, jitter: jitter);
-        var plain = QualityDistillation.Collect(plan, ["reference", "sdd"], assessor, threads: 2);
+        var set = DistillationCollector.Collect(plan, ["reference", "sdd"], assessor, threads: 2, jitter: jitter);
+        var plain = DistillationCollector.Collect(plan, ["reference", "sdd"], assessor, threads: 2);
         var originals = set.Samples.Where(s => s.JitterOf is null).ToList();
         var copies = set.Samples.Where(s => s.JitterOf is not null).ToList();
         Assert.Equal(plain.Samples.Count, originals.Count);
@@ -275,7 +275,7 @@ public class DistillationTests(ITestOutputHelper output)
             double moved = c.Features!.Zip(source.Features!, (a, b) => Math.Abs(a - b)).Max();
             Assert.InRange(moved, 1e-6, 1.0); // ln L1 norms and SER-FIQ shift, but by little
         }
-        var again = QualityDistillation.Collect(plan, ["reference", "sdd"], assessor, threads: 1, jitter: jitter);
+        var again = DistillationCollector.Collect(plan, ["reference", "sdd"], assessor, threads: 1, jitter: jitter);
         Assert.Equal(set.Samples.Select(s => s.Id), again.Samples.Select(s => s.Id));
         Assert.Equal(set.Samples.Select(s => s.Features), again.Samples.Select(s => s.Features));
     }

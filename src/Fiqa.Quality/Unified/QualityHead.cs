@@ -1,4 +1,6 @@
+using System.Collections.Immutable;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -10,8 +12,9 @@ namespace Fiqa.Quality.Unified;
 /// training set's mean and deviation. The final embedding alone is a poor input for a head trained on few identities: its
 /// positions encode identity (README, "how the head is built"). The output approximates the teacher's label mapped to
 /// [0, 1]. Version 3 adds inputs the same pass yields for free or nearly so (<see cref="ExtraInputs"/>): the log L2 norm
-/// of the raw embedding (MagFace's quality) and SER-FIQ's dropout score on the pass's penultimate tensor. Stored as one
-/// versioned JSON file (weights as base64 little-endian float32) with the training provenance.</summary>
+/// of the raw embedding (MagFace's quality) and SER-FIQ's dropout score on the pass's penultimate tensor. The parameters
+/// are one immutable <see cref="QualityHeadWeights"/> value; the head adds what its inputs are. Stored as one versioned
+/// JSON file (weights as base64 little-endian float32) with the training provenance.</summary>
 public sealed class QualityHead
 {
     /// <summary>The file format name written into every head file.</summary>
@@ -36,28 +39,31 @@ public sealed class QualityHead
     /// <summary>The input transform this build writes and reads: ln of each observed tensor's L1 norm.</summary>
     public const string InputTransform = "log-activation-l1";
 
-    /// <summary>An untrained head (zero weights) for <paramref name="observedTensors"/>; the trainer fills it.</summary>
-    internal QualityHead(int inputSize, int hiddenSize, IReadOnlyList<string> observedTensors, IReadOnlyList<string>? extraInputs = null)
+    /// <summary>A head running <paramref name="weights"/> on the L1 norms of <paramref name="observedTensors"/> followed by
+    /// <paramref name="extraInputs"/> (<see cref="AllExtraInputs"/>; <see cref="EmbeddingInput"/> last); the input count
+    /// must be the weights'.</summary>
+    public QualityHead(QualityHeadWeights weights, IReadOnlyList<string> observedTensors, IReadOnlyList<string>? extraInputs = null)
     {
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(observedTensors);
         extraInputs ??= [];
         foreach (var e in extraInputs)
             if (!AllExtraInputs.Contains(e)) throw new ArgumentException($"unknown extra input '{e}'; known: {string.Join(", ", AllExtraInputs)}");
-        int width = EmbeddingWidthOf(inputSize, observedTensors.Count, extraInputs);
+        int width = EmbeddingWidthOf(weights.InputSize, observedTensors.Count, extraInputs);
         if (width < 0)
             throw new ArgumentException(width == -2
                 ? $"the extra input '{EmbeddingInput}' must come last"
-                : $"{observedTensors.Count} observed tensors and {extraInputs.Count} extra inputs for {inputSize} inputs");
+                : $"{observedTensors.Count} observed tensors and {extraInputs.Count} extra inputs for {weights.InputSize} inputs");
         EmbeddingWidth = width;
-        ObservedTensors = observedTensors;
-        ExtraInputs = extraInputs;
-        InputSize = inputSize;
-        HiddenSize = hiddenSize;
-        InputMean = new float[inputSize];
-        InputScale = new float[inputSize];
-        W1 = new float[hiddenSize * inputSize];
-        B1 = new float[hiddenSize];
-        W2 = new float[hiddenSize];
+        ObservedTensors = [.. observedTensors];
+        ExtraInputs = [.. extraInputs];
+        Weights = weights;
     }
+
+    /// <summary>This head (inputs, SER-FIQ settings, embedder, a copy of the provenance) with other weights of the same
+    /// input count.</summary>
+    public QualityHead WithWeights(QualityHeadWeights weights) =>
+        new(weights, ObservedTensors, ExtraInputs) { SerFiq = SerFiq, EmbedderSha256 = EmbedderSha256, Provenance = Provenance.DeepClone().AsObject() };
 
     // The embedding input's width: what is left after the one-value inputs (0 without it; −1 too few inputs, −2 misplaced).
     private static int EmbeddingWidthOf(int inputSize, int tensors, IReadOnlyList<string> extras)
@@ -69,20 +75,16 @@ public sealed class QualityHead
         return width >= 1 ? width : -1;
     }
 
+    /// <summary>The head's parameters.</summary>
+    public QualityHeadWeights Weights { get; }
+
     /// <summary>Input size: the activation norms, the one-value extra inputs and <see cref="EmbeddingWidth"/>.</summary>
-    public int InputSize { get; }
+    public int InputSize => Weights.InputSize;
 
     /// <summary>Inputs taken by the <see cref="EmbeddingInput"/> (the embedder's dimensions; 0 when the head does not read it).</summary>
     public int EmbeddingWidth { get; }
     /// <summary>Hidden units.</summary>
-    public int HiddenSize { get; }
-    internal float[] InputMean { get; }
-    /// <summary>1 / standard deviation per input dimension.</summary>
-    internal float[] InputScale { get; }
-    internal float[] W1 { get; }
-    internal float[] B1 { get; }
-    internal float[] W2 { get; }
-    internal float B2 { get; set; }
+    public int HiddenSize => Weights.HiddenSize;
 
     /// <summary>Where the head came from: teacher, data, options, held-out report (free-form JSON, kept on save).</summary>
     public JsonObject Provenance { get; init; } = [];
@@ -115,18 +117,6 @@ public sealed class QualityHead
         return Features(norms);
     }
 
-    /// <summary>Scales the output so that the given outputs (the training set's) span [0, 1]: folded into the last
-    /// layer, so Predict stays one MLP. A multi-teacher head's shared score has no scale of its own.</summary>
-    internal void RescaleOutput(double min, double max)
-    {
-        // A head whose every hidden unit died under weight decay ranks nothing; say so rather than write it.
-        if (!(max - min > 1e-6))
-            throw new InvalidOperationException($"the trained head is constant on its training samples (outputs {min:G4}..{max:G4}): it collapsed — weaker weight decay or another seed");
-        double span = max - min;
-        for (int j = 0; j < HiddenSize; j++) W2[j] = (float)(W2[j] / span);
-        B2 = (float)((B2 - min) / span);
-    }
-
     /// <summary>The mean of several heads on the same inputs as one head: their hidden layers side by side, each member's
     /// standardisation folded into its first layer (so the result standardises with <paramref name="inputMean"/> and
     /// <paramref name="inputScale"/>, by default the first member's), the output layers averaged. Predict gives the
@@ -140,37 +130,41 @@ public sealed class QualityHead
         if (weights is not null && (weights.Count != members.Count || weights.Any(w => !(w >= 0)) || Math.Abs(weights.Sum() - 1) > 1e-9))
             throw new ArgumentException("one non-negative weight per member, summing to 1");
         var first = members[0];
-        inputMean ??= first.InputMean;
-        inputScale ??= first.InputScale;
-        if (inputMean.Length != first.InputSize || inputScale.Length != first.InputSize) throw new ArgumentException("one mean and scale per input");
+        var mean = inputMean is null ? first.Weights.InputMean : [.. inputMean];
+        var scale = inputScale is null ? first.Weights.InputScale : [.. inputScale];
+        if (mean.Length != first.InputSize || scale.Length != first.InputSize) throw new ArgumentException("one mean and scale per input");
         if (members.Any(m => m.InputSize != first.InputSize || !m.ObservedTensors.SequenceEqual(first.ObservedTensors) || !m.ExtraInputs.SequenceEqual(first.ExtraInputs)))
             throw new ArgumentException("members must share their inputs");
-        int inputs = first.InputSize;
-        var mean = new QualityHead(inputs, members.Sum(m => m.HiddenSize), first.ObservedTensors, first.ExtraInputs) { SerFiq = first.SerFiq, EmbedderSha256 = first.EmbedderSha256 };
-        inputMean.CopyTo(mean.InputMean);
-        inputScale.CopyTo(mean.InputScale);
+        int inputs = first.InputSize, hidden = members.Sum(m => m.HiddenSize);
+        var w1 = new float[hidden * inputs];
+        var b1 = new float[hidden];
+        var w2 = new float[hidden];
+        float b2 = 0;
         var ratio = new float[inputs];
         var shift = new float[inputs];
         int row = 0;
         for (int k = 0; k < members.Count; k++)
         {
-            var m = members[k];
+            var m = members[k].Weights;
             // Unweighted: divided by the count, as bagged heads always were (bit-identical files).
             float Scaled(float v) => weights is null ? v / members.Count : (float)(v * weights[k]);
             // x_m = (raw − μ_m)·s_m = x·(s_m / s) + (μ − μ_m)·s_m, with x the combined head's standardised input.
-            TensorPrimitives.Divide(m.InputScale, inputScale, ratio);
-            TensorPrimitives.Subtract(inputMean, m.InputMean, shift);
-            TensorPrimitives.Multiply(shift, m.InputScale, shift);
+            TensorPrimitives.Divide(m.InputScale.AsSpan(), scale.AsSpan(), ratio);
+            TensorPrimitives.Subtract(mean.AsSpan(), m.InputMean.AsSpan(), shift);
+            TensorPrimitives.Multiply(shift, m.InputScale.AsSpan(), shift);
             for (int j = 0; j < m.HiddenSize; j++, row++)
             {
-                var w = m.W1.AsSpan(j * inputs, inputs);
-                TensorPrimitives.Multiply(w, ratio, mean.W1.AsSpan(row * inputs, inputs));
-                mean.B1[row] = m.B1[j] + TensorPrimitives.Dot(w, shift);
-                mean.W2[row] = Scaled(m.W2[j]);
+                var w = m.W1.AsSpan().Slice(j * inputs, inputs);
+                TensorPrimitives.Multiply(w, ratio, w1.AsSpan(row * inputs, inputs));
+                b1[row] = m.B1[j] + TensorPrimitives.Dot(w, shift);
+                w2[row] = Scaled(m.W2[j]);
             }
-            mean.B2 += Scaled(m.B2);
+            b2 += Scaled(m.B2);
         }
-        return mean;
+        return new QualityHead(new QualityHeadWeights(mean, scale, [.. w1], [.. b1], [.. w2], b2), first.ObservedTensors, first.ExtraInputs)
+        {
+            SerFiq = first.SerFiq, EmbedderSha256 = first.EmbedderSha256,
+        };
     }
 
     /// <summary>SHA-256 of the embedder model the head was trained on (null: not recorded).</summary>
@@ -185,25 +179,23 @@ public sealed class QualityHead
         return Forward(x, hidden, hidden);
     }
 
-    internal void Standardise(ReadOnlySpan<float> raw, Span<float> x)
+    private void Standardise(ReadOnlySpan<float> raw, Span<float> x)
     {
         if (raw.Length != InputSize) throw new ArgumentException($"the head expects {InputSize} inputs, got {raw.Length}");
         raw.CopyTo(x);
-        TensorPrimitives.Subtract(x, InputMean, x);
-        TensorPrimitives.Multiply(x, InputScale, x);
+        TensorPrimitives.Subtract(x, Weights.InputMean.AsSpan(), x);
+        TensorPrimitives.Multiply(x, Weights.InputScale.AsSpan(), x);
     }
 
     // pre = W1·x + b1, act = GELU(pre), returns w2·act + b2.
-    internal float Forward(ReadOnlySpan<float> x, Span<float> pre, Span<float> act)
+    private float Forward(ReadOnlySpan<float> x, Span<float> pre, Span<float> act)
     {
-        for (int j = 0; j < HiddenSize; j++) pre[j] = TensorPrimitives.Dot(W1.AsSpan(j * InputSize, InputSize), x) + B1[j];
-        for (int j = 0; j < HiddenSize; j++) act[j] = Gelu(pre[j]);
-        return TensorPrimitives.Dot(W2, act[..HiddenSize]) + B2;
+        var w = Weights;
+        int inputs = InputSize, hidden = HiddenSize;
+        for (int j = 0; j < hidden; j++) pre[j] = TensorPrimitives.Dot(w.W1.AsSpan().Slice(j * inputs, inputs), x) + w.B1[j];
+        for (int j = 0; j < hidden; j++) act[j] = QualityHeadWeights.Gelu(pre[j]);
+        return TensorPrimitives.Dot(w.W2.AsSpan(), act[..hidden]) + w.B2;
     }
-
-    // GELU, tanh form (Hendrycks & Gimpel): 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
-    internal const float GeluScale = 0.7978845608f, GeluCubic = 0.044715f;
-    internal static float Gelu(float x) => 0.5f * x * (1 + MathF.Tanh(GeluScale * (x + GeluCubic * x * x * x)));
 
     /// <summary>Writes the head file.</summary>
     public void Save(string path)
@@ -214,7 +206,7 @@ public sealed class QualityHead
             ["version"] = Version,
             ["input"] = InputSize,
             ["hidden"] = HiddenSize,
-            ["activation"] = "gelu-tanh",
+            ["activation"] = QualityHeadWeights.Activation,
             ["input_transform"] = InputTransform,
             ["observed_tensors"] = new JsonArray(ObservedTensors.Select(t => (JsonNode)JsonValue.Create(t)!).ToArray()),
             ["extra_inputs"] = new JsonArray(ExtraInputs.Select(t => (JsonNode)JsonValue.Create(t)!).ToArray()),
@@ -223,12 +215,12 @@ public sealed class QualityHead
             ["provenance"] = Provenance.DeepClone(),
             ["weights"] = new JsonObject
             {
-                ["input_mean"] = Encode(InputMean),
-                ["input_scale"] = Encode(InputScale),
-                ["w1"] = Encode(W1),
-                ["b1"] = Encode(B1),
-                ["w2"] = Encode(W2),
-                ["b2"] = Encode([B2]),
+                ["input_mean"] = Encode(Weights.InputMean.AsSpan()),
+                ["input_scale"] = Encode(Weights.InputScale.AsSpan()),
+                ["w1"] = Encode(Weights.W1.AsSpan()),
+                ["b1"] = Encode(Weights.B1.AsSpan()),
+                ["w2"] = Encode(Weights.W2.AsSpan()),
+                ["b2"] = Encode([Weights.B2]),
             },
         };
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
@@ -249,7 +241,7 @@ public sealed class QualityHead
             if ((string?)json["format"] != Format) throw new InvalidDataException($"not a {Format} file");
             int version = (int?)json["version"] ?? 0;
             if (version is not (2 or Version)) throw new InvalidDataException($"format version {version}; this build reads versions 2 and {Version} (retrain the head)");
-            if ((string?)json["activation"] != "gelu-tanh") throw new InvalidDataException($"unsupported activation '{json["activation"]}'");
+            if ((string?)json["activation"] != QualityHeadWeights.Activation) throw new InvalidDataException($"unsupported activation '{json["activation"]}'");
             int input = (int?)json["input"] ?? 0, hidden = (int?)json["hidden"] ?? 0;
             if (input <= 0 || hidden <= 0) throw new InvalidDataException("input and hidden sizes must be positive");
             if ((string?)json["input_transform"] != InputTransform) throw new InvalidDataException($"unsupported input transform '{json["input_transform"]}'");
@@ -262,7 +254,10 @@ public sealed class QualityHead
             if (width < 0)
                 throw new InvalidDataException(width == -2 ? $"the extra input '{EmbeddingInput}' must come last" : $"{tensors.Count} observed tensors and {extras.Count} extra inputs for {input} inputs");
             var serfiq = json["serfiq"]?.AsObject();
-            var head = new QualityHead(input, hidden, tensors, extras)
+            var w = json["weights"]?.AsObject() ?? throw new InvalidDataException("no weights");
+            var weights = new QualityHeadWeights(Decode(w, "input_mean", input), Decode(w, "input_scale", input), Decode(w, "w1", hidden * input),
+                Decode(w, "b1", hidden), Decode(w, "w2", hidden), Decode(w, "b2", 1)[0]);
+            return new QualityHead(weights, tensors, extras)
             {
                 SerFiq = serfiq is null ? new SerFiqOptions() : new SerFiqOptions
                 {
@@ -273,16 +268,6 @@ public sealed class QualityHead
                 EmbedderSha256 = (string?)json["embedder_sha256"],
                 Provenance = json["provenance"]?.DeepClone().AsObject() ?? [],
             };
-            var w = json["weights"]?.AsObject() ?? throw new InvalidDataException("no weights");
-            Decode(w, "input_mean", head.InputMean);
-            Decode(w, "input_scale", head.InputScale);
-            Decode(w, "w1", head.W1);
-            Decode(w, "b1", head.B1);
-            Decode(w, "w2", head.W2);
-            var b2 = new float[1];
-            Decode(w, "b2", b2);
-            head.B2 = b2[0];
-            return head;
         }
         catch (Exception e) when (e is JsonException or InvalidDataException or FormatException or InvalidOperationException)
         {
@@ -290,17 +275,20 @@ public sealed class QualityHead
         }
     }
 
-    private static string Encode(float[] values)
+    private static string Encode(ReadOnlySpan<float> values)
     {
         var bytes = new byte[values.Length * 4];
         for (int i = 0; i < values.Length; i++) System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), values[i]);
         return Convert.ToBase64String(bytes);
     }
 
-    private static void Decode(JsonObject weights, string name, float[] into)
+    private static ImmutableArray<float> Decode(JsonObject weights, string name, int count)
     {
         var bytes = Convert.FromBase64String((string?)weights[name] ?? throw new InvalidDataException($"weights.{name} missing"));
-        if (bytes.Length != into.Length * 4) throw new InvalidDataException($"weights.{name}: {bytes.Length / 4} values, expected {into.Length}");
-        for (int i = 0; i < into.Length; i++) into[i] = System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(i * 4));
+        if (bytes.Length != count * 4) throw new InvalidDataException($"weights.{name}: {bytes.Length / 4} values, expected {count}");
+        var values = new float[count];
+        for (int i = 0; i < count; i++) values[i] = System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(i * 4));
+        // The array is this method's own: handed over without a copy.
+        return ImmutableCollectionsMarshal.AsImmutableArray(values);
     }
 }

@@ -87,17 +87,18 @@ public static class QualityHeadOnnx
         }
 
         int n = head.InputSize, h = head.HiddenSize;
+        var weights = head.Weights;
         var input = features.Count == 1 ? features[0] : Op("Concat", features, node => node with { IntValues = new Dictionary<string, long> { ["axis"] = 0 } });
-        var standard = Op("Reshape", [Op("Mul", [Op("Sub", [input, Constant(head.InputMean, n)]), Constant(head.InputScale, n)]), toRow]);
+        var standard = Op("Reshape", [Op("Mul", [Op("Sub", [input, Constant([.. weights.InputMean], n)]), Constant([.. weights.InputScale], n)]), toRow]);
         var w1t = new float[n * h];
         for (int j = 0; j < h; j++)
-            for (int i = 0; i < n; i++) w1t[i * h + j] = head.W1[j * n + i];
-        var pre = Op("Add", [Op("MatMul", [standard, Constant(w1t, n, h)]), Constant(head.B1, h)]);
-        // GELU, tanh form: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), as QualityHead.Gelu.
+            for (int i = 0; i < n; i++) w1t[i * h + j] = weights.W1[j * n + i];
+        var pre = Op("Add", [Op("MatMul", [standard, Constant(w1t, n, h)]), Constant([.. weights.B1], h)]);
+        // GELU, tanh form: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), as QualityHeadWeights.Gelu.
         var cube = Op("Mul", [Op("Mul", [pre, pre]), pre]);
-        var inner = Op("Mul", [Op("Add", [pre, Op("Mul", [cube, Constant([QualityHead.GeluCubic], 1)])]), Constant([QualityHead.GeluScale], 1)]);
+        var inner = Op("Mul", [Op("Add", [pre, Op("Mul", [cube, Constant([QualityHeadWeights.GeluCubic], 1)])]), Constant([QualityHeadWeights.GeluScale], 1)]);
         var act = Op("Mul", [Op("Mul", [pre, Constant([0.5f], 1)]), Op("Add", [Op("Tanh", [inner]), Constant([1f], 1)])]);
-        var score = Op("Add", [Op("MatMul", [act, Constant(head.W2, h, 1)]), Constant([head.B2], 1)]);
+        var score = Op("Add", [Op("MatMul", [act, Constant([.. weights.W2], h, 1)]), Constant([weights.B2], 1)]);
         nodes.Add(new NewNode("Reshape", [score, toVector], [Output]));
         return Extended(File.ReadAllBytes(embedder.ModelPath), nodes, inits, [], [Output]);
     }
