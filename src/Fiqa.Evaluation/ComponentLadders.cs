@@ -15,9 +15,12 @@ namespace Fiqa.Evaluation;
 /// <param name="StepMedians">Median scalar per ladder and step (clean first).</param>
 /// <param name="RightWayShare">Share of consecutive own-ladder steps (per image) that do not raise the scalar.</param>
 /// <param name="OtherLadderShift">Largest |median shift from clean| per other ladder, over its steps.</param>
+/// <param name="DropShare">Per own ladder, the share of portraits whose scalar at the ladder's second step (blur σ 2,
+/// motion 6 px, JPEG 30, …) lies at least <see cref="ComponentLadders.Drop"/> below their clean scalar: a median can
+/// fall while a quarter of the faces do not move.</param>
 public sealed record ComponentLadder(string Component, IReadOnlyList<string> Own, int Images, double CleanMedian,
     IReadOnlyDictionary<string, double> SevereMedian, IReadOnlyDictionary<string, double[]> StepMedians, double RightWayShare,
-    IReadOnlyDictionary<string, double> OtherLadderShift);
+    IReadOnlyDictionary<string, double> OtherLadderShift, IReadOnlyDictionary<string, double> DropShare);
 
 /// <summary>Runs the capture ladders over portraits and summarises each capture component (docs/measures.md records
 /// the held-out figures; <c>fiqa calibrate components</c> reproduces them).</summary>
@@ -32,6 +35,10 @@ public static class ComponentLadders
         ["UnderExposurePrevention"] = ["dark"],
         ["OverExposurePrevention"] = ["bright"],
     };
+
+    /// <summary>The fall from clean, in scalar points, that <see cref="ComponentLadder.DropShare"/> counts (issue 33:
+    /// the right component drops by at least 15 on a degraded copy).</summary>
+    public const double Drop = 15;
 
     /// <summary>Identities whose portraits are held out of calibration: mappings are chosen on the others and reported
     /// on these.</summary>
@@ -131,9 +138,14 @@ public static class ComponentLadders
                 }
             }
         var severe = own.ToDictionary(n => n, n => steps[n][^1]);
+        var dropShare = own.ToDictionary(n => n, n =>
+        {
+            var pairs = valid.Select(t => t[component][IndexOf(n)]).Where(v => !double.IsNaN(v[2])).ToList();
+            return pairs.Count == 0 ? double.NaN : pairs.Count(v => v[0] - v[2] >= Drop) / (double)pairs.Count;
+        });
         var shifts = ladders.Where(l => !own.Contains(l.Name))
             .ToDictionary(l => l.Name, l => steps[l.Name].Skip(1).Select(m => Math.Abs(m - clean)).Where(d => !double.IsNaN(d)).DefaultIfEmpty(0).Max());
-        return new ComponentLadder(component, own, valid.Count, clean, severe, steps, total == 0 ? double.NaN : (double)right / total, shifts);
+        return new ComponentLadder(component, own, valid.Count, clean, severe, steps, total == 0 ? double.NaN : (double)right / total, shifts, dropShare);
     }
 
     private static int IndexOf(string ladder)
@@ -148,9 +160,9 @@ public static class ComponentLadders
         ArgumentNullException.ThrowIfNull(results);
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        sb.Append("| component | own ladders | portraits | clean median | severe median | steps the right way | largest shift under the other ladders |\n|---|---|---|---|---|---|---|\n");
+        sb.Append("| component | own ladders | portraits | clean median | severe median | steps the right way | drops ≥ 15 at step 2 | largest shift under the other ladders |\n|---|---|---|---|---|---|---|---|\n");
         foreach (var r in results)
-            sb.Append(inv, $"| {r.Component} | {string.Join(", ", r.Own)} | {r.Images} | {r.CleanMedian:0} | {string.Join(", ", r.SevereMedian.Select(kv => $"{kv.Key} {kv.Value:0}"))} | {r.RightWayShare:P0} | {string.Join(", ", r.OtherLadderShift.Select(kv => $"{kv.Key} {kv.Value:0}"))} |\n");
+            sb.Append(inv, $"| {r.Component} | {string.Join(", ", r.Own)} | {r.Images} | {r.CleanMedian:0} | {string.Join(", ", r.SevereMedian.Select(kv => $"{kv.Key} {kv.Value:0}"))} | {r.RightWayShare:P0} | {string.Join(", ", r.DropShare.Select(kv => $"{kv.Key} {kv.Value:P0}"))} | {string.Join(", ", r.OtherLadderShift.Select(kv => $"{kv.Key} {kv.Value:0}"))} |\n");
         sb.Append("\nMedian scalar per step (clean, then mild → severe):\n\n| component | " + string.Join(" | ", CaptureLadder.Ladders.Select(l => $"{l.Name} ({string.Join(", ", l.Steps)})")) + " |\n|---|" + string.Concat(CaptureLadder.Ladders.Select(_ => "---|")) + "\n");
         foreach (var r in results)
             sb.Append(inv, $"| {r.Component} | {string.Join(" | ", CaptureLadder.Ladders.Select(l => string.Join(" ", r.StepMedians[l.Name].Select(v => v.ToString("0", inv)))))} |\n");

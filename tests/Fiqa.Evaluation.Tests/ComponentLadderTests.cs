@@ -21,6 +21,7 @@ public class ComponentLadderTests
 
     [Theory]
     [InlineData("Sharpness", "blur")]
+    [InlineData("Sharpness", "motion")]
     [InlineData("Sharpness", "lowres")]
     [InlineData("CompressionArtifacts", "jpeg")]
     [InlineData("LuminanceMean", "dark")]
@@ -37,7 +38,9 @@ public class ComponentLadderTests
 
     [Theory]
     [InlineData("Sharpness", "noise")]
+    [InlineData("Sharpness", "jpeg")]
     [InlineData("Sharpness", "dark")]
+    [InlineData("Sharpness", "bright")]
     [InlineData("CompressionArtifacts", "blur")]
     [InlineData("CompressionArtifacts", "motion")]
     [InlineData("CompressionArtifacts", "noise")]
@@ -47,6 +50,15 @@ public class ComponentLadderTests
     [InlineData("LuminanceMean", "jpeg")]
     public void Component_StaysPut_UnderAnotherLadder(string component, string ladder) =>
         Assert.InRange(Of(component).OtherLadderShift[ladder], 0, 10);
+
+    [Fact]
+    public void Sharpness_FallsBy15_UnderSixPixelsOfMotion_OnMostPortraits()
+    {
+        // Issue 33: a 6-px horizontal smear must lower Sharpness by ≥ 15 on ≥ 85 % of unseen portraits; measured 91 % on
+        // all 33 held-out portraits (docs/measures.md). The isotropic Laplacian alone reached 42 %.
+        var r = Of("Sharpness");
+        Assert.True(r.DropShare["motion"] >= 0.85, $"{r.DropShare["motion"]:P0} of portraits fell by ≥ 15 at motion 6 px");
+    }
 
     [Fact]
     public void NoiseNeverRaisesSharpness_AndBlurNeverRaisesCompressionArtifacts()

@@ -6,8 +6,13 @@ namespace Fiqa.Quality.Tests;
 /// <summary>Subject components that should not move under mild fidelity loss.</summary>
 public class SubjectComponentTests
 {
-    [Fact]
-    public void ExpressionNeutrality_HoldsUnderMildNoiseJpegAndExposure()
+    // The issue asks for every shift within ±0.15 (then ≥ 95 % under noise σ 10, JPEG 40, ×0.65); measured on these
+    // files 79 % on the first set and 78 % on the issue's (docs/measures.md, ExpressionNeutrality), against 65 % with the
+    // detector box: the floors hold today's level so that a change making it worse fails, and are not the target.
+    [Theory]
+    [InlineData("noise 10, JPEG 50, ×0.6, ×1.6", 0.75)]
+    [InlineData("issue 33: noise 10, JPEG 40, ×0.65", 0.74)]
+    public void ExpressionNeutrality_HoldsUnderMildNoiseJpegAndExposure(string set, double floor)
     {
         // Held-out identities: franck and John_Simm (every other photo).
         var files = Directory.GetFiles(TestData.File("franck"), "*.jpg").Order(StringComparer.Ordinal)
@@ -19,16 +24,18 @@ public class SubjectComponentTests
         {
             var clean = ImageDecoder.Decode(file);
             if (P(clean) is not double p0) continue;
-            // Noise σ = 10 is PSNR ≈ 28 dB; JPEG 50; exposure ×0.6 and ×1.6 in linear light.
-            foreach (var degraded in new[] { CaptureLadder.Apply(clean, "noise", 10), CaptureLadder.Apply(clean, "jpeg", 50), CaptureLadder.Exposure(clean, 0.6), CaptureLadder.Exposure(clean, 1.6) })
-                if (P(degraded) is double p) shifts.Add(Math.Abs(p - p0));
+            // Noise σ = 10 is PSNR ≈ 28 dB; exposure gains are in linear light.
+            RgbImage[] degraded = set.StartsWith("issue", StringComparison.Ordinal)
+                ? [CaptureLadder.Apply(clean, "noise", 10), CaptureLadder.Apply(clean, "jpeg", 40), CaptureLadder.Exposure(clean, 0.65)]
+                : [CaptureLadder.Apply(clean, "noise", 10), CaptureLadder.Apply(clean, "jpeg", 50), CaptureLadder.Exposure(clean, 0.6), CaptureLadder.Exposure(clean, 1.6)];
+            foreach (var image in degraded)
+                if (P(image) is double p) shifts.Add(Math.Abs(p - p0));
         }
         Assert.True(shifts.Count >= 40, $"only {shifts.Count} pairs");
         shifts.Sort();
         double within = shifts.Count(s => s <= 0.15) / (double)shifts.Count;
-        // The issue asks for every shift within ±0.15; measured 79 % (docs/measures.md), against 65 % with the detector box.
-        Assert.True(within >= 0.75, $"{within:P0} of P(neutral) shifts within ±0.15");
-        Assert.True(shifts[shifts.Count / 2] <= 0.08, $"median shift {shifts[shifts.Count / 2]:F3}");
+        Assert.True(within >= floor, $"{set}: {within:P0} of P(neutral) shifts within ±0.15");
+        Assert.True(shifts[shifts.Count / 2] <= 0.08, $"{set}: median shift {shifts[shifts.Count / 2]:F3}");
     }
 
     [Fact]
