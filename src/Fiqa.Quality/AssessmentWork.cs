@@ -10,7 +10,7 @@ public readonly record struct WorkCount(string Name, long Count);
 /// measure reads"): the runs of every model session (the eye-state model runs once per eye, the expression model on the
 /// face and its mirror) and how many times each shared intermediate was computed, across all faces of the image.</summary>
 /// <param name="Assessment">The assessment that was counted.</param>
-/// <param name="ModelRuns">Runs per model (manifest name), every model the assessor has opened, in the order opened.</param>
+/// <param name="ModelRuns">Runs per model (manifest name), every model the assessor has opened, ordinal order.</param>
 /// <param name="Intermediates">Computations per intermediate (<see cref="WorkCounters.Names"/> and the measures' shared
 /// values), ordinal order; only those computed at least once.</param>
 public sealed record AssessmentWork(FaceAssessment Assessment, IReadOnlyList<WorkCount> ModelRuns, IReadOnlyList<WorkCount> Intermediates)
@@ -31,7 +31,7 @@ public sealed record AssessmentWork(FaceAssessment Assessment, IReadOnlyList<Wor
         var runsBefore = registry.Loaded.ToDictionary(m => m, registry.Runs, StringComparer.Ordinal);
         var before = work.Snapshot();
         var assessment = assessor.Assess(image, label);
-        var runs = registry.Loaded.Select(m => new WorkCount(m, registry.Runs(m) - runsBefore.GetValueOrDefault(m))).ToList();
+        var runs = registry.Loaded.Order(StringComparer.Ordinal).Select(m => new WorkCount(m, registry.Runs(m) - runsBefore.GetValueOrDefault(m))).ToList();
         var intermediates = work.Snapshot()
             .Select(kv => new WorkCount(kv.Key, kv.Value - before.GetValueOrDefault(kv.Key)))
             .Where(c => c.Count > 0).ToList();
