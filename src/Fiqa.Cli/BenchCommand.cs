@@ -27,7 +27,8 @@ internal static class BenchCommand
         var int8 = new Option<bool>("--int8") { Description = "The int8 expression network against the float one: agreement on held-out faces (installed photos the calibration never saw, plus --lfw) and per-face time, alternating, 1 ONNX thread (--iterations, at least 25)" };
         var lfw = new Option<string?>("--lfw") { Description = "With --int8: an lfw-deepfunneled folder; the first photo of each of its first --lfw-count identities (ordinal order) joins the held-out faces" };
         var lfwCount = new Option<int>("--lfw-count") { Description = "With --lfw: identities taken", DefaultValueFactory = _ => 300 };
-        var command = new Command("bench", "Measure per-stage latency (median over repetitions), or a folder's throughput with --batch") { models, image, iterations, threads, unified, batch, workers, rounds, int8, lfw, lfwCount };
+        var measures = new Option<string?>("--measures") { Description = "Components of the counted assessment (the work table: model runs and shared intermediates per image); default: all, 'none' for none" };
+        var command = new Command("bench", "Measure per-stage latency (median over repetitions), or a folder's throughput with --batch") { models, image, iterations, threads, unified, batch, workers, rounds, int8, lfw, lfwCount, measures };
         command.SetAction(p =>
         {
             if (p.GetValue(int8))
@@ -46,6 +47,15 @@ internal static class BenchCommand
             }
             int n = p.GetValue(iterations);
             if (n < 5) throw new UsageException("--iterations must be at least 5");
+            var workMeasures = AssessorOptions.ParseNames(p.GetValue(measures));
+            try
+            {
+                _ = MeasureCatalogue.Select(workMeasures);
+            }
+            catch (ArgumentException e)
+            {
+                throw UsageException.From(e);
+            }
             var paths = CliPaths.Resolve(p.GetValue(models));
             var path = p.GetValue(image) ?? CliPaths.RequireData(paths, "face-api/sample1.jpg");
             var bytes = File.ReadAllBytes(path);
@@ -67,6 +77,8 @@ internal static class BenchCommand
             var decode = Measure(n, () => ImageDecoder.Decode(bytes));
             io.Out.WriteLine(Invariant($"Decode {photo.Width}x{photo.Height} JPEG: median {decode.Median:F2} ms (p90 {decode.P90:F2})"));
             io.Out.WriteLine();
+            WriteWork(io, paths, photo, path, workMeasures,
+                AssessorOptions.ParseNames(p.GetValue(unified)) ?? []);
 
             var threadCounts = p.GetValue(threads) ?? [1, 2];
             var rows = new List<(string Stage, List<Stats> PerThread)>();
@@ -149,6 +161,46 @@ internal static class BenchCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    // The work of one assessment, counted: every model's session runs and every shared intermediate's computations.
+    private static void WriteWork(CliOutput io, FiqaPaths paths, RgbImage photo, string path, IReadOnlyList<string>? measures, IReadOnlyList<string> unified)
+    {
+        AssessmentWork work;
+        List<(string Model, string Role)> roles;
+        try
+        {
+            using var assessor = FaceQualityAssessor.Create(new AssessorOptions
+            {
+                Face = new FaceAnalyzerOptions { Paths = paths, Parts = FaceParts.None }, Measures = measures, UnifiedMethods = unified,
+            });
+            assessor.Warm();
+            work = AssessmentWork.Count(assessor, photo, path);
+            var o = assessor.Analyzer.Options;
+            roles = [(o.Detector, "detector"), (o.Landmarks, "landmarks"), (o.Embedder, "embedder"), (o.HeadPose, "pose"),
+                (o.EyeState, "eye state"), (o.Liveness, "liveness"), (o.Expression, "expression")];
+        }
+        catch (ArgumentException e)
+        {
+            throw UsageException.From(e);
+        }
+        var what = measures is null ? "all components" : measures.Count == 0 ? "no components" : string.Join(",", measures);
+        io.Out.WriteLine($"Work of one assessment ({what}{(unified.Count > 0 ? "; unified " + string.Join(",", unified) : "")}; " +
+            $"{work.Assessment.Faces.Count} face(s)), counted, not timed:");
+        io.Out.WriteLine();
+        io.Out.WriteLine("| model (session runs: eye state one per eye, expression face + mirror) | runs |");
+        io.Out.WriteLine("|---|---:|");
+        // Pipeline order, then any other model the methods opened (by name).
+        foreach (var r in work.ModelRuns.OrderBy(r => roles.FindIndex(x => x.Model == r.Name) is var k and >= 0 ? k : roles.Count))
+        {
+            var role = roles.Find(x => x.Model == r.Name).Role;
+            io.Out.WriteLine(Invariant($"| {r.Name}{(role is null ? "" : $" ({role})")} | {r.Count} |"));
+        }
+        io.Out.WriteLine();
+        io.Out.WriteLine("| shared intermediate | computed |");
+        io.Out.WriteLine("|---|---:|");
+        foreach (var c in work.Intermediates) io.Out.WriteLine(Invariant($"| {c.Name} | {c.Count} |"));
+        io.Out.WriteLine();
     }
 
     private static readonly string[] StageNames =

@@ -152,6 +152,10 @@ public sealed class FaceAnalyzer : IDisposable
     /// <summary>The expression model.</summary>
     public IExpressionClassifier Expression => _expression.Value;
 
+    /// <summary>Computations of the shared intermediates made with this pipeline (aligned crops here; the quality
+    /// context adds the portrait and its planes and masks).</summary>
+    public WorkCounters Work { get; } = new();
+
     /// <summary>Names of the models loaded so far (a model is loaded on first use).</summary>
     public IReadOnlyList<string> LoadedModels => Registry.Loaded;
 
@@ -255,7 +259,7 @@ public sealed class FaceAnalyzer : IDisposable
     {
         if (faces.Count == 0) return null;
         var landmarks = LandmarkDetector.Detect(image, faces[0].Box);
-        var aligned = Aligner.Align(image, landmarks.FivePoints());
+        var aligned = AlignCounted(image, landmarks);
         return new PrimaryFace(landmarks, aligned, EmbedderPass(aligned.Image));
     }
 
@@ -292,7 +296,7 @@ public sealed class FaceAnalyzer : IDisposable
         EmbedderPass? pass = null;
         if (wanted.HasFlag(FaceParts.Embedding) && landmarks is not null)
         {
-            aligned = known?.Aligned ?? Aligner.Align(image, landmarks.FivePoints());
+            aligned = known?.Aligned ?? AlignCounted(image, landmarks);
             pass = known?.Pass ?? EmbedderPass(aligned.Image);
         }
         return new FaceAnalysis
@@ -307,6 +311,12 @@ public sealed class FaceAnalyzer : IDisposable
             Liveness = wanted.HasFlag(FaceParts.Liveness) ? Liveness.Score(image, detection.Box) : null,
             Expression = wanted.HasFlag(FaceParts.Expression) ? Expression.Classify(image, detection.Box, landmarks) : null,
         };
+    }
+
+    private AlignedFace AlignCounted(RgbImage image, FaceLandmarks landmarks)
+    {
+        Work.Add(WorkCounters.Names.AlignedCrop);
+        return Aligner.Align(image, landmarks.FivePoints());
     }
 
     // Yaw and pitch from the network; roll from the landmarks when there are any, so the record and HeadPoseRoll agree.

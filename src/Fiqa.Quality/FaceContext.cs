@@ -48,24 +48,32 @@ public sealed class FaceContext
         Index = index;
         var box = allFaces[index].Box;
         _landmarks = new(() => known?.Landmarks ?? primary?.Landmarks ?? analyzer.LandmarkDetector.Detect(image, box));
-        _aligned = new(() => known?.Aligned ?? primary?.Aligned ?? analyzer.Aligner.Align(image, Landmarks.FivePoints()));
+        _aligned = new(() => known?.Aligned ?? primary?.Aligned ?? Counted(WorkCounters.Names.AlignedCrop, () => analyzer.Aligner.Align(image, Landmarks.FivePoints())));
         _pass = new(() => known?.Pass ?? primary?.Pass ?? analyzer.EmbedderPass(Aligned.Image));
         _pose = new(() => known?.Pose ?? analyzer.HeadPose.Estimate(image, box));
         _eyes = new(() => known?.Eyes ?? analyzer.EyeState.Classify(image, Landmarks));
         _liveness = new(() => known?.Liveness ?? analyzer.Liveness.Score(image, box));
         _expression = new(() => known?.Expression ?? analyzer.Expression.Classify(image, box, Landmarks));
-        _portrait = new(BuildPortrait);
-        _luminance = new(() => Colour.LuminancePlane(Portrait.Image));
+        _portrait = new(() => Counted(WorkCounters.Names.CanonicalPortrait, BuildPortrait));
+        _luminance = new(() => Counted(WorkCounters.Names.PortraitLuminance, () => Colour.LuminancePlane(Portrait.Image)));
         _faceRegion = new(() => Region(FaceOutline(Portrait.Landmarks)));
-        _faceHistogram = new(() => RegionStatistics.Histogram(PortraitLuminance, FaceRegion));
-        _greyscale = new(() => HasNoChroma(Portrait.Image, FaceRegion));
+        _faceHistogram = new(() => Counted(WorkCounters.Names.FaceHistogram, () => RegionStatistics.Histogram(PortraitLuminance, FaceRegion)));
+        _greyscale = new(() => Counted(WorkCounters.Names.GreyscaleCheck, () => HasNoChroma(Portrait.Image, FaceRegion)));
     }
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, object?> _memo = new(StringComparer.Ordinal);
 
     /// <summary>A value derived from this face once and shared by the measures that read it (e.g. Sharpness's raw
     /// value, which EyesOpen also consults).</summary>
-    internal T Memo<T>(string key, Func<T> compute) => (T)_memo.GetOrAdd(key, _ => compute())!;
+    internal T Memo<T>(string key, Func<T> compute) => (T)_memo.GetOrAdd(key, _ => Counted(key, compute))!;
+
+    // Every shared intermediate is counted where it is computed (FaceAnalyzer.Work), so tests and `fiqa bench` can show
+    // that nothing is computed twice.
+    private T Counted<T>(string name, Func<T> compute)
+    {
+        _analyzer.Work.Add(name);
+        return compute();
+    }
 
     /// <summary>Clockwise rotation, in degrees, by which the face stood in the image as given (0 when it was upright or
     /// the run turns images upright without judging it); HeadPoseRoll includes it.</summary>
@@ -126,6 +134,7 @@ public sealed class FaceContext
     /// <summary>Portrait pixels inside a polygon (portrait coordinates) that also came from inside the original image.</summary>
     public bool[] Region(ReadOnlySpan<Vector2> polygon)
     {
+        _analyzer.Work.Add(WorkCounters.Names.RegionMask);
         var mask = PolygonMask.Fill(polygon, PortraitSize, PortraitSize);
         var inside = Portrait.Inside;
         for (int i = 0; i < mask.Length; i++) mask[i] &= inside[i];

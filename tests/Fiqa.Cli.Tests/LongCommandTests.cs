@@ -128,4 +128,25 @@ public partial class LongCommandTests
         foreach (var method in new[] { "distilled", "norm", "perturb", "serfiq", "froq", "prefiqs" }) Assert.Contains($"| unified: {method} (", r.Out);
         Assert.DoesNotContain("onnx", r.Out);
     }
+
+    [Fact]
+    public void Bench_WorkTable_CountsModelRunsAndSharedIntermediatesOfOneAssessment()
+    {
+        // Every component of sample1.jpg's face: each model once (eye state per eye, expression face + mirror), the
+        // portrait and the skin model once; without ExpressionNeutrality no expression pass at all.
+        var all = CliRunner.Run("bench", "--iterations", "5", "--threads", "1", "--unified", "norm");
+        Assert.True(all.Code == 0, all.Err);
+        foreach (var row in new[] { "| fr_detect (detector) | 1 |", "| fr_feature (embedder) | 1 |", "| fr_eye (eye state) | 2 |",
+            "| fr_expression (expression) | 2 |", "| canonical portrait | 1 |", "| SkinModel | 1 |", "| aligned crop | 1 |" })
+            Assert.Contains(row, all.Out);
+        var some = CliRunner.Run("bench", "--iterations", "5", "--threads", "1", "--unified", "norm", "--measures", "EyesOpen,HeadSize");
+        Assert.True(some.Code == 0, some.Err);
+        Assert.Contains("Work of one assessment (EyesOpen,HeadSize; unified norm; 1 face(s))", some.Out);
+        Assert.Contains("| fr_feature (embedder) | 1 |", some.Out);
+        Assert.DoesNotContain("fr_expression", some.Out);
+        Assert.DoesNotContain("SkinModel", some.Out);
+        var bad = CliRunner.Run("bench", "--iterations", "5", "--threads", "1", "--measures", "NoSuchMeasure");
+        Assert.Equal(2, bad.Code);
+        Assert.Contains("NoSuchMeasure", bad.Err);
+    }
 }

@@ -101,6 +101,16 @@ public class CalibrationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void SsimAndMsSsim_I04_SameDigitsAsTheOneCorePass()
+    {
+        // I04 (512×384) is large enough for SSIM's two bands on two cores; the lower band's terms are added after the
+        // upper band's in row-major order, so the mean is the one-core pass's to the last bit (these are its digits).
+        var settings = IqaSettings.FromPaths(TestData.Paths);
+        Assert.Equal(0.9977533288369095, IqaCatalogue.Create("ssim", settings).Score(Dist("I04"), Ref("I04")));
+        Assert.Equal(0.9996338017781266, IqaCatalogue.Create("ms_ssim", settings).Score(Dist("I04"), Ref("I04")));
+    }
+
+    [Fact]
     public void Niqe_I04_ReproducesTheOfficialReleaseToTenDigits()
     {
         var niqe = new Niqe(NiqeParameters.Load(TestData.Shared("calibration/iqa/niqe_pristine_params.json")));

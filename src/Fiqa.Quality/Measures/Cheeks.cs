@@ -10,5 +10,8 @@ internal static class Cheeks
     private static readonly int[] ImageLeft = [36, 1, 2, 3, 48, 31, 39, 40, 41];
     private static readonly int[] ImageRight = [45, 15, 14, 13, 54, 35, 42, 47, 46];
 
-    public static bool[] Zone(FaceContext face, bool imageLeft) => face.Region(face.PortraitPolygon(imageLeft ? ImageLeft : ImageRight));
+    // Shared: IlluminationUniformity, NaturalColour and the skin model each read both zones (read-only), which were
+    // filled three times over before the work counters showed it.
+    public static bool[] Zone(FaceContext face, bool imageLeft) =>
+        face.Memo(imageLeft ? "zone.cheek.image_left" : "zone.cheek.image_right", () => face.Region(face.PortraitPolygon(imageLeft ? ImageLeft : ImageRight)));
 }
