@@ -4,7 +4,7 @@ namespace Fiqa.Face;
 
 /// <summary>How many times each shared intermediate of the face pipeline (the aligned crop, the canonical portrait, its
 /// luminance plane, region masks, the skin model …) was computed — work verified by counting, not by timing. Model
-/// passes are counted by the sessions themselves (<see cref="Onnx.SessionRegistry.Runs"/>). Thread-safe; counts only
+/// passes are counted by the sessions themselves (<see cref="Fiqa.Onnx.SessionRegistry.Runs"/>). Thread-safe; counts only
 /// grow, so a caller takes <see cref="Snapshot"/> before and after the work it wants to count.</summary>
 public sealed class WorkCounters
 {
