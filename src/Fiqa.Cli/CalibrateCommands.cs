@@ -143,10 +143,11 @@ internal static class CalibrateCommands
         var profileName = new Option<string>("--profile-name") { Description = "Name of the generated profile", DefaultValueFactory = _ => "calibrated" };
         var components = new Option<string?>("--components") { Description = "Components the profile sets requirements on (default: every one computed)" };
         var threshold = new Option<string?>("--threshold") { Description = "A threshold.json of 'fiqa calibrate threshold' (method distilled): added to the profile as unified_threshold" };
+        var mappings = MappingsCommand.Option();
         var progressInterval = ProgressMeter.IntervalOption();
         var command = new Command("percentiles", "Population percentiles of every component (raw and scalar) and method over a reference set, and a verdict profile generated from them")
         {
-            data, perIdentity, measures, methods, percentiles, output, profileOut, rejectPercentile, profileName, components, threshold, progressInterval,
+            data, perIdentity, measures, methods, percentiles, output, profileOut, rejectPercentile, profileName, components, threshold, mappings, progressInterval,
         };
         common.AddTo(command);
         command.SetAction(p =>
@@ -197,6 +198,7 @@ internal static class CalibrateCommands
                 Measures = AssessorOptions.ParseNames(p.GetValue(measures)),
                 UnifiedMethods = AssessorOptions.ParseNames(p.GetValue(methods)) ?? [],
                 Decode = common.Decode(p),
+                Mappings = MappingsCommand.Load(p, mappings),
             };
             using var assessor = FaceQualityAssessor.Create(assessorOptions);
             int identities = samples.Select(s => s.Identity).Distinct().Count();

@@ -17,10 +17,11 @@ internal static class EvalVerdictsCommand
         var images = new Option<string>("--images") { Description = "Folder the label file's paths are relative to (LFW: lfw-deepfunneled)", Required = true };
         var profile = new Option<string>("--profile") { Description = $"Verdict profile: {string.Join(", ", VerdictProfile.BuiltIn)}, or a JSON file", DefaultValueFactory = _ => "enrolment" };
         var output = new Option<string>("--out", "-o") { Description = "Output folder: verdicts.md, verdicts.json, photos.csv (one row per photo: labels and the codes that fired)", Required = true };
+        var mappings = MappingsCommand.Option();
         var progressInterval = ProgressMeter.IntervalOption();
         var command = new Command("eval-verdicts", "Precision and recall of each reason code against photos labelled by looking, per split and skin tone")
         {
-            labels, images, profile, output, progressInterval,
+            labels, images, profile, output, mappings, progressInterval,
         };
         common.AddTo(command);
         command.SetAction(p =>
@@ -47,6 +48,7 @@ internal static class EvalVerdictsCommand
                     Face = common.Analyzer(p, FaceParts.All, allFaces: false, intraOpThreads: 1),
                     Profile = p.GetValue(profile),
                     Decode = common.Decode(p),
+                    Mappings = MappingsCommand.Load(p, mappings),
                 });
             }
             catch (ArgumentException e)

@@ -16,8 +16,10 @@ internal sealed class ScoreSourceOptions
     public Option<string> FrModel { get; } = new("--fr-model") { Description = "Embedder for the comparisons (name or manifest path)", DefaultValueFactory = _ => "fr_feature" };
     public Option<int?> NonMated { get; } = new("--non-mated") { Description = "With --data: sample this many non-mated pairs (default: all)" };
     public Option<string?> Cache { get; } = new("--cache") { Description = "Feature cache folder, shared by eval and calibrate (default: $FIQA_CACHE/eval, else ~/.cache/fiqa/eval)" };
+    // Components are compared by their scalars, so their mapping is the user's to set (cached per mappings hash).
+    public Option<string?> Mappings { get; } = MappingsCommand.Option();
 
-    public IEnumerable<Option> All => [Data, Comparisons, Qualities, FrModel, NonMated, Cache];
+    public IEnumerable<Option> All => [Data, Comparisons, Qualities, FrModel, NonMated, Cache, Mappings];
 
     /// <summary>The identity folder to score, or null when score files are given; usage errors for a mix or a bad value.</summary>
     public string? DataFolder(ParseResult p)
@@ -42,6 +44,7 @@ internal sealed class ScoreSourceOptions
         {
             Face = common.Analyzer(p, FaceParts.Embedding, allFaces: false, intraOpThreads: 1) with { Embedder = p.GetValue(FrModel)! },
             Decode = common.Decode(p),
+            Mappings = MappingsCommand.Load(p, Mappings),
         },
     };
 

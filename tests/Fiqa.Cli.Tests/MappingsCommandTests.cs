@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Fiqa.Tests;
 
 namespace Fiqa.Cli.Tests;
@@ -44,6 +45,43 @@ public class MappingsCommandTests
         var missing = CliRunner.Run("mappings", "--mappings", file + ".none");
         Assert.Equal(2, missing.Code);
         Assert.Contains($"mappings file not found: {file}.none", missing.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CalibratePercentiles_WithMappings_MovesTheScalarPercentilesNotTheRawOnes()
+    {
+        var file = Write("""{"measures": {"InterEyeDistance": {"mapping": "linear", "h": 100, "s": 0.005, "source": "site"}}}""");
+        JsonElement Ied(params string[] extra)
+        {
+            var outDir = TestData.TempDirectory();
+            var r = CliRunner.Run(["calibrate", "percentiles", "--data", TestData.File("dlib/johns"), "--per-identity", "1", "--measures", "InterEyeDistance",
+                "--methods", "none", "--out", outDir, .. extra]);
+            Assert.True(r.Code == 0, r.Err);
+            return JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "percentiles.json"))).RootElement.GetProperty("columns")[0];
+        }
+        var plain = Ied();
+        var mapped = Ied("--mappings", file);
+        Assert.Equal(plain.GetProperty("raw").GetRawText(), mapped.GetProperty("raw").GetRawText());
+        double median = mapped.GetProperty("raw").GetProperty("50").GetDouble();
+        Assert.Equal(Math.Round(0.5 * median, MidpointRounding.AwayFromZero), mapped.GetProperty("scalar").GetProperty("50").GetDouble(), 0);
+        Assert.NotEqual(plain.GetProperty("scalar").GetRawText(), mapped.GetProperty("scalar").GetRawText());
+    }
+
+    [Theory]
+    [InlineData("eval", "--data")]
+    [InlineData("calibrate threshold", "--data")]
+    [InlineData("calibrate percentiles", "--data")]
+    [InlineData("eval-verdicts", "--images")]
+    public void EveryCommandThatMapsScalars_TakesMappings_ABadFileIsAUsageErrorBeforeAnyWork(string command, string folderOption)
+    {
+        var file = Write("""{"measures": {"Sharpness": {"w": -0.3}}}""");
+        var outDir = TestData.TempDirectory();
+        string[] args = [.. command.Split(' '), folderOption, TestData.File("dlib/johns"), "--mappings", file, "--out", outDir,
+            .. command == "eval-verdicts" ? new[] { "--labels", Path.Combine(TestData.RepoRoot, "benchmarks", "verdicts", "lfw-labels.csv") } : []];
+        var r = CliRunner.Run(args);
+        Assert.Equal(2, r.Code);
+        Assert.Contains($"mappings file {file}: measures.Sharpness: 'w' must be positive, got -0.3", r.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("images:", r.Err, StringComparison.Ordinal);   // no progress: nothing was scored
     }
 
     [Fact]

@@ -116,6 +116,56 @@ public class StatisticsAndInvarianceTests
         Assert.InRange(luma, 0, 1);
     }
 
+    /// <summary>MathNet.Numerics (already referenced for the VQEG fits) is the oracle for the project's own 2-D FFT, on the
+    /// shapes the metrics transform (FSIM and CW-SSIM on 384×512, VSI's 256×256) and on prime sides that take Bluestein's
+    /// path. MathNet's managed provider has no 2-D transform (<c>Forward2D</c> throws NotSupportedException), so the oracle
+    /// is its 1-D transform over every row and then every column. The own transform stays because it is faster on these
+    /// shapes (bench/README.md, <c>FourierTransforms</c>).</summary>
+    [Fact]
+    public void Fourier2D_AgreesWithMathNet_ForwardAndInverse_OnTheMetricsShapesAndPrimeSides()
+    {
+        var random = new Random(11);
+        foreach (var (rows, cols) in new[] { (384, 512), (256, 256), (97, 61), (35, 1021) })
+        {
+            var data = new Complex[rows * cols];
+            for (int i = 0; i < data.Length; i++) data[i] = new Complex(random.NextDouble() - 0.5, random.NextDouble() - 0.5);
+            foreach (bool inverse in new[] { false, true })
+            {
+                var ours = (Complex[])data.Clone();
+                Fourier2D.Transform(ours, rows, cols, inverse);
+                var oracle = MathNetTransform2D(data, rows, cols, inverse);
+                double scale = oracle.Max(c => c.Magnitude), worst = 0;
+                for (int i = 0; i < data.Length; i++) worst = Math.Max(worst, (ours[i] - oracle[i]).Magnitude);
+                Assert.True(worst <= 1e-12 * scale * Math.Log2(rows * cols), $"{rows}×{cols} {(inverse ? "inverse" : "forward")}: largest difference {worst:G3} of {scale:G3}");
+            }
+        }
+    }
+
+    internal static Complex[] MathNetTransform2D(Complex[] data, int rows, int cols, bool inverse)
+    {
+        var result = (Complex[])data.Clone();
+        void Transform(Complex[] line)
+        {
+            if (inverse) MathNet.Numerics.IntegralTransforms.Fourier.Inverse(line, MathNet.Numerics.IntegralTransforms.FourierOptions.Matlab);
+            else MathNet.Numerics.IntegralTransforms.Fourier.Forward(line, MathNet.Numerics.IntegralTransforms.FourierOptions.Matlab);
+        }
+        var row = new Complex[cols];
+        for (int r = 0; r < rows; r++)
+        {
+            Array.Copy(result, r * cols, row, 0, cols);
+            Transform(row);
+            Array.Copy(row, 0, result, r * cols, cols);
+        }
+        var column = new Complex[rows];
+        for (int c = 0; c < cols; c++)
+        {
+            for (int r = 0; r < rows; r++) column[r] = result[r * cols + c];
+            Transform(column);
+            for (int r = 0; r < rows; r++) result[r * cols + c] = column[r];
+        }
+        return result;
+    }
+
     [Fact]
     public void Fft_MatchesTheDefinition_ForMixedRadixGeneralAndBluesteinLengths()
     {
