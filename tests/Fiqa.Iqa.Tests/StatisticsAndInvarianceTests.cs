@@ -211,6 +211,32 @@ public class StatisticsAndInvarianceTests
         Assert.Contains("32x32", Assert.Throws<ArgumentException>(() => new Ssim().Score(small, new RgbImage(40, 32))).Message);
     }
 
+    /// <summary>OpenCV's LIVE-R2 BRISQUE model, read as YAML: every support vector, the one decision function and the
+    /// range matrix land where OpenCV's quality module reads them; a damaged file is refused naming it and what is missing.</summary>
+    [Fact]
+    public void BrisqueModel_OpenCvYaml_ReadsEveryPart_ADamagedFileIsRefusedWithItsName()
+    {
+        string modelPath = TestData.File("iqa/brisque_model_live.yml"), rangePath = TestData.File("iqa/brisque_range_live.yml");
+        var model = BrisqueModel.Load(modelPath, rangePath);
+        Assert.Equal((774, 36), (model.SupportVectors.Count, model.SupportVectors[0].Length));
+        Assert.Equal((0.05, -149.63506109127357), (model.Gamma, model.Rho));
+        Assert.Equal(-5.97555935e-01, model.SupportVectors[0][0]);
+        Assert.Equal(774, model.Coefficients.Count);
+        Assert.Equal(-1024, model.Coefficients[0]);
+        Assert.Equal((36, 36, 3.44000012e-01), (model.FeatureMin.Count, model.FeatureMax.Count, model.FeatureMin[0]));
+        Assert.Equal((-1.0, 1.0), (model.Lower, model.Upper));
+
+        var folder = TestData.TempDirectory();
+        var text = File.ReadAllText(modelPath);
+        var noAlphas = Path.Combine(folder, "model.yml");
+        File.WriteAllText(noAlphas, text.Replace("alpha:", "beta:", StringComparison.Ordinal));
+        var e = Assert.Throws<InvalidDataException>(() => BrisqueModel.Load(noAlphas, rangePath));
+        Assert.Equal($"{noAlphas}: no 'alpha'", e.Message);
+        var truncated = Path.Combine(folder, "truncated.yml");
+        File.WriteAllText(truncated, text[..(text.Length / 2)]);
+        Assert.Contains(truncated, Assert.Throws<InvalidDataException>(() => BrisqueModel.Load(truncated, rangePath)).Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void MatlabImresize_HalvesAConstantAndARampExactly()
     {

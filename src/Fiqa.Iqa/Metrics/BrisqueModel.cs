@@ -1,5 +1,6 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
 
 namespace Fiqa.Iqa.Metrics;
 
@@ -7,7 +8,7 @@ namespace Fiqa.Iqa.Metrics;
 /// by into [lower, upper] before prediction. Two file formats are read: libsvm's model + svm-scale range files (the
 /// original LIVE release: allmodel, allrange) and OpenCV's FileStorage YAML (brisque_model_live.yml,
 /// brisque_range_live.yml from Debian opencv-data).</summary>
-public sealed partial class BrisqueModel
+public sealed class BrisqueModel
 {
     private BrisqueModel(double[][] supportVectors, double[] coefficients, double rho, double gamma,
         double[] featureMin, double[] featureMax, double lower, double upper, string source)
@@ -79,24 +80,55 @@ public sealed partial class BrisqueModel
 
     private static BrisqueModel FromOpenCv(string model, string range, string source)
     {
-        double gamma = Number(Match(model, @"gamma:\s*(\S+)", source));
-        int count = int.Parse(Match(model, @"sv_total:\s*(\d+)", source), CultureInfo.InvariantCulture);
-        int vars = int.Parse(Match(model, @"var_count:\s*(\d+)", source), CultureInfo.InvariantCulture);
-        int svStart = model.IndexOf("support_vectors:", StringComparison.Ordinal);
-        int dfStart = model.IndexOf("decision_functions:", StringComparison.Ordinal);
-        if (svStart < 0 || dfStart < svStart) throw new InvalidDataException($"{source}: no support_vectors/decision_functions");
-        var svNumbers = Numbers(model[svStart..dfStart]).ToArray();
-        if (svNumbers.Length != count * vars) throw new InvalidDataException($"{source}: {svNumbers.Length} support-vector values, expected {count}×{vars}");
-        var svs = Enumerable.Range(0, count).Select(i => svNumbers.AsSpan(i * vars, vars).ToArray()).ToArray();
-        double rho = Number(Match(model[dfStart..], @"rho:\s*(\S+)", source));
-        int alphaStart = model.IndexOf("alpha:", dfStart, StringComparison.Ordinal);
-        var alphas = Numbers(model[alphaStart..model.IndexOf(']', alphaStart)]).ToArray();
+        var svm = Child(OpenCvYaml(model, source), "opencv_ml_svm", source);
+        if (Scalar(Child(Child(svm, "kernel", source), "type", source)) != "RBF") throw new InvalidDataException($"{source}: the SVM kernel is not RBF");
+        double gamma = Number(Scalar(Child(Child(svm, "kernel", source), "gamma", source)));
+        int count = (int)Number(Scalar(Child(svm, "sv_total", source)));
+        int vars = (int)Number(Scalar(Child(svm, "var_count", source)));
+        var svs = Sequence(Child(svm, "support_vectors", source), source).Select(v => Numbers(v, source)).ToArray();
+        if (svs.Length != count || svs.Any(v => v.Length != vars))
+            throw new InvalidDataException($"{source}: {svs.Length} support vectors of {string.Join("/", svs.Select(v => v.Length).Distinct())} values, expected {count}×{vars}");
+        var decision = Sequence(Child(svm, "decision_functions", source), source) switch
+        {
+            [YamlMappingNode only] => only,
+            var all => throw new InvalidDataException($"{source}: {all.Count} decision functions; a regression SVM has one"),
+        };
+        double rho = Number(Scalar(Child(decision, "rho", source)));
+        var alphas = Numbers(Child(decision, "alpha", source), source);
         if (alphas.Length != count) throw new InvalidDataException($"{source}: {alphas.Length} alphas for {count} support vectors");
-        var data = Numbers(range[range.IndexOf("data:", StringComparison.Ordinal)..]).ToArray();
+        var data = Numbers(Child(Child(OpenCvYaml(range, "range file"), "range", "range file"), "data", "range file"), "range file");
         if (data.Length != 2 * vars) throw new InvalidDataException($"range file: expected 2×{vars} values, found {data.Length}");
         // OpenCV's quality module scales to [−1, 1] with row 0 = minima, row 1 = maxima.
         return new BrisqueModel(svs, alphas, rho, gamma, data[..vars], data[vars..], -1, 1, source);
     }
+
+    /// <summary>The root mapping of an OpenCV FileStorage YAML file. Its first line, <c>%YAML:1.0</c>, is OpenCV's own
+    /// spelling of the version directive (YAML writes <c>%YAML 1.0</c>), so it is left out; the rest is plain YAML.</summary>
+    private static YamlMappingNode OpenCvYaml(string text, string source)
+    {
+        var body = text.StartsWith("%YAML:", StringComparison.Ordinal) ? text[(text.IndexOf('\n', StringComparison.Ordinal) + 1)..] : text;
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(body));
+        }
+        catch (YamlException e)
+        {
+            throw new InvalidDataException($"{source}: not an OpenCV YAML file: {e.Message}", e);
+        }
+        return stream.Documents is [{ RootNode: YamlMappingNode root }, ..] ? root : throw new InvalidDataException($"{source}: not an OpenCV YAML file");
+    }
+
+    private static YamlNode Child(YamlNode node, string key, string source) =>
+        node is YamlMappingNode map && map.Children.TryGetValue(new YamlScalarNode(key), out var child)
+            ? child : throw new InvalidDataException($"{source}: no '{key}'");
+
+    private static string Scalar(YamlNode node) => (node as YamlScalarNode)?.Value ?? throw new InvalidDataException($"expected a value at {node.Start}");
+
+    private static IReadOnlyList<YamlNode> Sequence(YamlNode node, string source) =>
+        (node as YamlSequenceNode)?.Children as IReadOnlyList<YamlNode> ?? throw new InvalidDataException($"{source}: expected a list at {node.Start}");
+
+    private static double[] Numbers(YamlNode node, string source) => [.. Sequence(node, source).Select(n => Number(Scalar(n)))];
 
     private static BrisqueModel FromLibsvm(string model, string range, string source)
     {
@@ -136,17 +168,5 @@ public sealed partial class BrisqueModel
         return new BrisqueModel(svs.ToArray(), coef.ToArray(), rho, gamma, min, max, lower, upper, source);
     }
 
-    private static string Match(string text, string pattern, string source)
-    {
-        var m = Regex.Match(text, pattern);
-        return m.Success ? m.Groups[1].Value : throw new InvalidDataException($"{source}: no match for {pattern}");
-    }
-
-    private static IEnumerable<double> Numbers(string text) =>
-        NumberPattern().Matches(text).Select(m => Number(m.Value));
-
     private static double Number(string s) => double.Parse(s.Trim().TrimEnd('.', ','), NumberStyles.Float, CultureInfo.InvariantCulture);
-
-    [GeneratedRegex(@"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")]
-    private static partial Regex NumberPattern();
 }
