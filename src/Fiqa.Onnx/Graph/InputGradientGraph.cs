@@ -1,3 +1,4 @@
+using Fiqa.Onnx.Proto;
 using static Fiqa.Onnx.OnnxGraph;
 
 namespace Fiqa.Onnx;
@@ -37,11 +38,12 @@ public static class InputGradientGraph
 
     private static byte[] Build(byte[] model, string input, long[] inputShape, string output, bool cosine)
     {
-        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(inputShape);
         ArgumentNullException.ThrowIfNull(output);
-        var b = new Builder(model);
+        // Parsed once: the builder reads nodes, shapes and weights from it, and the extension is written into it.
+        var proto = Parse(model);
+        var b = new Builder(proto);
         b.Forward(input, inputShape);
         if (!b.Shapes.TryGetValue(output, out var outShape))
             throw new ModelConfigurationException($"no tensor '{output}' is computed from input '{input}'");
@@ -63,13 +65,13 @@ public static class InputGradientGraph
             outputs = [output, InputGradientOutput];
         }
         b.Backward(input, output, seed, InputGradientOutput);
-        return Extended(model, b.Nodes, b.Initializers, inputs, outputs);
+        return Extended(proto, b.Nodes, b.Initializers, inputs, outputs);
     }
 
-    private sealed class Builder(byte[] model)
+    private sealed class Builder(ModelProto model)
     {
-        private readonly IReadOnlyList<FullNode> _graph = FullNodes(model);
-        private readonly IReadOnlyDictionary<string, long[]> _initShapes = InitializerShapes(model);
+        private readonly IReadOnlyList<FullNode> _graph = FullNodes(model.Graph);
+        private readonly IReadOnlyDictionary<string, long[]> _initShapes = InitializerShapes(model.Graph);
         private readonly long _opset = Opset(model);
         private readonly Dictionary<string, List<string>> _contributions = new(StringComparer.Ordinal);
         private int _counter;
@@ -123,7 +125,7 @@ public static class InputGradientGraph
                     return Broadcast(x, ShapeOf(n.Inputs[1]));
                 case "Reshape":
                 {
-                    var target = Int64Initializer(model, n.Inputs[1]);
+                    var target = Int64Initializer(model.Graph, n.Inputs[1]);
                     long total = x.Aggregate(1L, (a, v) => a * v), known = 1;
                     var y = new long[target.Length];
                     int unknown = -1;
@@ -276,8 +278,8 @@ public static class InputGradientGraph
                 case "BatchNormalization":
                 {
                     // Inference form: y = (x − mean)·scale/√(var + ε) + bias, so ∂y/∂x is the per-channel factor.
-                    var scale = FloatInitializer(model, n.Inputs[1]).Values;
-                    var variance = FloatInitializer(model, n.Inputs[4]).Values;
+                    var scale = FloatInitializer(model.Graph, n.Inputs[1]).Values;
+                    var variance = FloatInitializer(model.Graph, n.Inputs[4]).Values;
                     float eps = n.RealOr("epsilon", 1e-5f);
                     var factor = new float[scale.Length];
                     for (int c = 0; c < factor.Length; c++) factor[c] = (float)(scale[c] / Math.Sqrt(variance[c] + eps));
@@ -358,7 +360,7 @@ public static class InputGradientGraph
 
         private string Transposed(string matrix)
         {
-            var m = FloatInitializer(model, matrix);
+            var m = FloatInitializer(model.Graph, matrix);
             if (m.Dims.Length != 2) throw new ModelConfigurationException($"'{matrix}' is not a matrix");
             int rows = (int)m.Dims[0], cols = (int)m.Dims[1];
             var t = new float[m.Values.Length];

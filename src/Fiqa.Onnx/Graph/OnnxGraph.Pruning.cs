@@ -1,5 +1,6 @@
-using System.Buffers.Binary;
-using System.Text;
+using System.Runtime.InteropServices;
+using Fiqa.Onnx.Proto;
+using Google.Protobuf;
 
 namespace Fiqa.Onnx;
 
@@ -25,34 +26,36 @@ public static partial class OnnxGraph
     /// (Kolf et al., CVPRW 2026, arXiv 2605.13396). Exactly round(rate · N) of the N weights end at the bottom of the
     /// magnitude order and are zeroed: weights that are already zero count among them (they are the smallest), and
     /// ties at the threshold magnitude go in file order (initialiser order, then element order), so the result is the
-    /// same bytes every time. Values are overwritten in place (same byte length), so the rest of the file is unchanged;
-    /// rate 0 returns an identical copy.</summary>
+    /// same bytes every time. Only those values change (each tensor keeps its storage field and length); a rate that
+    /// zeroes nothing new, such as 0, returns an identical copy of the file.</summary>
     public static byte[] WithPrunedWeights(byte[] model, double rate) => WithPrunedWeights(model, rate, out _);
 
     /// <inheritdoc cref="WithPrunedWeights(byte[], double)"/>
     public static byte[] WithPrunedWeights(byte[] model, double rate, out PruningSummary summary)
     {
-        ArgumentNullException.ThrowIfNull(model);
         if (!(rate >= 0 && rate <= 1)) throw new ArgumentOutOfRangeException(nameof(rate), rate, "the pruning rate must be in [0, 1]");
-        var pruned = (byte[])model.Clone();
-        var spans = WeightSpans(model, out int tensors);
-        long n = 0;
-        foreach (var (_, count) in spans) n += count;
+        var proto = Parse(model);
+        var weights = WeightTensors(proto.Graph);
+        // Each tensor's values in one array: float_data (field 4) first, then raw_data (field 9), the order the file
+        // stores them in; a tensor holds one or the other in practice.
+        var values = weights.Select(t => (float[])[.. t.FloatData, .. RawFloats(t)]).ToList();
+        long n = values.Sum(v => (long)v.Length);
         if (n > Array.MaxLength) throw new ModelConfigurationException($"too many weights to prune ({n})");
 
         var magnitudes = new float[n];
         long zeroBefore = 0;
         int k = 0;
-        foreach (var (offset, count) in spans)
-            for (int i = 0; i < count; i++)
+        foreach (var v in values)
+            foreach (float x in v)
             {
-                float m = Math.Abs(ReadFloat(model, offset + 4 * i));
+                float m = Math.Abs(x);
                 if (m == 0) zeroBefore++;
                 magnitudes[k++] = m;
             }
 
         long toZero = (long)Math.Round(rate * n, MidpointRounding.AwayFromZero);
         float threshold = 0;
+        bool changed = false;
         if (toZero > 0)
         {
             var sorted = (float[])magnitudes.Clone();
@@ -63,69 +66,50 @@ public static partial class OnnxGraph
             foreach (float m in magnitudes) if (m < threshold) below++;
             long tiesLeft = toZero - below;
             k = 0;
-            foreach (var (offset, count) in spans)
-                for (int i = 0; i < count; i++, k++)
+            foreach (var v in values)
+                for (int i = 0; i < v.Length; i++, k++)
                 {
                     float m = magnitudes[k];
                     bool remove = m < threshold || (m == threshold && tiesLeft-- > 0);
                     // A zero (either sign) stays as it is, so a rate below the zeros already there leaves the bytes.
-                    if (remove && m != 0) BinaryPrimitives.WriteSingleLittleEndian(pruned.AsSpan(offset + 4 * i, 4), 0f);
+                    if (remove && m != 0)
+                    {
+                        v[i] = 0f;
+                        changed = true;
+                    }
                 }
         }
 
-        long zeroAfter = 0;
-        foreach (var (offset, count) in spans)
-            for (int i = 0; i < count; i++)
-                if (ReadFloat(pruned, offset + 4 * i) == 0) zeroAfter++;
-        summary = new PruningSummary(tensors, n, zeroBefore, zeroAfter, threshold);
-        return pruned;
-    }
-
-    private static float ReadFloat(byte[] bytes, int offset) => BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(offset, 4));
-
-    /// <summary>Where the float32 values of the weight initialisers lie in the model file: (absolute byte offset, value
-    /// count) per contiguous run, in initialiser order.</summary>
-    private static List<(int Offset, int Count)> WeightSpans(byte[] model, out int tensors)
-    {
-        var graphField = Fields(model).FirstOrDefault(f => f.Number == ModelGraph && f.WireType == 2);
-        if (graphField.End == 0) throw new ModelConfigurationException("not an ONNX model: no graph");
-        var graph = model.AsSpan(graphField.ValueStart, graphField.ValueLength).ToArray();
-        var graphFields = Fields(graph);
-        var weights = graphFields.Where(f => f.Number == GraphNode && f.WireType == 2).Select(f => NodeOf(graph, f))
-            .Where(n => WeightedOps.Contains(n.OpType) && n.Inputs.Count > 1 && n.Inputs[1].Length > 0)
-            .Select(n => n.Inputs[1]).ToHashSet(StringComparer.Ordinal);
-
-        var spans = new List<(int, int)>();
-        tensors = 0;
-        foreach (var f in graphFields.Where(f => f.Number == GraphInitializer && f.WireType == 2))
+        long zeroAfter = values.Sum(v => (long)v.Count(x => x == 0));
+        summary = new PruningSummary(weights.Count, n, zeroBefore, zeroAfter, threshold);
+        if (!changed) return (byte[])model.Clone();
+        for (int i = 0; i < weights.Count; i++)
         {
-            int tensorStart = graphField.ValueStart + f.ValueStart;
-            var t = graph.AsSpan(f.ValueStart, f.ValueLength).ToArray();
-            var fields = Fields(t);
-            var name = fields.Where(g => g.Number == TensorName && g.WireType == 2).Select(g => Encoding.UTF8.GetString(t, g.ValueStart, g.ValueLength)).FirstOrDefault();
-            if (name is null || !weights.Contains(name)) continue;
-            long dataType = fields.Where(g => g.Number == TensorDataType && g.WireType == 0).Select(g => g.Varint).FirstOrDefault();
-            if (dataType != 1) throw new ModelConfigurationException($"weight initialiser '{name}' is not float32 (data type {dataType}); only float32 weights can be pruned");
-            tensors++;
-            foreach (var g in fields)
-            {
-                // raw_data and packed float_data are little-endian float32 runs; unpacked float_data is one fixed32 each.
-                if ((g.Number == TensorRawData || g.Number == TensorFloatData) && g.WireType == 2)
-                {
-                    if (g.ValueLength % 4 != 0) throw new ModelConfigurationException($"weight initialiser '{name}': {g.ValueLength} bytes is not a whole number of float32 values");
-                    spans.Add((tensorStart + g.ValueStart, g.ValueLength / 4));
-                }
-                else if (g.Number == TensorFloatData && g.WireType == 5)
-                {
-                    spans.Add((tensorStart + g.ValueStart, 1));
-                }
-            }
-            if (fields.Any(g => g.Number == TensorDataLocation && g.WireType == 0 && g.Varint == 1))
-                throw new ModelConfigurationException($"weight initialiser '{name}' is stored outside the model file; only embedded weights can be pruned");
+            var t = weights[i];
+            int packed = t.FloatData.Count;
+            for (int j = 0; j < packed; j++) t.FloatData[j] = values[i][j];
+            if (t.HasRawData) t.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values[i].AsSpan(packed)));
         }
-        return spans;
+        return proto.ToByteArray();
     }
 
-    // TensorProto.data_location = 14 (1 = EXTERNAL).
-    private const int TensorDataLocation = 14;
+    private static ReadOnlySpan<float> RawFloats(TensorProto t) => MemoryMarshal.Cast<byte, float>(t.RawData.Span);
+
+    /// <summary>The float32 weight initialisers (input 1 of Conv, Gemm and MatMul), in initialiser order.</summary>
+    private static List<TensorProto> WeightTensors(GraphProto graph)
+    {
+        var names = graph.Node.Where(n => WeightedOps.Contains(n.OpType) && n.Input.Count > 1 && n.Input[1].Length > 0)
+            .Select(n => n.Input[1]).ToHashSet(StringComparer.Ordinal);
+        var weights = new List<TensorProto>();
+        foreach (var t in graph.Initializer)
+        {
+            if (!t.HasName || !names.Contains(t.Name)) continue;
+            if (t.DataType != Float32) throw new ModelConfigurationException($"weight initialiser '{t.Name}' is not float32 (data type {t.DataType}); only float32 weights can be pruned");
+            if (t.RawData.Length % 4 != 0) throw new ModelConfigurationException($"weight initialiser '{t.Name}': {t.RawData.Length} bytes is not a whole number of float32 values");
+            if (t.DataLocation == TensorProto.Types.DataLocation.External)
+                throw new ModelConfigurationException($"weight initialiser '{t.Name}' is stored outside the model file; only embedded weights can be pruned");
+            weights.Add(t);
+        }
+        return weights;
+    }
 }

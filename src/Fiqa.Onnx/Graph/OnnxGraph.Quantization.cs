@@ -1,4 +1,6 @@
-using System.Text;
+using System.Runtime.InteropServices;
+using Fiqa.Onnx.Proto;
+using Google.Protobuf;
 
 namespace Fiqa.Onnx;
 
@@ -26,15 +28,13 @@ public sealed record QdqOptions
 public static partial class OnnxGraph
 {
     private const string QdqDomain = "com.microsoft";
-    private const int NodeDomain = 7, ModelOpsetImport = 8;
-    private const int Uint8 = 2, Int8 = 3, Int32 = 6, Float32 = 1;
 
     /// <summary>The activation tensors whose ranges <see cref="QdqQuantized"/> needs: each quantised operator's input, and a
     /// Conv's output (after its ReLU when a ReLU is its only consumer: the runtime then drops the ReLU into the
     /// quantised convolution). Names are tensors of the float graph, in graph order.</summary>
     public static IReadOnlyList<string> QdqCalibrationTensors(byte[] model, QdqOptions? options = null)
     {
-        var plan = QdqPlan.Make(model, options ?? new QdqOptions());
+        var plan = QdqPlan.Make(Parse(model).Graph, options ?? new QdqOptions());
         return plan.Tensors;
     }
 
@@ -47,17 +47,19 @@ public static partial class OnnxGraph
         ArgumentNullException.ThrowIfNull(ranges);
         options ??= new QdqOptions();
         if (options.WeightBits is < 2 or > 8) throw new ArgumentOutOfRangeException(nameof(options), "weight bits must be 2..8");
-        var plan = QdqPlan.Make(model, options);
-        var graphBytes = Graph(model);
-        var graphFields = Fields(graphBytes);
+        var proto = Parse(model);
+        var graph = proto.Graph;
+        // The fused operators (QLinearConv, …) exist from default-domain opset 10 on. From 9 to 10 only these operators
+        // changed meaning (onnx/docs/Changelog.md), so a graph without them imports 10 instead of 9 unchanged.
+        long opsetVersion = Opset(proto);
+        if (opsetVersion < 10 && graph.Node.FirstOrDefault(n => n.OpType is "Slice" or "TopK" or "Upsample" or "Dropout" or "Resize") is { } blocking)
+            throw new ModelConfigurationException($"cannot quantise an opset-{opsetVersion} graph holding {blocking.OpType}: its meaning changes at opset 10, which the quantised operators need");
+        var plan = QdqPlan.Make(graph, options);
 
         // Float initialisers by name, read once (the graph holds tens of MB of them).
         var initializers = new Dictionary<string, (long[] Dims, float[]? Values)>(StringComparer.Ordinal);
-        foreach (var f in graphFields.Where(f => f.Number == GraphInitializer && f.WireType == 2))
-        {
-            var t = ReadTensor(graphBytes.AsSpan(f.ValueStart, f.ValueLength).ToArray());
-            if (t.Name is not null) initializers[t.Name] = (t.Dims, t.Values);
-        }
+        foreach (var t in graph.Initializer)
+            if (t.HasName) initializers[t.Name] = ([.. t.Dims], t.DataType == Float32 && (t.HasRawData || t.FloatData.Count > 0) ? FloatValues(t) : null);
 
         var added = new List<(string Name, long[] Dims, int DataType, byte[] Raw)>();
         var dropped = new HashSet<string>(StringComparer.Ordinal);
@@ -123,77 +125,46 @@ public static partial class OnnxGraph
             foreach (var input in plan.Nodes[i].Inputs) dropped.Remove(input);
         }
 
-        var graph = new MemoryStream();
+        var nodes = new List<NodeProto>(graph.Node.Count);
         var emitted = new HashSet<string>(StringComparer.Ordinal);
-        int nodeIndex = 0;
-        foreach (var g in graphFields)
+        for (int i = 0; i < graph.Node.Count; i++)
         {
-            if (g.Number == GraphNode && g.WireType == 2)
+            var node = graph.Node[i];
+            var inputs = nodeInputs.TryGetValue(i, out var replaced) ? replaced : [.. node.Input];
+            // Q/DQ of each activation this node reads, placed before its first reader (after its producer).
+            for (int k = 0; k < inputs.Length; k++)
             {
-                int i = nodeIndex++;
-                var node = plan.Nodes[i];
-                var inputs = nodeInputs.TryGetValue(i, out var replaced) ? replaced : node.Inputs.ToArray();
-                // Q/DQ of each activation this node reads, placed before its first reader (after its producer).
-                for (int k = 0; k < inputs.Length; k++)
+                if (!rename.TryGetValue(inputs[k], out var dq)) continue;
+                if (emitted.Add(inputs[k]))
                 {
-                    if (!rename.TryGetValue(inputs[k], out var dq)) continue;
-                    if (emitted.Add(inputs[k]))
-                    {
-                        string prefix = "fiqa_qdq/" + inputs[k];
-                        WriteBytesField(graph, GraphNode, QdqNodeBytes("QuantizeLinear", [inputs[k], prefix + "/scale", prefix + "/zero_point"], prefix + "/quantized", null));
-                        WriteBytesField(graph, GraphNode, QdqNodeBytes("DequantizeLinear", [prefix + "/quantized", prefix + "/scale", prefix + "/zero_point"], dq, null));
-                    }
-                    inputs[k] = dq;
+                    string prefix = "fiqa_qdq/" + inputs[k];
+                    nodes.Add(QdqNode("QuantizeLinear", [inputs[k], prefix + "/scale", prefix + "/zero_point"], prefix + "/quantized", null));
+                    nodes.Add(QdqNode("DequantizeLinear", [prefix + "/quantized", prefix + "/scale", prefix + "/zero_point"], dq, null));
                 }
-                foreach (var (output, qi, scale, zero, axis) in plan.Dequantizers(i))
-                    WriteBytesField(graph, GraphNode, QdqNodeBytes("DequantizeLinear", [qi, scale, zero], output, axis));
-                WriteBytesField(graph, GraphNode, RewriteNodeInputs(graphBytes.AsSpan(g.ValueStart, g.ValueLength).ToArray(), inputs));
+                inputs[k] = dq;
             }
-            else if (g.Number == GraphInitializer && g.WireType == 2)
-            {
-                var name = TensorNameOf(graphBytes.AsSpan(g.ValueStart, g.ValueLength));
-                if (name is null || !dropped.Contains(name)) graph.Write(graphBytes.AsSpan(g.Start, g.End - g.Start));
-            }
-            else if (g.Number != GraphValueInfo) // intermediate shape notes: the runtime infers them again
-            {
-                graph.Write(graphBytes.AsSpan(g.Start, g.End - g.Start));
-            }
+            foreach (var (output, qi, scale, zero, axis) in plan.Dequantizers(i))
+                nodes.Add(QdqNode("DequantizeLinear", [qi, scale, zero], output, axis));
+            node.Input.Clear();
+            node.Input.Add(inputs);
+            nodes.Add(node);
         }
-        foreach (var (name, dims, dataType, raw) in added) WriteBytesField(graph, GraphInitializer, TypedTensorBytes(name, dims, dataType, raw));
+        graph.Node.Clear();
+        graph.Node.Add(nodes);
+        var kept = graph.Initializer.Where(t => !t.HasName || !dropped.Contains(t.Name)).ToList();
+        graph.Initializer.Clear();
+        graph.Initializer.Add(kept);
+        foreach (var (name, dims, dataType, raw) in added) graph.Initializer.Add(Tensor(name, dims, dataType, raw));
+        graph.ValueInfo.Clear(); // intermediate shape notes: the runtime infers them again
 
-        // The fused operators (QLinearConv, …) exist from default-domain opset 10 on. From 9 to 10 only these operators
-        // changed meaning (onnx/docs/Changelog.md), so a graph without them imports 10 instead of 9 unchanged.
-        long opsetVersion = Opset(model);
-        if (opsetVersion < 10 && plan.Nodes.FirstOrDefault(n => n.OpType is "Slice" or "TopK" or "Upsample" or "Dropout" or "Resize") is { } blocking)
-            throw new ModelConfigurationException($"cannot quantise an opset-{opsetVersion} graph holding {blocking.OpType}: its meaning changes at opset 10, which the quantised operators need");
-        var result = new MemoryStream();
         bool hasDomain = false;
-        foreach (var f in Fields(model))
+        foreach (var o in proto.OpsetImport)
         {
-            if (f.Number == ModelGraph && f.WireType == 2) { WriteBytesField(result, ModelGraph, graph.ToArray()); continue; }
-            if (f.Number == ModelOpsetImport && f.WireType == 2)
-            {
-                var domain = OpsetDomain(model.AsSpan(f.ValueStart, f.ValueLength));
-                if (domain == QdqDomain) hasDomain = true;
-                if (domain is "" or "ai.onnx" && opsetVersion < 10)
-                {
-                    var opset = new MemoryStream();
-                    if (domain.Length > 0) WriteBytesField(opset, 1, Encoding.UTF8.GetBytes(domain));
-                    WriteVarintField(opset, 2, 10);
-                    WriteBytesField(result, ModelOpsetImport, opset.ToArray());
-                    continue;
-                }
-            }
-            result.Write(model.AsSpan(f.Start, f.End - f.Start));
+            if (o.Domain == QdqDomain) hasDomain = true;
+            if (o.Domain is "" or "ai.onnx" && opsetVersion < 10) o.Version = 10;
         }
-        if (!hasDomain)
-        {
-            var opset = new MemoryStream();
-            WriteBytesField(opset, 1, Encoding.UTF8.GetBytes(QdqDomain));
-            WriteVarintField(opset, 2, 1);
-            WriteBytesField(result, ModelOpsetImport, opset.ToArray());
-        }
-        return result.ToArray();
+        if (!hasDomain) proto.OpsetImport.Add(new OperatorSetIdProto { Domain = QdqDomain, Version = 1 });
+        return proto.ToByteArray();
     }
 
     /// <summary>uint8 scale and zero point of a range widened to hold 0 (zero must be exact: padding and ReLU produce it).</summary>
@@ -229,83 +200,17 @@ public static partial class OnnxGraph
         return (q, scales);
     }
 
-    private static byte[] FloatBytes(float[] values)
-    {
-        var raw = new byte[values.Length * 4];
-        Buffer.BlockCopy(values, 0, raw, 0, raw.Length);
-        return raw;
-    }
+    private static byte[] FloatBytes(float[] values) => MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
 
-    private static byte[] IntBytes(int[] values)
-    {
-        var raw = new byte[values.Length * 4];
-        Buffer.BlockCopy(values, 0, raw, 0, raw.Length);
-        return raw;
-    }
+    private static byte[] IntBytes(int[] values) => MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
 
-    private static byte[] TypedTensorBytes(string name, long[] dims, int dataType, byte[] raw)
+    private static NodeProto QdqNode(string op, string[] inputs, string output, int? axis)
     {
-        var t = new MemoryStream();
-        foreach (var d in dims) WriteVarintField(t, TensorDims, (ulong)d);
-        WriteVarintField(t, TensorDataType, (ulong)dataType);
-        WriteBytesField(t, TensorName, Encoding.UTF8.GetBytes(name));
-        WriteBytesField(t, TensorRawData, raw);
-        return t.ToArray();
-    }
-
-    private static byte[] QdqNodeBytes(string op, string[] inputs, string output, int? axis)
-    {
-        var proto = new MemoryStream();
-        foreach (var i in inputs) WriteBytesField(proto, NodeInput, Encoding.UTF8.GetBytes(i));
-        WriteBytesField(proto, NodeOutput, Encoding.UTF8.GetBytes(output));
-        WriteBytesField(proto, NodeName, Encoding.UTF8.GetBytes(output));
-        WriteBytesField(proto, NodeOpType, Encoding.UTF8.GetBytes(op));
-        if (axis is int a)
-        {
-            var attr = new MemoryStream();
-            WriteBytesField(attr, AttrName, "axis"u8.ToArray());
-            WriteVarintField(attr, AttrInt, (ulong)a);
-            WriteVarintField(attr, AttrType, AttrTypeInt);
-            WriteBytesField(proto, NodeAttribute, attr.ToArray());
-        }
-        WriteBytesField(proto, NodeDomain, Encoding.UTF8.GetBytes(QdqDomain));
-        return proto.ToArray();
-    }
-
-    /// <summary>A node's bytes with its inputs replaced (in order, at the place of the first); every other field as it was.</summary>
-    private static byte[] RewriteNodeInputs(byte[] node, string[] inputs)
-    {
-        var proto = new MemoryStream();
-        bool written = false;
-        foreach (var f in Fields(node))
-        {
-            if (f.Number == NodeInput && f.WireType == 2)
-            {
-                if (written) continue;
-                foreach (var i in inputs) WriteBytesField(proto, NodeInput, Encoding.UTF8.GetBytes(i));
-                written = true;
-                continue;
-            }
-            proto.Write(node.AsSpan(f.Start, f.End - f.Start));
-        }
-        if (!written) foreach (var i in inputs) WriteBytesField(proto, NodeInput, Encoding.UTF8.GetBytes(i));
-        return proto.ToArray();
-    }
-
-    private static string? TensorNameOf(ReadOnlySpan<byte> tensor)
-    {
-        var bytes = tensor.ToArray();
-        foreach (var f in Fields(bytes))
-            if (f.Number == TensorName && f.WireType == 2) return Encoding.UTF8.GetString(bytes, f.ValueStart, f.ValueLength);
-        return null;
-    }
-
-    private static string OpsetDomain(ReadOnlySpan<byte> opset)
-    {
-        var bytes = opset.ToArray();
-        foreach (var f in Fields(bytes))
-            if (f.Number == 1 && f.WireType == 2) return Encoding.UTF8.GetString(bytes, f.ValueStart, f.ValueLength);
-        return "";
+        var node = new NodeProto { Name = output, OpType = op, Domain = QdqDomain };
+        node.Input.Add(inputs);
+        node.Output.Add(output);
+        if (axis is int a) node.Attribute.Add(new AttributeProto { Name = "axis", I = a, Type = AttributeProto.Types.AttributeType.Int });
+        return node;
     }
 
     /// <summary>Which nodes are quantised and which activations need a range.</summary>
@@ -327,10 +232,10 @@ public static partial class OnnxGraph
         public List<(string Output, string Input, string Scale, string Zero, int? Axis)> Dequantizers(int node) =>
             _dequantizers.TryGetValue(node, out var list) ? list : [];
 
-        public static QdqPlan Make(byte[] model, QdqOptions options)
+        public static QdqPlan Make(GraphProto graph, QdqOptions options)
         {
-            var nodes = FullNodes(model);
-            var shapes = InitializerShapes(model);
+            var nodes = FullNodes(graph);
+            var shapes = InitializerShapes(graph);
             var consumers = new Dictionary<string, List<int>>(StringComparer.Ordinal);
             for (int i = 0; i < nodes.Count; i++)
                 foreach (var input in nodes[i].Inputs)

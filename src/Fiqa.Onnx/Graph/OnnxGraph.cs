@@ -1,18 +1,17 @@
-using System.Text;
+using System.Runtime.InteropServices;
+using Fiqa.Onnx.Proto;
+using Google.Protobuf;
 
 namespace Fiqa.Onnx;
 
-/// <summary>Just enough of the ONNX protobuf format (onnx.proto3) to expose an intermediate tensor as an extra graph
-/// output, add simple nodes, and read a node's float initializers — what SER-FIQ-, FROQ- and eDifFIQA-style methods need
-/// from an FR model. Everything else in the file is copied byte for byte.</summary>
+/// <summary>Reads and edits ONNX model files through classes generated from <c>Graph/onnx.proto</c> (the ONNX IR
+/// specification's messages): expose an intermediate tensor as an extra graph output, add nodes, read initializers —
+/// what SER-FIQ-, FROQ- and eDifFIQA-style methods need from an FR model. Parts of the file the schema leaves out are
+/// kept as unknown fields and written back, so an edited model keeps everything it had.</summary>
 public static partial class OnnxGraph
 {
-    // Field numbers from onnx.proto: ModelProto.graph = 7; GraphProto.node = 1, initializer = 5, output = 12;
-    // NodeProto.input = 1, output = 2, name = 3, op_type = 4; TensorProto.dims = 1, data_type = 2, float_data = 4, name = 8,
-    // raw_data = 9; ValueInfoProto.name = 1.
-    private const int ModelGraph = 7, GraphNode = 1, GraphInitializer = 5, GraphOutput = 12;
-    private const int NodeInput = 1, NodeOutput = 2, NodeName = 3, NodeOpType = 4;
-    private const int TensorDims = 1, TensorDataType = 2, TensorFloatData = 4, TensorName = 8, TensorRawData = 9;
+    // TensorProto.DataType numbers (ONNX IR specification).
+    private const int Float32 = 1, Uint8 = 2, Int8 = 3, Int32 = 6, Int64 = 7;
 
     /// <summary>A node of the graph: operator, inputs, outputs.</summary>
     public sealed record Node(string OpType, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs);
@@ -44,201 +43,62 @@ public static partial class OnnxGraph
     public static byte[] WithAdditions(byte[] model, IReadOnlyList<AddedNode> nodes, IReadOnlyList<string> tensorNames)
     {
         ArgumentNullException.ThrowIfNull(nodes);
-        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(tensorNames);
-        var output = new MemoryStream();
-        bool found = false;
-        foreach (var f in Fields(model))
+        var proto = Parse(model);
+        var graph = proto.Graph;
+        var byInput = nodes.ToLookup(n => n.Input, StringComparer.Ordinal);
+        var placed = new HashSet<AddedNode>();
+        var ordered = new List<NodeProto>(graph.Node.Count + nodes.Count);
+        // Each added node goes right after the node producing its input: the runtime then tends to run it while that
+        // activation is still in cache, instead of keeping every observed tensor alive to the end.
+        foreach (var n in graph.Node)
         {
-            if (f.Number == ModelGraph && f.WireType == 2)
-            {
-                var graph = model.AsSpan(f.ValueStart, f.ValueLength).ToArray();
-                var byInput = nodes.ToLookup(n => n.Input, StringComparer.Ordinal);
-                var placed = new HashSet<AddedNode>();
-                var extended = new MemoryStream();
-                // Each added node goes right after the node producing its input: the runtime then tends to run it while
-                // that activation is still in cache, instead of keeping every observed tensor alive to the end.
-                foreach (var g in Fields(graph))
-                {
-                    extended.Write(graph.AsSpan(g.Start, g.End - g.Start));
-                    if (g.Number != GraphNode || g.WireType != 2) continue;
-                    foreach (var produced in NodeOf(graph, g).Outputs)
-                        foreach (var node in byInput[produced])
-                            if (placed.Add(node)) WriteNode(extended, node);
-                }
-                foreach (var node in nodes)
-                    if (placed.Add(node)) WriteNode(extended, node); // inputs that are graph inputs or initializers
-                foreach (var name in tensorNames)
-                {
-                    var info = new MemoryStream();
-                    WriteBytesField(info, 1, Encoding.UTF8.GetBytes(name));
-                    WriteBytesField(extended, GraphOutput, info.ToArray());
-                }
-                WriteBytesField(output, ModelGraph, extended.ToArray());
-                found = true;
-            }
-            else
-            {
-                output.Write(model.AsSpan(f.Start, f.End - f.Start));
-            }
+            ordered.Add(n);
+            foreach (var produced in n.Output)
+                foreach (var node in byInput[produced])
+                    if (placed.Add(node)) ordered.Add(ToProto(new NewNode(node.OpType, [node.Input], [node.Output])));
         }
-        if (!found) throw new ModelConfigurationException("not an ONNX model: no graph");
-        return output.ToArray();
-    }
-
-    private static void WriteNode(Stream graph, AddedNode node)
-    {
-        var proto = new MemoryStream();
-        WriteBytesField(proto, NodeInput, Encoding.UTF8.GetBytes(node.Input));
-        WriteBytesField(proto, NodeOutput, Encoding.UTF8.GetBytes(node.Output));
-        WriteBytesField(proto, NodeName, Encoding.UTF8.GetBytes(node.Output));
-        WriteBytesField(proto, NodeOpType, Encoding.UTF8.GetBytes(node.OpType));
-        WriteBytesField(graph, GraphNode, proto.ToArray());
+        foreach (var node in nodes) // inputs that are graph inputs or initializers
+            if (placed.Add(node)) ordered.Add(ToProto(new NewNode(node.OpType, [node.Input], [node.Output])));
+        graph.Node.Clear();
+        graph.Node.Add(ordered);
+        foreach (var name in tensorNames) graph.Output.Add(new ValueInfoProto { Name = name });
+        return proto.ToByteArray();
     }
 
     /// <summary>The graph's nodes, in order.</summary>
-    public static IReadOnlyList<Node> Nodes(byte[] model)
-    {
-        var graph = Graph(model);
-        return Fields(graph).Where(f => f.Number == GraphNode && f.WireType == 2).Select(f => NodeOf(graph, f)).ToList();
-    }
-
-    private static Node NodeOf(byte[] graph, Field field)
-    {
-        var bytes = graph.AsSpan(field.ValueStart, field.ValueLength).ToArray();
-        var inputs = new List<string>();
-        var outputs = new List<string>();
-        string op = "";
-        foreach (var g in Fields(bytes))
-        {
-            if (g.WireType != 2) continue;
-            var text = Encoding.UTF8.GetString(bytes, g.ValueStart, g.ValueLength);
-            if (g.Number == NodeInput) inputs.Add(text);
-            else if (g.Number == NodeOutput) outputs.Add(text);
-            else if (g.Number == NodeOpType) op = text;
-        }
-        return new Node(op, inputs, outputs);
-    }
+    public static IReadOnlyList<Node> Nodes(byte[] model) =>
+        Parse(model).Graph.Node.Select(n => new Node(n.OpType, [.. n.Input], [.. n.Output])).ToList();
 
     /// <summary>A float32 initializer by name.</summary>
-    public static Initializer FloatInitializer(byte[] model, string name)
+    public static Initializer FloatInitializer(byte[] model, string name) => FloatInitializer(Parse(model).Graph, name);
+
+    internal static Initializer FloatInitializer(GraphProto graph, string name)
     {
-        var graph = Graph(model);
-        foreach (var f in Fields(graph).Where(f => f.Number == GraphInitializer && f.WireType == 2))
-        {
-            var t = ReadTensor(graph.AsSpan(f.ValueStart, f.ValueLength).ToArray());
-            if (t.Name != name) continue;
-            if (t.DataType != 1) throw new ModelConfigurationException($"initializer {name} is not float32 (data type {t.DataType})");
-            return new Initializer(t.Dims, t.Values ?? []);
-        }
-        throw new ModelConfigurationException($"no initializer named '{name}'");
+        var t = graph.Initializer.FirstOrDefault(t => t.Name == name)
+            ?? throw new ModelConfigurationException($"no initializer named '{name}'");
+        if (t.DataType != Float32) throw new ModelConfigurationException($"initializer {name} is not float32 (data type {t.DataType})");
+        return new Initializer([.. t.Dims], FloatValues(t));
     }
 
-    /// <summary>A TensorProto's name, dims, data type and its values when float32 (raw_data or float_data; null when not
-    /// float32 or stored elsewhere).</summary>
-    private static (string? Name, long[] Dims, long DataType, float[]? Values) ReadTensor(byte[] t)
-    {
-        string? name = null;
-        var dims = new List<long>();
-        long dataType = 0;
-        float[]? raw = null;
-        List<float>? packed = null;
-        foreach (var g in Fields(t))
-        {
-            switch (g.Number)
-            {
-                case TensorName when g.WireType == 2: name = Encoding.UTF8.GetString(t, g.ValueStart, g.ValueLength); break;
-                case TensorDataType when g.WireType == 0: dataType = g.Varint; break;
-                case TensorDims when g.WireType == 0: dims.Add(g.Varint); break;
-                case TensorDims when g.WireType == 2:
-                    for (int p = g.ValueStart; p < g.ValueStart + g.ValueLength;) dims.Add((long)ReadVarint(t, ref p));
-                    break;
-                case TensorRawData when g.WireType == 2:
-                    raw = new float[g.ValueLength / 4];
-                    Buffer.BlockCopy(t, g.ValueStart, raw, 0, raw.Length * 4);
-                    break;
-                case TensorFloatData when g.WireType == 2:
-                    packed ??= [];
-                    for (int p = g.ValueStart; p < g.ValueStart + g.ValueLength; p += 4) packed.Add(BitConverter.ToSingle(t, p));
-                    break;
-            }
-        }
-        return (name, dims.ToArray(), dataType, dataType == 1 ? raw ?? packed?.ToArray() : null);
-    }
+    /// <summary>A float32 tensor's values: raw_data (little-endian) when present, else float_data.</summary>
+    private static float[] FloatValues(TensorProto t) =>
+        t.HasRawData ? MemoryMarshal.Cast<byte, float>(t.RawData.Span).ToArray() : [.. t.FloatData];
 
-    private static byte[] Graph(byte[] model)
+    /// <summary>The model file parsed; a file that is not protobuf, or has no graph, is a
+    /// <see cref="ModelConfigurationException"/>.</summary>
+    internal static ModelProto Parse(byte[] model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var f = Fields(model).FirstOrDefault(f => f.Number == ModelGraph && f.WireType == 2);
-        if (f.End == 0) throw new ModelConfigurationException("not an ONNX model: no graph");
-        return model.AsSpan(f.ValueStart, f.ValueLength).ToArray();
-    }
-
-    private readonly record struct Field(int Number, int WireType, int Start, int End, int ValueStart, int ValueLength, long Varint);
-
-    private static List<Field> Fields(byte[] data)
-    {
-        var fields = new List<Field>();
-        int p = 0;
-        while (p < data.Length)
+        ModelProto proto;
+        try
         {
-            int start = p;
-            ulong tag = ReadVarint(data, ref p);
-            int number = (int)(tag >> 3), wire = (int)(tag & 7);
-            switch (wire)
-            {
-                case 0:
-                    long v = (long)ReadVarint(data, ref p);
-                    fields.Add(new Field(number, wire, start, p, p, 0, v));
-                    break;
-                case 1:
-                    p += 8;
-                    fields.Add(new Field(number, wire, start, p, p - 8, 8, 0));
-                    break;
-                case 2:
-                    int len = checked((int)ReadVarint(data, ref p));
-                    if (len < 0 || p + len > data.Length) throw new ModelConfigurationException("corrupt ONNX protobuf");
-                    fields.Add(new Field(number, wire, start, p + len, p, len, 0));
-                    p += len;
-                    break;
-                case 5:
-                    p += 4;
-                    fields.Add(new Field(number, wire, start, p, p - 4, 4, 0));
-                    break;
-                default:
-                    throw new ModelConfigurationException($"unsupported protobuf wire type {wire}");
-            }
+            proto = ModelProto.Parser.ParseFrom(model);
         }
-        return fields;
-    }
-
-    private static ulong ReadVarint(byte[] data, ref int p)
-    {
-        ulong result = 0;
-        for (int shift = 0; shift < 64; shift += 7)
+        catch (InvalidProtocolBufferException e)
         {
-            if (p >= data.Length) throw new ModelConfigurationException("corrupt ONNX protobuf (truncated varint)");
-            byte b = data[p++];
-            result |= (ulong)(b & 0x7F) << shift;
-            if ((b & 0x80) == 0) return result;
+            throw new ModelConfigurationException($"corrupt ONNX protobuf: {e.Message}", e);
         }
-        throw new ModelConfigurationException("corrupt ONNX protobuf (varint too long)");
-    }
-
-    private static void WriteBytesField(Stream s, int number, byte[] value)
-    {
-        WriteVarint(s, ((ulong)number << 3) | 2);
-        WriteVarint(s, (ulong)value.Length);
-        s.Write(value);
-    }
-
-    private static void WriteVarint(Stream s, ulong v)
-    {
-        while (v >= 0x80)
-        {
-            s.WriteByte((byte)(v | 0x80));
-            v >>= 7;
-        }
-        s.WriteByte((byte)v);
+        return proto.Graph is null ? throw new ModelConfigurationException("not an ONNX model: no graph") : proto;
     }
 }
