@@ -55,6 +55,18 @@ public class DynamicBatchTests
         Assert.Contains(reason, e.Message);
     }
 
+    [Theory]
+    [InlineData("fr_detect")]
+    [InlineData("fr_landmark")]
+    [InlineData("fr_eye")]
+    [InlineData("fr_liveness")]
+    [InlineData("fr_expression")]
+    public void BatchPinnedBy_InstalledGraphsWithoutABatchOfOneBuiltIn_FindsNothing(string model)
+    {
+        var manifest = new ModelStore(TestData.ModelsRoot).Get(model);
+        Assert.Null(OnnxGraph.BatchPinnedBy(File.ReadAllBytes(manifest.ModelPath)));
+    }
+
     [Fact]
     public void WithDynamicBatch_ReshapeConstants_LeadingOneRefusedLeadingMinusOneKept()
     {

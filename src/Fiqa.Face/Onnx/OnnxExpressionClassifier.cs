@@ -18,7 +18,7 @@ public sealed record ExpressionRunOptions
     /// <summary>With <see cref="Mirror"/>: the face and its mirror as one batch of two, one session run on the graph with a
     /// dynamic batch dimension (<see cref="OnnxGraph.WithDynamicBatch"/>), instead of two runs of the file's batch-1
     /// graph. The same probabilities (bit-identical on the installed faces); off by default because on a CPU it is not
-    /// faster — 1.04–1.15× the time of the two runs (docs/speed.md, "Batched inference").</summary>
+    /// faster — 1.02–1.15× the time of the two runs (docs/speed.md, "Batched inference").</summary>
     public bool Batched { get; init; }
 
     /// <summary>Float (the model file) or int8 (its QDQ graph with the shipped activation ranges: docs/speed.md,

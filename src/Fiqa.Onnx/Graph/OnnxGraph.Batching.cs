@@ -86,8 +86,8 @@ public static partial class OnnxGraph
                     return $"{label} flattens from axis 0, folding the batch into the features";
                 case "Squeeze" when Axes(node) is { } axes && (axes.Length == 0 || axes.Contains(0)):
                     return $"{label} squeezes {(axes.Length == 0 ? "every axis of size 1" : "axis 0")}, which removes a batch of 1";
-                case "Transpose" when node.IntegersOr("perm", [0]) is var perm && perm.Length > 0 && perm[0] != 0:
-                    return $"{label} moves the batch axis (perm [{string.Join(",", perm)}])";
+                case "Transpose" when node.IntegersOr("perm", []) is var perm && (perm.Length == 0 || perm[0] != 0):
+                    return $"{label} moves the batch axis ({(perm.Length == 0 ? "no perm: every axis reversed" : $"perm [{string.Join(",", perm)}]")})";
                 case var op when op.StartsWith("Reduce", StringComparison.Ordinal) &&
                                  Axes(node) is { } reduced && (reduced.Length == 0 || reduced.Contains(0)):
                     return $"{label} reduces over {(reduced.Length == 0 ? "every axis" : "axis 0")}, mixing the images of a batch";
