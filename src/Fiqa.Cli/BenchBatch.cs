@@ -13,7 +13,7 @@ namespace Fiqa.Cli;
 /// Peak memory is the process's peak resident set after the default pass.</summary>
 internal static class BenchBatch
 {
-    public static void Run(CliOutput io, FiqaPaths paths, string folder, int workers, int rounds)
+    public static void Run(CliOutput io, FiqaPaths paths, string folder, int workers, int rounds, bool expressionBatched = false)
     {
         var files = InputFiles.Expand([folder]).Files;
         if (files.Count == 0) throw new UsageException($"{folder}: no image files");
@@ -24,11 +24,22 @@ internal static class BenchBatch
         // The default pass first, so that its peak memory is not the decoded images the later passes hold.
         double full, pipeline;
         long peakFull;
+        (double Separate, double Batched)? expression = null;
         using (var assessor = FaceQualityAssessor.Create(new AssessorOptions { Face = face }))
         {
             assessor.Warm();
             full = Rounds(rounds, () => ForEach(files.Count, workers, i => assessor.Assess(files[i])));
             peakFull = PeakResidentBytes();
+            if (expressionBatched)
+            {
+                // The expression network's face and mirror as one batch of 2 against the two runs of the default, round
+                // by round in turn, so that a shared machine's changing load hits both alike.
+                using var batched = FaceQualityAssessor.Create(new AssessorOptions { Face = face with { ExpressionRun = face.ExpressionRun with { Batched = true } } });
+                batched.Warm();
+                expression = Alternately(rounds,
+                    () => ForEach(files.Count, workers, i => assessor.Assess(files[i])),
+                    () => ForEach(files.Count, workers, i => batched.Assess(files[i])));
+            }
         }
         var decoded = new RgbImage?[files.Count];
         var decode = Rounds(rounds, () => ForEach(files.Count, workers, i => decoded[i] = ImageDecoder.TryDecode(files[i], out var image, out _) ? image : null));
@@ -46,6 +57,11 @@ internal static class BenchBatch
         Row("quality components (default minus the two above)", Math.Max(0, full - pipeline - decode));
         Row("**default assess from the file**", full);
         io.Out.WriteLine();
+        if (expression is var (separate, together))
+        {
+            io.Out.WriteLine(Invariant($"Default assess with the expression face + mirror as one batch of 2, timed in turn with the default (two runs): {together:F2} s against {separate:F2} s per batch ({together / separate:F3}×)"));
+            io.Out.WriteLine();
+        }
         io.Out.WriteLine(Invariant($"Peak resident memory after the default pass: {peakFull / (1024.0 * 1024):F0} MiB (managed heap now {GC.GetTotalMemory(false) / (1024.0 * 1024):F0} MiB)"));
     }
 
@@ -62,6 +78,27 @@ internal static class BenchBatch
         }
         Array.Sort(s);
         return s[rounds / 2];
+    }
+
+    // Median wall seconds of two actions timed in turn, round by round, after one untimed warm-up round of each.
+    private static (double First, double Second) Alternately(int rounds, Action first, Action second)
+    {
+        first();
+        second();
+        var a = new double[rounds];
+        var b = new double[rounds];
+        for (int r = 0; r < rounds; r++)
+        {
+            long t = Stopwatch.GetTimestamp();
+            first();
+            a[r] = Stopwatch.GetElapsedTime(t).TotalSeconds;
+            t = Stopwatch.GetTimestamp();
+            second();
+            b[r] = Stopwatch.GetElapsedTime(t).TotalSeconds;
+        }
+        Array.Sort(a);
+        Array.Sort(b);
+        return (a[rounds / 2], b[rounds / 2]);
     }
 
     private static void ForEach(int count, int workers, Action<int> body) =>

@@ -27,8 +27,9 @@ internal static class BenchCommand
         var int8 = new Option<bool>("--int8") { Description = "The int8 expression network against the float one: agreement on held-out faces (installed photos the calibration never saw, plus --lfw) and per-face time, alternating, 1 ONNX thread (--iterations, at least 25)" };
         var lfw = new Option<string?>("--lfw") { Description = "With --int8: an lfw-deepfunneled folder; the first photo of each of its first --lfw-count identities (ordinal order) joins the held-out faces" };
         var lfwCount = new Option<int>("--lfw-count") { Description = "With --lfw: identities taken", DefaultValueFactory = _ => 300 };
+        var expressionBatched = new Option<bool>("--expression-batched") { Description = "With --batch: also time the default assessment with the expression network's face and mirror as one batch of 2, in turn with the default's two runs (docs/speed.md, \"Batched inference\")" };
         var measures = new Option<string?>("--measures") { Description = "Components of the counted assessment (the work table: model runs and shared intermediates per image); default: all, 'none' for none" };
-        var command = new Command("bench", "Measure per-stage latency (median over repetitions), or a folder's throughput with --batch") { models, image, iterations, threads, unified, batch, workers, rounds, int8, lfw, lfwCount, measures };
+        var command = new Command("bench", "Measure per-stage latency (median over repetitions), or a folder's throughput with --batch") { models, image, iterations, threads, unified, batch, workers, rounds, expressionBatched, int8, lfw, lfwCount, measures };
         command.SetAction(p =>
         {
             if (p.GetValue(int8))
@@ -42,7 +43,7 @@ internal static class BenchCommand
             {
                 if (p.GetValue(workers) < 1) throw new UsageException("--workers must be at least 1");
                 if (p.GetValue(rounds) < 1) throw new UsageException("--rounds must be at least 1");
-                BenchBatch.Run(io, CliPaths.Resolve(p.GetValue(models)), folder, p.GetValue(workers), p.GetValue(rounds));
+                BenchBatch.Run(io, CliPaths.Resolve(p.GetValue(models)), folder, p.GetValue(workers), p.GetValue(rounds), p.GetValue(expressionBatched));
                 return ExitCodes.Success;
             }
             int n = p.GetValue(iterations);
@@ -90,6 +91,7 @@ internal static class BenchCommand
                 : UnifiedCatalogue.Methods.Entries.Where(e => e.Descriptor.Kind == UnifiedMethodKind.Blind && e.Name != "faceqan" && !e.ParameterRequired)
                     .Select(e => e.Name).ToList();
             var unifiedRows = blindMethods.ToDictionary(m => m, _ => new List<(Stats Method, Stats Embedding)>());
+            var batchedExpression = new List<(Stats Batched, Stats Separate)>();
             foreach (var t in threadCounts)
             {
                 using var fa = new FaceAnalyzer(new FaceAnalyzerOptions { Paths = paths, Session = new OnnxSessionOptions { IntraOpThreads = t } });
@@ -137,6 +139,10 @@ internal static class BenchCommand
                     unifiedRows[name].Add(MeasureAlternately(n, () => method.Score(new FaceContext(fa, photo, all, 0, known with { Pass = observing.Pass(aligned) })),
                         () => fa.Embedder.Embed(aligned)));
                 }
+                // Face and mirror as one batch of 2 against two batch-1 runs, alternated so the load hits both alike.
+                var separate = new OnnxExpressionClassifier(fa.Registry, fa.Options.Expression, fa.Options.ExpressionRun with { Batched = false });
+                var batched = new OnnxExpressionClassifier(fa.Registry, fa.Options.Expression, fa.Options.ExpressionRun with { Batched = true });
+                batchedExpression.Add(MeasureAlternately(n, () => batched.Classify(photo, face.Box), () => separate.Classify(photo, face.Box)));
                 quality.Add((
                     Measure(n, () => { var ctx = new FaceContext(fa, photo, all, 0, known); foreach (var m in analytic) m.Assess(ctx); }),
                     Measure(n, () => fa.Expression.Classify(photo, face.Box)),
@@ -154,6 +160,8 @@ internal static class BenchCommand
             int analyticCount = MeasureCatalogue.Entries.Count(e => (e.Descriptor.Needs & ~(MeasureNeeds.Landmarks | MeasureNeeds.AllFaces)) == 0);
             Row($"quality: {analyticCount} analytic components (portrait, regions, statistics)", quality.Select(q => q.Analytic));
             Row("quality: expression model (face + mirror)", quality.Select(q => q.Expression));
+            io.Out.WriteLine("| quality: expression model, face + mirror as one batch of 2 (× two batch-1 runs timed alternately) | " +
+                string.Join(" | ", batchedExpression.Select(r => Invariant($"{r.Batched.Median:F2} ({r.Batched.Median / r.Separate.Median:F2}×)"))) + " |");
             Row("quality: all components but UnifiedQualityScore, incl. pose, eyes, liveness, expression, embedding (no detection)", quality.Select(q => q.AllComponents));
             foreach (var name in blindMethods)
                 io.Out.WriteLine($"| unified: {name} (embedder pass with its observations + score: {UnifiedCatalogue.Describe(name).Description}; × the embedding pass timed alternately) | " +

@@ -53,6 +53,7 @@ public sealed class OnnxModel : IDisposable
         _inputNames = [spec.Name];
         _inputShape = [1, spec.ChannelCount, spec.Height, spec.Width];
         var dims = inputMeta.Dimensions;
+        BatchDynamic = dims.Length == 4 && dims[0] < 0;
         if (dims.Length != 4 || (dims[1] > 0 && dims[1] != spec.ChannelCount) || (dims[2] > 0 && dims[2] != spec.Height) || (dims[3] > 0 && dims[3] != spec.Width))
         {
             _session.Dispose();
@@ -177,6 +178,42 @@ public sealed class OnnxModel : IDisposable
             shapes[i] = results[i].GetTensorTypeAndShape().Shape;
         }
         return (outputs, shapes);
+    }
+
+    /// <summary>Whether the input's first dimension is symbolic (<see cref="OnnxGraph.WithDynamicBatch"/>), so that
+    /// <see cref="RunBatch"/> takes more than one image.</summary>
+    public bool BatchDynamic { get; }
+
+    /// <summary>Runs the model once on the inputs stacked as one batch (each NCHW, length <see cref="InputLength"/>) and
+    /// returns, per input, each output's values — what <see cref="Run"/> returns for it alone. Counts as one run.</summary>
+    public float[][][] RunBatch(IReadOnlyList<float[]> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Count == 0) return [];
+        if (inputs.Count == 1) return [Run(inputs[0])];
+        if (!BatchDynamic) throw new InvalidOperationException($"{Manifest.Name}: the session's batch dimension is fixed; open a variant with a dynamic batch");
+        int length = InputLength;
+        var stacked = new float[inputs.Count * length];
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            if (inputs[i].Length != length) throw new ArgumentException($"input {i} has {inputs[i].Length} floats, model needs {length}");
+            inputs[i].CopyTo(stacked, i * length);
+        }
+        Interlocked.Increment(ref _runs);
+        using var value = OrtValue.CreateTensorValueFromMemory(stacked, [inputs.Count, _inputShape[1], _inputShape[2], _inputShape[3]]);
+        using var results = _session.Run(_runOptions, _inputNames, [value], (IReadOnlyCollection<string>)OutputNames);
+        var perInput = new float[inputs.Count][][];
+        for (int i = 0; i < inputs.Count; i++) perInput[i] = new float[results.Count][];
+        for (int o = 0; o < results.Count; o++)
+        {
+            var data = results[o].GetTensorDataAsSpan<float>();
+            var shape = results[o].GetTensorTypeAndShape().Shape;
+            if (shape.Length == 0 || shape[0] != inputs.Count)
+                throw new ModelConfigurationException($"{Manifest.Name}: output '{OutputNames[o]}' is [{string.Join(",", shape)}] for a batch of {inputs.Count}");
+            int each = data.Length / inputs.Count;
+            for (int i = 0; i < inputs.Count; i++) perInput[i][o] = data.Slice(i * each, each).ToArray();
+        }
+        return perInput;
     }
 
     /// <summary>Runs a model with further float32 inputs besides the image (a derived graph's, e.g. the reference embedding

@@ -139,6 +139,8 @@ public partial class LongCommandTests
         foreach (var row in new[] { "| fr_detect (detector) | 1 |", "| fr_feature (embedder) | 1 |", "| fr_eye (eye state) | 2 |",
             "| fr_expression (expression) | 2 |", "| canonical portrait | 1 |", "| SkinModel | 1 |", "| aligned crop | 1 |" })
             Assert.Contains(row, all.Out);
+        // Face and mirror as one batch of 2, timed against the two runs: a median and its ratio.
+        Assert.Matches(new Regex(@"^\| quality: expression model, face \+ mirror as one batch of 2 [^|]*\| \d+\.\d\d \(\d+\.\d\d×\) \|$", RegexOptions.Multiline), all.Out);
         var some = CliRunner.Run("bench", "--iterations", "5", "--threads", "1", "--unified", "norm", "--measures", "EyesOpen,HeadSize");
         Assert.True(some.Code == 0, some.Err);
         Assert.Contains("Work of one assessment (EyesOpen,HeadSize; unified norm; 1 face(s))", some.Out);
@@ -148,5 +150,18 @@ public partial class LongCommandTests
         var bad = CliRunner.Run("bench", "--iterations", "5", "--threads", "1", "--measures", "NoSuchMeasure");
         Assert.Equal(2, bad.Code);
         Assert.Contains("NoSuchMeasure", bad.Err);
+    }
+
+    [Fact]
+    public void BenchBatch_ExpressionBatched_TimesTheBatchOfTwoInTurnWithTheDefault()
+    {
+        var dir = TestData.TempDirectory();
+        File.Copy(TestData.File("fixtures/astronaut.jpg"), Path.Combine(dir, "astronaut.jpg"));
+        var r = CliRunner.Run("bench", "--batch", dir, "--workers", "1", "--rounds", "1", "--expression-batched");
+        Assert.True(r.Code == 0, r.Err);
+        Assert.Matches(new Regex(@"one batch of 2, timed in turn with the default \(two runs\): \d+\.\d\d s against \d+\.\d\d s per batch \(\d+\.\d{3}×\)"), r.Out);
+        var plain = CliRunner.Run("bench", "--batch", dir, "--workers", "1", "--rounds", "1");
+        Assert.True(plain.Code == 0, plain.Err);
+        Assert.DoesNotContain("one batch of 2", plain.Out);
     }
 }

@@ -36,4 +36,29 @@ public class ExpressionRunTests(FaceModelsFixture models) : IClassFixture<FaceMo
         var e = Assert.Throws<Fiqa.Onnx.ModelConfigurationException>(() => OnnxGraph.WithInputShape(bytes, "no_such_input", [1, 3, 32, 32]));
         Assert.Contains("no_such_input", e.Message);
     }
+
+    [Fact]
+    public void Batched_FaceAndMirrorAsOneBatch_SameProbabilitiesAsTwoRuns_OneSessionRun()
+    {
+        var fa = models.Primary;
+        var separate = new OnnxExpressionClassifier(fa.Registry, fa.Options.Expression, ExpressionRunOptions.Reference with { Batched = false });
+        var batched = new OnnxExpressionClassifier(fa.Registry, fa.Options.Expression, ExpressionRunOptions.Reference with { Batched = true });
+        int faces = 0;
+        // Every face of the installed photos: a smiling, a laughing and a neutral face, and a group photo's faces.
+        foreach (var file in new[] { "skimage/astronaut.png", "face-api/sample1.jpg", "franck/franck_04000.jpg", "franck/franck_01829.jpg", "dlib/faces/2008_002506.jpg", "dlib/faces/2009_004587.jpg" })
+        {
+            var image = ImageDecoder.Decode(TestData.File(file));
+            foreach (var face in models.AllFaces.Analyze(image))
+            {
+                var two = separate.Classify(image, face.Detection.Box, face.Landmarks);
+                long runs = fa.Registry.Runs(fa.Options.Expression);
+                var one = batched.Classify(image, face.Detection.Box, face.Landmarks);
+                Assert.Equal(1, fa.Registry.Runs(fa.Options.Expression) - runs);
+                foreach (var (name, p) in two)
+                    Assert.True(Math.Abs(p - one[name]) <= 1e-5, $"{file}: P({name}) two runs {p:F7}, one batch {one[name]:F7}");
+                faces++;
+            }
+        }
+        Assert.True(faces >= 8, $"{faces} faces compared");
+    }
 }

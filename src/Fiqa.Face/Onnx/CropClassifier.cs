@@ -30,6 +30,10 @@ internal sealed class CropClassifier
     /// <summary>Softmax probabilities of every class for the region around <paramref name="box"/>, or for its mirror image.</summary>
     public double[] Probabilities(RgbImage image, FaceBox box, bool mirrored = false) => Softmax.Of(_model.Run(Input(image, box, mirrored))[0]);
 
+    /// <summary>Softmax probabilities of every class for each of <paramref name="inputs"/> (from <see cref="Input"/>), in
+    /// one session run when the session takes a batch.</summary>
+    public double[][] Probabilities(IReadOnlyList<float[]> inputs) => [.. _model.RunBatch(inputs).Select(outputs => Softmax.Of(outputs[0]))];
+
     /// <summary>The network input for the region around <paramref name="box"/>, or for its mirror image.</summary>
     public float[] Input(RgbImage image, FaceBox box, bool mirrored = false)
     {
