@@ -60,27 +60,23 @@ public sealed class PopulationPercentiles
         lock (_gate)
         {
             _faces.Add(quality);
-            foreach (var (id, r) in quality)
-            {
-                var c = Column(id, method: false);
-                if (r.Status == MeasureStatus.Success && r.Raw is double raw && double.IsFinite(raw)) { c.Raw.Add(raw); c.Scalar.Add(r.Scalar); }
-                else _columns[id] = c with { Failures = c.Failures + 1 };
-            }
-            foreach (var (name, s) in unified ?? new Dictionary<string, MeasureResult>())
-            {
-                var c = Column(name, method: true);
-                if (s.Raw is double raw && double.IsFinite(raw)) { c.Raw.Add(raw); c.Scalar.Add(s.Scalar); }
-                else _columns[name] = c with { Failures = c.Failures + 1 };
-            }
+            foreach (var (id, r) in quality) Count(id, r, method: false);
+            foreach (var (name, s) in unified ?? new Dictionary<string, MeasureResult>()) Count(name, s, method: true);
         }
     }
 
-    private (List<double> Raw, List<double> Scalar, int Failures, bool Method) Column(string name, bool method)
+    // One result into its column: a finite value, or a failure (counted under the same key, methods' included).
+    private void Count(string name, MeasureResult result, bool method)
     {
         // A method's name may equal no measure id; keys stay distinct by kind.
         var key = method ? "method:" + name : name;
         if (!_columns.TryGetValue(key, out var c)) _columns[key] = c = ([], [], 0, method);
-        return c;
+        if (result.Status == MeasureStatus.Success && result.Raw is double raw && double.IsFinite(raw))
+        {
+            c.Raw.Add(raw);
+            c.Scalar.Add(result.Scalar);
+        }
+        else _columns[key] = c with { Failures = c.Failures + 1 };
     }
 
     /// <summary>Every column, components first (catalogue order), then methods (by name); values sorted.</summary>

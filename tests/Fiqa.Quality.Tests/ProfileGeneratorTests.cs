@@ -47,6 +47,19 @@ public class ProfileGeneratorTests
         Assert.Contains("\"5\": 5.95", json, StringComparison.Ordinal);
     }
 
+    /// <summary>A unified method that fails on a face is counted as that method's failure — it once landed in a stray
+    /// column under the bare name, which the listing then cut short.</summary>
+    [Fact]
+    public void MethodFailure_IsCountedInTheMethodsOwnColumn()
+    {
+        var table = new PopulationPercentiles(Population);
+        var norm = Unified.EmbeddingNorm.Info;
+        table.Add(Face(1), new Dictionary<string, MeasureResult> { ["norm"] = norm.Result(20) });
+        table.Add(Face(2), new Dictionary<string, MeasureResult> { ["norm"] = MeasureResult.Failure("no embedder pass") });
+        var column = Assert.Single(table.Columns(), c => c.Kind == "method");
+        Assert.Equal(("norm", 1, 1), (column.Name, column.Raw.Count, column.Failures));
+    }
+
     [Fact]
     public void Generate_RawLimitsFollowTheMappingsDirection()
     {
