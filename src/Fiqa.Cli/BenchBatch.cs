@@ -83,22 +83,8 @@ internal static class BenchBatch
     // Median wall seconds of two actions timed in turn, round by round, after one untimed warm-up round of each.
     private static (double First, double Second) Alternately(int rounds, Action first, Action second)
     {
-        first();
-        second();
-        var a = new double[rounds];
-        var b = new double[rounds];
-        for (int r = 0; r < rounds; r++)
-        {
-            long t = Stopwatch.GetTimestamp();
-            first();
-            a[r] = Stopwatch.GetElapsedTime(t).TotalSeconds;
-            t = Stopwatch.GetTimestamp();
-            second();
-            b[r] = Stopwatch.GetElapsedTime(t).TotalSeconds;
-        }
-        Array.Sort(a);
-        Array.Sort(b);
-        return (a[rounds / 2], b[rounds / 2]);
+        var (a, b) = BenchCommand.TimedInTurn(rounds, 1, first, second);
+        return (a[rounds / 2] / 1000, b[rounds / 2] / 1000);
     }
 
     private static void ForEach(int count, int workers, Action<int> body) =>

@@ -236,21 +236,30 @@ internal static class BenchCommand
     // Medians of an action and of a baseline timed in turn, repetition by repetition.
     private static (Stats Action, Stats Baseline) MeasureAlternately(int n, Action action, Action baseline)
     {
-        for (int i = 0; i < Math.Max(3, n / 10); i++) { action(); baseline(); }
+        var (a, b) = TimedInTurn(n, Math.Max(3, n / 10), action, baseline);
+        return (new Stats(a[n / 2], a[(int)(n * 0.9)]), new Stats(b[n / 2], b[(int)(n * 0.9)]));
+    }
+
+    /// <summary>Milliseconds of <paramref name="first"/> and <paramref name="second"/> timed in turn, <paramref name="n"/>
+    /// times each after <paramref name="warmUps"/> untimed rounds of both, each list sorted — so that load hitting the
+    /// machine during the run hits both alike, and their ratio is what to read.</summary>
+    internal static (double[] First, double[] Second) TimedInTurn(int n, int warmUps, Action first, Action second)
+    {
+        for (int i = 0; i < warmUps; i++) { first(); second(); }
         var a = new double[n];
         var b = new double[n];
         for (int i = 0; i < n; i++)
         {
             long start = Stopwatch.GetTimestamp();
-            action();
+            first();
             a[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             start = Stopwatch.GetTimestamp();
-            baseline();
+            second();
             b[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
         Array.Sort(a);
         Array.Sort(b);
-        return (new Stats(a[n / 2], a[(int)(n * 0.9)]), new Stats(b[n / 2], b[(int)(n * 0.9)]));
+        return (a, b);
     }
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
