@@ -1,10 +1,6 @@
 using System.CommandLine;
-using System.Globalization;
 using Fiqa.Evaluation;
 using Fiqa.Face;
-using Fiqa.Onnx;
-using Fiqa.Quality;
-using Fiqa.Quality.Unified;
 using Fiqa.Training;
 
 namespace Fiqa.Cli;
@@ -38,8 +34,9 @@ internal static class LfwTrainCommand
         {
             var face = common.Analyzer(p, FaceParts.Embedding, allFaces: false, intraOpThreads: 1);
             var paths = face.Paths!;
-            var store = ModelStore.For(paths);
             LfwProtocol protocol;
+            List<LfwHeadRecipe> chosen;
+            List<QualityTable> further;
             try
             {
                 protocol = LfwProtocol.Load(p.GetRequiredValue(lfw));
@@ -49,22 +46,38 @@ internal static class LfwTrainCommand
             {
                 throw new UsageException($"--lfw: {e.Message}", e);
             }
-            List<LfwHeadRecipe> chosen;
             try
             {
                 chosen = LfwRecipes.Parse(p.GetValue(recipes)!, p.GetValue(seed));
+                further = (p.GetValue(qualities) ?? []).Select(f => ScoreFiles.ReadQualities(OutputFile.Existing(f, "--qualities file"))).ToList();
             }
-            catch (ArgumentException e)
+            catch (Exception e) when (e is ArgumentException or FormatException)
             {
-                throw UsageException.From(e);
+                throw new UsageException(e.Message, e);
             }
+            var run = new LfwTrainingRunOptions
+            {
+                Protocol = protocol, Recipes = chosen, Face = face, Decode = common.Decode(p), Threads = common.ThreadCount(p), CacheFolder = p.GetValue(cache),
+                FurtherQualities = further,
+                // train-quality's own collection with its defaults (plan, split, seed, cache), for the +degraded recipes.
+                Breadth = chosen.Any(r => r.Breadth)
+                    ? new DistillationRunOptions
+                    {
+                        Data = DistillationRunOptions.DefaultData.Select(d => CliPaths.RequireData(paths, d)).ToArray(), ImageExtensions = InputFiles.ImageExtensions,
+                        Face = face, Decode = common.Decode(p), Threads = common.ThreadCount(p),
+                    }
+                    : null,
+            };
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var featureCache = new FeatureCache(p.GetValue(cache) ?? paths.CacheFor("train"), LfwQualityTraining.CacheKey(face, store));
+            var progress = new LfwTrainingProgress
+            {
+                Scored = (done, total) => { if (done % 2000 == 0 || done == total) io.Error.WriteLine($"  {done}/{total} images ({clock.Elapsed.TotalSeconds:F0} s)"); },
+                Line = line => io.Error.WriteLine($"fiqa train-quality-lfw: {line}"),
+            };
             LfwPassSet collection;
             try
             {
-                collection = LfwQualityTraining.Collect(protocol, new AssessorOptions { Face = face, Decode = common.Decode(p) }, common.ThreadCount(p), featureCache,
-                    (done, total) => { if (done % 2000 == 0 || done == total) io.Error.WriteLine($"  {done}/{total} images ({clock.Elapsed.TotalSeconds:F0} s)"); });
+                collection = LfwTrainingRun.Collect(run, progress);
             }
             catch (FileNotFoundException e)
             {
@@ -73,59 +86,27 @@ internal static class LfwTrainCommand
             int withFace = collection.Samples.Count(s => s.RawEmbedding is not null);
             io.Error.WriteLine($"fiqa train-quality-lfw: {collection.Samples.Count} images, {withFace} with a face, in {clock.Elapsed.TotalSeconds:F0} s");
             if (p.GetValue(collectOnly)) return ExitCodes.Success;
-            var outDir = OutputFile.Folder(p.GetRequiredValue(output));
-            var sha = store.Get(face.Embedder).Sha256;
-            var currentHeadPath = store.File(DistilledQuality.DefaultFileName);
-            var current = File.Exists(currentHeadPath) ? QualityHead.Load(currentHeadPath) : null;
-            List<QualityTable> further;
-            try
-            {
-                further = (p.GetValue(qualities) ?? []).Select(f => ScoreFiles.ReadQualities(OutputFile.Existing(f, "--qualities file"))).ToList();
-            }
-            catch (FormatException e)
-            {
-                throw new UsageException(e.Message, e);
-            }
-            DistillationSet? breadth = null;
-            if (chosen.Any(r => r.Breadth))
-            {
-                // train-quality's own collection with its defaults (plan, split, seed, cache), its held-out identities left out.
-                var run = new DistillationRunOptions
-                {
-                    Data = DistillationRunOptions.DefaultData.Select(d => CliPaths.RequireData(paths, d)).ToArray(), ImageExtensions = InputFiles.ImageExtensions,
-                    Face = face, Decode = common.Decode(p), Threads = common.ThreadCount(p),
-                };
-                (breadth, int held) = LfwQualityTraining.DegradedBreadth(run);
-                io.Error.WriteLine($"fiqa train-quality-lfw: {breadth.Samples.Count} degraded training samples (with jittered copies) of {breadth.Samples.Select(s => s.Identity).Distinct().Count()} installed identities; {held} held out");
-            }
-            var report = LfwReport.Run(collection, chosen, current, sha, paths.Font, outDir, breadth, further, line => io.Error.WriteLine($"fiqa train-quality-lfw: {line}"));
-            io.Out.Write(report.Markdown);
+            var result = LfwTrainingRun.Evaluate(run, collection, OutputFile.Folder(p.GetRequiredValue(output)), progress);
+            io.Out.Write(result.Report.Markdown);
             if (p.GetValue(everyHead) is { } folder)
                 foreach (var r in chosen)
-                {
-                    var h = LfwReport.FinalHead(collection, r, sha, report, breadth, current);
-                    h.Save(Path.Combine(OutputFile.Folder(folder), r.Name + ".json"));
-                }
+                    result.FinalHead(r).Save(Path.Combine(OutputFile.Folder(folder), r.Name + ".json"));
             if (p.GetValue(headOut) is { } headPath)
             {
-                if (report.Selected is not { } recipe)
-                {
-                    io.Error.WriteLine($"fiqa train-quality-lfw: View 1 selects {report.SelectedName}, a single method: no head written");
-                    return ExitCodes.Success;
-                }
-                var head = LfwReport.FinalHead(collection, recipe, sha, report, breadth, current);
-                // Canonical, without this machine's paths, so a retrained file compares equal byte for byte.
-                head.Provenance["command"] = FormattableString.Invariant($"fiqa train-quality-lfw --lfw LFW --seed {p.GetValue(seed)} --recipes {p.GetValue(recipes)} --out REPORT --head-out FILE");
+                LfwHeadRecipe? written;
                 try
                 {
-                    head.Save(headPath);
-                    File.WriteAllText(Path.ChangeExtension(headPath, ".splits.tsv"), LfwQualityTraining.SplitList(protocol));
+                    // Canonical, without this machine's paths, so a retrained file compares equal byte for byte.
+                    written = LfwTrainingRun.WriteSelectedHead(result, headPath,
+                        FormattableString.Invariant($"fiqa train-quality-lfw --lfw LFW --seed {p.GetValue(seed)} --recipes {p.GetValue(recipes)} --out REPORT --head-out FILE"));
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
                     throw new CommandFailedException($"cannot write --head-out {headPath}: {e.Message}", e);
                 }
-                io.Error.WriteLine($"fiqa train-quality-lfw: wrote {headPath} ({recipe.Name}, every View 2 person) and its split list");
+                io.Error.WriteLine(written is null
+                    ? $"fiqa train-quality-lfw: View 1 selects {result.Report.SelectedName}, a single method: no head written"
+                    : $"fiqa train-quality-lfw: wrote {headPath} ({written.Name}, every View 2 person) and its split list");
             }
             return ExitCodes.Success;
         });

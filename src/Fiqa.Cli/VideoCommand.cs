@@ -37,10 +37,11 @@ internal static class VideoCommand
         var threads = new Option<int>("--threads") { Description = "Frames analysed in parallel (output is identical for any value)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var minScore = new Option<float?>("--min-score") { Description = "Detector score threshold, 0..1 (default: the model manifest's)" };
         var score = new Option<string?>("--score") { Description = "Rank frames by this unified method (see fiqa methods, e.g. norm) instead of UnifiedQualityScore" };
+        var mappings = MappingsCommand.Option();
         var progressInterval = ProgressMeter.IntervalOption();
         var command = new Command("video", "Track faces through videos or frame folders and choose the best frames of each track by UnifiedQualityScore")
         {
-            inputs, top, minGap, shortWindow, longWindow, fps, every, start, maxSeconds, maxFrames, maxPixels, output, framesOut, export, gallery, seed, models, threads, minScore, score, progressInterval,
+            inputs, top, minGap, shortWindow, longWindow, fps, every, start, maxSeconds, maxFrames, maxPixels, output, framesOut, export, gallery, seed, models, threads, minScore, score, mappings, progressInterval,
         };
         command.SetAction(p =>
         {
@@ -82,6 +83,7 @@ internal static class VideoCommand
                 Selection = selection,
                 Threads = threadCount,
                 Score = p.GetValue(score),
+                Mappings = MappingsCommand.Load(p, mappings),
             };
             using var selector = new VideoFaceSelector(options);
             var references = galleryPath is null ? null : References(selector, galleryPath, io);

@@ -20,6 +20,8 @@ public sealed record VideoSelectorOptions
     /// <summary>The frame score: a method of the unified catalogue (<c>fiqa methods</c>, e.g. <c>norm</c>), or null for
     /// UnifiedQualityScore.</summary>
     public string? Score { get; init; }
+    /// <summary>The mapping parameters of the frame score's 0..100 scalar (a user's calibration file, or the embedded one).</summary>
+    public MappingTable Mappings { get; init; } = MappingTable.Default;
     /// <summary>A face whose box lies at least this much (share of its own area, 0..1) inside a larger face's box is
     /// taken as a false detection on part of that face (the detector fires on eyes of close-ups) and dropped; 1 keeps
     /// every detection.</summary>
@@ -67,6 +69,7 @@ public sealed class VideoFaceSelector : IDisposable
             Face = face,
             Measures = Options.Score is null ? [UnifiedQualityScore.Descriptor.Name] : [],
             UnifiedMethods = Options.Score is null ? [] : [Options.Score],
+            Mappings = Options.Mappings,
             // Decoded frames are upright already (ffmpeg applies the stream's rotation); a turned-face search per frame
             // would cost up to three more embedder passes on every blurred frame.
             DetectRotation = false,

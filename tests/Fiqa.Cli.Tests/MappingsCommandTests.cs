@@ -84,6 +84,31 @@ public class MappingsCommandTests
         Assert.DoesNotContain("images:", r.Err, StringComparison.Ordinal);   // no progress: nothing was scored
     }
 
+    /// <summary>The frame score's scalar follows the user's mapping; the raw score, and so the frames chosen, do not.</summary>
+    [Fact]
+    public void Video_WithMappings_MovesTheFrameScalarNotTheRawQuality()
+    {
+        var file = Write("""{"measures": {"UnifiedQualityScore": {"h": 50}}}""");
+        var dir = TestData.TempDirectory();
+        JsonElement[] Run(params string[] extra)
+        {
+            var frames = Path.Combine(dir, $"frames{extra.Length}.jsonl");
+            var r = CliRunner.Run(["video", TestData.File("franck"), "--max-frames", "3", "--threads", "1", "--frames-out", frames,
+                "--out", Path.Combine(dir, $"tracks{extra.Length}.jsonl"), .. extra]);
+            Assert.True(r.Code == 0, r.Err);
+            return File.ReadAllLines(frames).SelectMany(l => JsonDocument.Parse(l).RootElement.GetProperty("faces").EnumerateArray()).ToArray();
+        }
+        var plain = Run();
+        var halved = Run("--mappings", file);
+        Assert.Equal(plain.Length, halved.Length);
+        Assert.NotEmpty(plain);
+        for (int i = 0; i < plain.Length; i++)
+        {
+            Assert.Equal(plain[i].GetProperty("quality").GetDouble(), halved[i].GetProperty("quality").GetDouble());
+            Assert.InRange(halved[i].GetProperty("quality_scalar").GetInt32() * 2 - plain[i].GetProperty("quality_scalar").GetInt32(), -2, 2);
+        }
+    }
+
     [Fact]
     public void Mappings_PrintsTheEffectiveTable_WhichReadsBackAsAnOverride()
     {
