@@ -5,21 +5,21 @@ namespace Fiqa.Face;
 /// calibration half (benchmarks/verdicts; docs/measures.md, "Verdicts against labelled photos"): the eye line separates
 /// the photos a person calls tilted better than any other landmark line or the network (AUC 0.999); for yaw the
 /// network alone spreads with sd 7.8° over the photos a person calls not turned, the mean with the landmark estimate
-/// 6.9° (AUC 0.948 → 0.973); for pitch, landmark cues (jaw ends or nose tip against the eye line) correlate 0.85 with the
+/// 6.8° (AUC 0.948 → 0.973); for pitch, landmark cues (jaw ends or nose tip against the eye line) correlate 0.85 with the
 /// network and averaging them gained little (AUC 0.878 → 0.897) while widening the skin-tone gap, so the network's
 /// pitch stands alone.</summary>
 public static class HeadPoseFusion
 {
     /// <summary><see cref="FaceLandmarks.NoseTipAcrossEyes"/> of a face turned by 0°: the median over the 182 photos of
     /// the calibration half a person labels not turned (fr_landmark's points sit slightly off the middle).</summary>
-    public const double NoseTipFrontal = 0.4906;
+    public const double NoseTipFrontal = 0.4899;
 
     /// <summary>Change of <see cref="FaceLandmarks.NoseTipAcrossEyes"/> per unit tan(yaw): the nose tip stands in front
     /// of the eye corners, so under a turn ψ its offset from their midpoint grows as sin ψ while their span shrinks as
     /// cos ψ (orthographic projection). Fitted on the calibration half as the ratio of standard deviations against the
     /// network's tan(yaw) (|yaw| &lt; 45°, correlation −0.95; a ratio of spreads rather than a regression, which noise in
     /// the network's angle would shrink). Negative: yaw &gt; 0 moves the nose towards the image's left.</summary>
-    public const double NoseTipPerTanYaw = -0.4592;
+    public const double NoseTipPerTanYaw = -0.4628;
 
     /// <summary>Yaw in degrees from the nose tip's place between the outer eye corners (<see cref="NoseTipFrontal"/>,
     /// <see cref="NoseTipPerTanYaw"/>); NaN when the corners coincide.</summary>
