@@ -15,8 +15,8 @@ public enum FaceParts
     Landmarks = 1,
     /// <summary>Identity embedding (implies landmarks and alignment).</summary>
     Embedding = 2 | Landmarks,
-    /// <summary>Head pose.</summary>
-    Pose = 4,
+    /// <summary>Head pose (implies landmarks: roll is the eye line's, yaw uses the nose tip; <see cref="HeadPoseFusion"/>).</summary>
+    Pose = 4 | Landmarks,
     /// <summary>Eye open probabilities (implies landmarks).</summary>
     Eyes = 8 | Landmarks,
     /// <summary>Liveness score.</summary>
@@ -81,8 +81,8 @@ public sealed record FaceAnalysis
     public EmbedderPass? Pass { get; init; }
     /// <summary>Identity embedding, when requested.</summary>
     public FaceEmbedding? Embedding => Pass?.Embedding;
-    /// <summary>Head pose, when requested: yaw and pitch from the pose network, roll from the eye line when the
-    /// landmarks were computed (<see cref="FaceLandmarks.EyeLineRoll"/>).</summary>
+    /// <summary>Head pose, when requested, as <see cref="HeadPoseFusion.Combine"/> makes it: pitch from the pose network, yaw
+    /// the mean of the network's and the landmarks' estimate, roll from the eye line.</summary>
     public HeadPose? Pose { get; init; }
     /// <summary>Eye open probabilities, when requested.</summary>
     public EyeOpenness? Eyes { get; init; }
@@ -306,7 +306,7 @@ public sealed class FaceAnalyzer : IDisposable
             Landmarks = landmarks,
             Aligned = aligned,
             Pass = pass,
-            Pose = wanted.HasFlag(FaceParts.Pose) ? WithEyeLineRoll(HeadPose.Estimate(image, detection.Box), landmarks) : null,
+            Pose = wanted.HasFlag(FaceParts.Pose) ? HeadPoseFusion.Combine(HeadPose.Estimate(image, detection.Box), landmarks) : null,
             Eyes = wanted.HasFlag(FaceParts.Eyes) && landmarks is not null ? EyeState.Classify(image, landmarks) : null,
             Liveness = wanted.HasFlag(FaceParts.Liveness) ? Liveness.Score(image, detection.Box) : null,
             Expression = wanted.HasFlag(FaceParts.Expression) ? Expression.Classify(image, detection.Box, landmarks) : null,
@@ -318,10 +318,6 @@ public sealed class FaceAnalyzer : IDisposable
         Work.Add(WorkCounters.Names.AlignedCrop);
         return Aligner.Align(image, landmarks.FivePoints());
     }
-
-    // Yaw and pitch from the network; roll from the landmarks when there are any, so the record and HeadPoseRoll agree.
-    private static HeadPose WithEyeLineRoll(HeadPose pose, FaceLandmarks? landmarks) =>
-        landmarks is null ? pose : pose with { Roll = (float)landmarks.EyeLineRoll };
 
     /// <inheritdoc />
     public void Dispose()

@@ -88,6 +88,19 @@ public sealed class FaceLandmarks
         }
     }
 
+    /// <summary>Where the nose tip (point 30) lies between the outer eye corners (36 and 45), measured along the eye
+    /// line: 0 at the image-left corner, 1 at the image-right one, about 0.49 on a frontal face; NaN when the corners
+    /// coincide. The landmark cue to yaw (<see cref="HeadPoseFusion"/>).</summary>
+    public double NoseTipAcrossEyes
+    {
+        get
+        {
+            Vector2 left = Points[36], axis = Points[45] - left;
+            float span = axis.LengthSquared();
+            return span < 1e-6f ? double.NaN : Vector2.Dot(Points[30] - left, axis) / span;
+        }
+    }
+
     /// <summary>Distance between the eye centres, in pixels.</summary>
     public float InterEyeDistance => Vector2.Distance(ImageLeftEyeCenter, ImageRightEyeCenter);
 

@@ -50,7 +50,7 @@ public sealed class FaceContext
         _landmarks = new(() => known?.Landmarks ?? primary?.Landmarks ?? analyzer.LandmarkDetector.Detect(image, box));
         _aligned = new(() => known?.Aligned ?? primary?.Aligned ?? Counted(WorkCounters.Names.AlignedCrop, () => analyzer.Aligner.Align(image, Landmarks.FivePoints())));
         _pass = new(() => known?.Pass ?? primary?.Pass ?? analyzer.EmbedderPass(Aligned.Image));
-        _pose = new(() => known?.Pose ?? analyzer.HeadPose.Estimate(image, box));
+        _pose = new(() => known?.Pose ?? HeadPoseFusion.Combine(analyzer.HeadPose.Estimate(image, box), Landmarks));
         _eyes = new(() => known?.Eyes ?? analyzer.EyeState.Classify(image, Landmarks));
         _liveness = new(() => known?.Liveness ?? analyzer.Liveness.Score(image, box));
         _expression = new(() => known?.Expression ?? analyzer.Expression.Classify(image, box, Landmarks));

@@ -12,8 +12,8 @@ public enum MeasureNeeds
     AllFaces = 2,
     /// <summary>The identity embedding.</summary>
     Embedding = 4 | Landmarks,
-    /// <summary>Head pose.</summary>
-    Pose = 8,
+    /// <summary>Head pose (with the landmarks it reads: <see cref="Fiqa.Face.HeadPoseFusion"/>).</summary>
+    Pose = 8 | Landmarks,
     /// <summary>Eye-state model.</summary>
     Eyes = 16 | Landmarks,
     /// <summary>Liveness model.</summary>
