@@ -12,7 +12,8 @@ public sealed class OnnxEyeStateClassifier : IEyeStateClassifier
 {
     // Crop sizes relative to the manifest's scale (1.6 × eye width: 1.2, 1.4, 1.6 ×) and centre shifts in eye widths
     // (±0.07: about one pixel on an LFW eye); 27 crops an eye, run as one batch. Larger crops (up to 2 ×), which take in
-    // the brow, read the shut eyes of the installed franck_04000 as open (P 0.16 for its more closed eye).
+    // the brow, read the shut eyes of the installed franck_04000 as open (P 0.16 for its more closed eye); unturned
+    // crops left one installed portrait's verdict to a pixel (John_Shimkus 000394: 0.98 → 0.48 moved by one pixel).
     private static readonly float[] RelativeScales = [0.75f, 0.875f, 1f];
     private static readonly float[] Shifts = [-0.07f, 0f, 0.07f];
     // Probabilities are clamped before the log-odds so one saturated crop cannot outvote the rest.
