@@ -21,6 +21,15 @@ internal sealed class CropClassifier
         _cropScale = manifest.Crop?.Scale ?? defaultCropScale;
     }
 
+    /// <summary>The box's growth factor before cropping (the manifest's crop scale).</summary>
+    public float CropScale => _cropScale;
+
+    /// <summary>The network input: size, channels, normalisation.</summary>
+    public InputSpec Spec => _model.Manifest.Input;
+
+    /// <summary>Index of the named class in the output.</summary>
+    public int ClassIndex => _classIndex;
+
     /// <summary>Class names, in output order.</summary>
     public IReadOnlyList<string> Classes => _model.Manifest.Classes ?? [];
 
