@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Fiqa.Imaging;
 
 namespace Fiqa.Quality.Measures;
@@ -69,8 +70,9 @@ public sealed class Sharpness : IQualityMeasure
         if (mean < 2) return null;
         var logLuminance = new FloatPlane(width, height);
         var logValues = logLuminance.Values;
-        float scale = (float)(1 / mean);
-        for (int i = 0; i < v.Length; i++) logValues[i] = MathF.Log(v[i] * scale + LogOffset);
+        TensorPrimitives.Multiply(v, (float)(1 / mean), logValues);
+        TensorPrimitives.Add(logValues, LogOffset, logValues);
+        TensorPrimitives.Log(logValues, logValues);
         double isotropic = AboveFloor(Filters.Laplacian(logLuminance).Values, mask, n);
         // Second differences along 0°, 90°, 45° and 135° (pixel offsets), border pixels replicated.
         Span<(int Dx, int Dy)> directions = [(1, 0), (0, 1), (1, 1), (1, -1)];
