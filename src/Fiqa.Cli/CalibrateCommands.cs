@@ -129,6 +129,47 @@ internal static class CalibrateCommands
         return command;
     }
 
+    /// <summary><c>fiqa calibrate expression</c>: refits <see cref="ExpressionFusion"/> on the verdict benchmark's
+    /// calibration half and prints the weights with each half's AUC (<see cref="ExpressionFusionFit"/>).</summary>
+    public static Command CreateExpression(CliOutput io)
+    {
+        var common = new CommonOptions();
+        var labels = new Option<string>("--labels") { Description = "Label CSV with a not_neutral column and calibration/reported splits (benchmarks/verdicts/lfw-labels.csv)", Required = true };
+        var images = new Option<string>("--images") { Description = "Folder the label file's paths are relative to (LFW: lfw-deepfunneled)", Required = true };
+        var output = new Option<string?>("--out", "-o") { Description = "Also write the Markdown here" };
+        var progressInterval = ProgressMeter.IntervalOption();
+        var command = new Command("expression", "Fit ExpressionNeutrality's fusion of the expression network and the mouth's landmarks on labelled photos' calibration half; AUC on both halves")
+        {
+            labels, images, output, progressInterval,
+        };
+        common.AddTo(command);
+        command.SetAction(p =>
+        {
+            var imageRoot = p.GetRequiredValue(images);
+            if (!Directory.Exists(imageRoot)) throw new UsageException($"--images folder not found: {imageRoot}");
+            var photos = EvalVerdictsCommand.ReadLabels(p.GetRequiredValue(labels));
+            int threads = common.ThreadCount(p);
+            var meter = new ProgressMeter(io.Error, "fiqa calibrate expression", ProgressMeter.Interval(p, progressInterval), "images");
+            var gate = new object();
+            using var analyzer = new FaceAnalyzer(common.Analyzer(p, FaceParts.Landmarks | FaceParts.Expression, allFaces: false, intraOpThreads: 1));
+            var samples = EvalVerdictsCommand.ReadImages(() => ExpressionFusionFit.Observe(analyzer, imageRoot, photos, threads, (done, total) => { lock (gate) meter.Report(done, total); }));
+            ExpressionFusion fusion;
+            try
+            {
+                fusion = ExpressionFusionFit.Fit(samples);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CommandFailedException(e.Message, e);
+            }
+            var markdown = ExpressionFusionFit.ToMarkdown(fusion, ExpressionFusionFit.Figures(samples, fusion));
+            if (p.GetValue(output) is { } path) EvalVerdictsCommand.Write(path, markdown);
+            io.Out.Write(markdown);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
     public static Command CreatePercentiles(CliOutput io)
     {
         var common = new CommonOptions();

@@ -28,15 +28,7 @@ internal static class EvalVerdictsCommand
         {
             var imageRoot = p.GetRequiredValue(images);
             if (!Directory.Exists(imageRoot)) throw new UsageException($"--images folder not found: {imageRoot}");
-            IReadOnlyList<LabelledPhoto> photos;
-            try
-            {
-                photos = VerdictBenchmark.ReadLabels(OutputFile.Existing(p.GetRequiredValue(labels), "--labels"));
-            }
-            catch (FormatException e)
-            {
-                throw new UsageException(e.Message, e);
-            }
+            var photos = ReadLabels(p.GetRequiredValue(labels));
             int threads = common.ThreadCount(p);
             double interval = ProgressMeter.Interval(p, progressInterval);
             var outDir = OutputFile.Folder(p.GetRequiredValue(output));
@@ -59,19 +51,7 @@ internal static class EvalVerdictsCommand
             {
                 var meter = new ProgressMeter(io.Error, "fiqa eval-verdicts", interval, "images");
                 var gate = new object();
-                IReadOnlyList<VerdictObservation> observations;
-                try
-                {
-                    observations = VerdictBenchmark.Observe(assessor, imageRoot, photos, threads, (done, total) => { lock (gate) meter.Report(done, total); });
-                }
-                catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
-                {
-                    throw new CommandFailedException(e.Message, e);
-                }
-                catch (AggregateException e) when (e.InnerException is FileNotFoundException or InvalidDataException)
-                {
-                    throw new CommandFailedException(e.InnerException.Message, e.InnerException);
-                }
+                var observations = ReadImages(() => VerdictBenchmark.Observe(assessor, imageRoot, photos, threads, (done, total) => { lock (gate) meter.Report(done, total); }));
                 var profileInUse = assessor.Profile!;
                 var report = VerdictBenchmark.Evaluate(profileInUse.Name, profileInUse.Requirements.Select(r => r.Code).Distinct().ToList(), observations);
                 var markdown = VerdictBenchmark.ToMarkdown(report);
@@ -85,7 +65,37 @@ internal static class EvalVerdictsCommand
         return command;
     }
 
-    private static void Write(string path, string text)
+    /// <summary>The label file, or a usage error naming what is wrong with it.</summary>
+    internal static IReadOnlyList<LabelledPhoto> ReadLabels(string path)
+    {
+        try
+        {
+            return VerdictBenchmark.ReadLabels(OutputFile.Existing(path, "--labels"));
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException(e.Message, e);
+        }
+    }
+
+    /// <summary>Runs a pass over the labelled images; a missing or undecodable one fails the command with its path.</summary>
+    internal static T ReadImages<T>(Func<T> pass)
+    {
+        try
+        {
+            return pass();
+        }
+        catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
+        {
+            throw new CommandFailedException(e.Message, e);
+        }
+        catch (AggregateException e) when (e.InnerException is FileNotFoundException or InvalidDataException)
+        {
+            throw new CommandFailedException(e.InnerException.Message, e.InnerException);
+        }
+    }
+
+    internal static void Write(string path, string text)
     {
         try
         {

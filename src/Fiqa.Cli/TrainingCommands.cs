@@ -339,7 +339,7 @@ internal static class TrainingCommands
                 $"layers: {string.Join(", ", calibration.Layers.Select(l => $"{l.Tensor} (ρ {l.Spearman:F3})"))}\nset Spearman vs {calibration.Labels}: {calibration.SetSpearman:F4}; best single layer: {calibration.Candidates[0].Spearman:F4}"));
             return ExitCodes.Success;
         });
-        return new Command("calibrate", "Calibrate a training-free quality method, report the capture components' ladders, or calibrate a quality threshold and profile on your own population") { froq, CreateCalibrateComponents(io), CalibrateCommands.CreateThreshold(io), CalibrateCommands.CreatePercentiles(io), Int8Commands.CreateCalibrate(io) };
+        return new Command("calibrate", "Calibrate a training-free quality method, report the capture components' ladders, or calibrate a quality threshold and profile on your own population") { froq, CreateCalibrateComponents(io), CalibrateCommands.CreateThreshold(io), CalibrateCommands.CreatePercentiles(io), CalibrateCommands.CreateExpression(io), Int8Commands.CreateCalibrate(io) };
     }
 
     private static Command CreateCalibrateComponents(CliOutput io)

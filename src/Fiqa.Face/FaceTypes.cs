@@ -104,10 +104,24 @@ public sealed class FaceLandmarks
     /// <summary>Distance between the eye centres, in pixels.</summary>
     public float InterEyeDistance => Vector2.Distance(ImageLeftEyeCenter, ImageRightEyeCenter);
 
-    /// <summary>The five alignment points in template order: image-left eye, image-right eye, nose tip, image-left and
-    /// image-right mouth corner.</summary>
-    /// <summary>The five alignment points in template order: image-left eye, image-right eye, nose tip, image-left and
-    /// image-right mouth corner.</summary>
+    /// <summary>Distance between the outer mouth corners (48, 54) over <see cref="InterEyeDistance"/>: about 0.85 on a
+    /// neutral face, wider in a smile. Both spans shrink alike under a turn, so the ratio changes little with yaw.</summary>
+    public double MouthWidthOverEyes => Vector2.Distance(Points[48], Points[54]) / InterEyeDistance;
+
+    /// <summary>How far the outer mouth corners (48, 54) sit above the middle of the inner lips (62, 66), measured
+    /// square to the eye line and over <see cref="InterEyeDistance"/>: &gt; 0 when the corners are raised, as in a smile.</summary>
+    public double MouthCornerLift
+    {
+        get
+        {
+            var eyeLine = Vector2.Normalize(ImageRightEyeCenter - ImageLeftEyeCenter);
+            var down = new Vector2(-eyeLine.Y, eyeLine.X);
+            var corners = (Points[48] + Points[54]) / 2;
+            var lipsMiddle = (Points[62] + Points[66]) / 2;
+            return Vector2.Dot(lipsMiddle - corners, down) / InterEyeDistance;
+        }
+    }
+
     /// <summary>The square around all 68 points, grown by <paramref name="scale"/> about their bounding box's centre.</summary>
     public FaceBox SquareBox(float scale = 1.1f)
     {

@@ -18,8 +18,9 @@ public class ExpressionPrecisionTests
             return record.RootElement.GetProperty("quality").GetProperty("ExpressionNeutrality").GetProperty("raw").GetDouble();
         }
         double reference = Neutral("float"), int8 = Neutral("int8");
-        // franck_01829 (the manifest's neutral example) moves most of the 18 held-out installed faces: 0.258 → 0.302.
-        Assert.InRange(reference, 0.2, 0.35);
+        // franck_01829 (the manifest's neutral example) reads 0.932 fused with the mouth's landmarks (ExpressionFusion);
+        // the int8 network moves it by 0.002 (the network alone moved most of the 18 held-out installed faces: 0.258 → 0.302).
+        Assert.InRange(reference, 0.85, 0.98);
         Assert.InRange(Math.Abs(int8 - reference), 1e-4, 0.05);
     }
 }

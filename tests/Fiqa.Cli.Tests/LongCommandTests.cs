@@ -132,15 +132,15 @@ public partial class LongCommandTests
     [Fact]
     public void Bench_WorkTable_CountsModelRunsAndSharedIntermediatesOfOneAssessment()
     {
-        // Every component of sample1.jpg's face: each model once (eye state per eye, expression face + mirror), the
+        // Every component of sample1.jpg's face: each model once (eye state per eye), the
         // portrait and the skin model once; without ExpressionNeutrality no expression pass at all.
         var all = CliRunner.Run("bench", "--iterations", "5", "--threads", "1", "--unified", "norm");
         Assert.True(all.Code == 0, all.Err);
         foreach (var row in new[] { "| fr_detect (detector) | 1 |", "| fr_feature (embedder) | 1 |", "| fr_eye (eye state) | 2 |",
-            "| fr_expression (expression) | 2 |", "| canonical portrait | 1 |", "| SkinModel | 1 |", "| aligned crop | 1 |" })
+            "| fr_expression (expression) | 1 |", "| canonical portrait | 1 |", "| SkinModel | 1 |", "| aligned crop | 1 |" })
             Assert.Contains(row, all.Out);
-        // Face and mirror as one batch of 2, timed against the two runs: a median and its ratio.
-        Assert.Matches(new Regex(@"^\| quality: expression model, face \+ mirror as one batch of 2 [^|]*\| \d+\.\d\d \(\d+\.\d\d×\) \|$", RegexOptions.Multiline), all.Out);
+        // With mirror averaging, face and mirror as one batch of 2, timed against the two runs: a median and its ratio.
+        Assert.Matches(new Regex(@"^\| quality: expression model with mirror averaging, face \+ mirror as one batch of 2 [^|]*\| \d+\.\d\d \(\d+\.\d\d×\) \|$", RegexOptions.Multiline), all.Out);
         var some = CliRunner.Run("bench", "--iterations", "5", "--threads", "1", "--unified", "norm", "--measures", "EyesOpen,HeadSize");
         Assert.True(some.Code == 0, some.Err);
         Assert.Contains("Work of one assessment (EyesOpen,HeadSize; unified norm; 1 face(s))", some.Out);
@@ -153,13 +153,13 @@ public partial class LongCommandTests
     }
 
     [Fact]
-    public void BenchBatch_ExpressionBatched_TimesTheBatchOfTwoInTurnWithTheDefault()
+    public void BenchBatch_ExpressionBatched_TimesTheBatchOfTwoInTurnWithTwoRuns()
     {
         var dir = TestData.TempDirectory();
         File.Copy(TestData.File("fixtures/astronaut.jpg"), Path.Combine(dir, "astronaut.jpg"));
         var r = CliRunner.Run("bench", "--batch", dir, "--workers", "1", "--rounds", "1", "--expression-batched");
         Assert.True(r.Code == 0, r.Err);
-        Assert.Matches(new Regex(@"one batch of 2, timed in turn with the default \(two runs\): \d+\.\d\d s against \d+\.\d\d s per batch \(\d+\.\d{3}×\)"), r.Out);
+        Assert.Matches(new Regex(@"one batch of 2, timed in turn with two runs: \d+\.\d\d s against \d+\.\d\d s per batch \(\d+\.\d{3}×\)"), r.Out);
         var plain = CliRunner.Run("bench", "--batch", dir, "--workers", "1", "--rounds", "1");
         Assert.True(plain.Code == 0, plain.Err);
         Assert.DoesNotContain("one batch of 2", plain.Out);

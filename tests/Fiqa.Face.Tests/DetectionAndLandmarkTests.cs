@@ -75,6 +75,22 @@ public class DetectionAndLandmarkTests(FaceModelsFixture models, ITestOutputHelp
     }
 
     [Fact]
+    public void MouthCues_SmileReadsWiderAndLifted_AndTurningThePointsInThePlaneChangesNothing()
+    {
+        var smiling = models.Primary.Analyze(ImageDecoder.Decode(TestData.File("skimage/astronaut.png")))[0].Landmarks!;
+        var neutral = models.Primary.Analyze(ImageDecoder.Decode(TestData.File("franck/franck_01829.jpg")))[0].Landmarks!;
+        output.WriteLine(FormattableString.Invariant($"width/IED smiling {smiling.MouthWidthOverEyes:F3}, neutral {neutral.MouthWidthOverEyes:F3}; lift {smiling.MouthCornerLift:F3}, {neutral.MouthCornerLift:F3}"));
+        Assert.True(smiling.MouthWidthOverEyes > neutral.MouthWidthOverEyes + 0.1);
+        Assert.True(smiling.MouthCornerLift > neutral.MouthCornerLift);
+        Assert.InRange(neutral.MouthWidthOverEyes, 0.7, 1.0);
+        // The cues are measured against the eye line: the same points turned by 25° and moved read the same.
+        var turn = Matrix3x2.CreateRotation(25 * MathF.PI / 180, smiling.Points[30]) * Matrix3x2.CreateTranslation(40, -15);
+        var turned = new FaceLandmarks(smiling.Points.Select(q => Vector2.Transform(q, turn)).ToArray());
+        Assert.Equal(smiling.MouthWidthOverEyes, turned.MouthWidthOverEyes, 4);
+        Assert.Equal(smiling.MouthCornerLift, turned.MouthCornerLift, 4);
+    }
+
+    [Fact]
     public void Landmarks_ExifRotatedPhoto_ComeOutUpright()
     {
         var upright = ImageDecoder.Decode(TestData.File("franck/franck_01829.jpg"));

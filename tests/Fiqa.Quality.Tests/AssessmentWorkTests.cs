@@ -42,7 +42,7 @@ public class AssessmentWorkTests(ITestOutputHelper output)
         Assert.Equal(0, without.Runs("fr_expression"));
         Assert.DoesNotContain("ExpressionNeutrality", without.Assessment.Quality.Keys);
         var with = Count(new AssessorOptions { Measures = ["ExpressionNeutrality"] });
-        Assert.Equal(2, with.Runs("fr_expression")); // the face and its mirror
+        Assert.Equal(1, with.Runs("fr_expression")); // the face alone (no mirror averaging by default)
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public class AssessmentWorkTests(ITestOutputHelper output)
         Assert.Equal(1, work.Runs("fr_pose"));
         Assert.Equal(1, work.Runs("fr_liveness"));
         Assert.Equal(2, work.Runs("fr_eye"));
-        Assert.Equal(2, work.Runs("fr_expression"));
+        Assert.Equal(1, work.Runs("fr_expression"));
         // Each shared intermediate (the crops, the luminance plane, the skin model, the memoised zones …) once per
         // face; region masks are the only repeated item, one per distinct zone: the face outline, two eye zones, the
         // mouth, its opening, the forehead, two cheeks (filled three times each before they were shared) and

@@ -120,10 +120,14 @@ public sealed record ExpressionAgreement
     /// <summary>Faces with the same expression.neutral verdict under each built-in threshold, by threshold.</summary>
     public required IReadOnlyDictionary<double, int> SameVerdict { get; init; }
 
-    /// <summary>P(neutral) at which the ExpressionNeutrality scalar is 50 (its sigmoid's x0).</summary>
+    /// <summary>The network's P(neutral) at which the ExpressionNeutrality scalar was 50 while it read the network alone.
+    /// Since issue 33 the component fuses the network with the mouth's landmarks (Fiqa.Quality's ExpressionFusion), so
+    /// this and <see cref="VerdictThresholds"/> compare the two networks at the lines they were held to, not the verdicts
+    /// of today's profiles.</summary>
     public const double ScalarMidpoint = 0.35;
 
-    /// <summary>The expression.neutral minimum P(neutral) of the built-in profiles (icao 0.2, enrolment 0.1).</summary>
+    /// <summary>The expression.neutral minimum on the network's P(neutral) while the built-in profiles read it alone
+    /// (icao 0.2, enrolment 0.1).</summary>
     public static IReadOnlyList<double> VerdictThresholds { get; } = [0.2, 0.1];
 
     /// <summary>Compares the class probabilities of the same faces under two runs.</summary>

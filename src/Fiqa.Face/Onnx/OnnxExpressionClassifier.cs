@@ -12,8 +12,11 @@ public sealed record ExpressionRunOptions
     public int? InputSize { get; init; }
 
     /// <summary>Average the face and its mirror image (two runs): the network alone is far from mirror-symmetric
-    /// (docs/models.md), and a face's expression does not change when mirrored.</summary>
-    public bool Mirror { get; init; } = true;
+    /// (docs/models.md), and a face's expression does not change when mirrored. Off by default: ExpressionNeutrality
+    /// fuses the network with the mouth's landmarks, and there the second run no longer changes how well the score
+    /// separates the faces a person calls not neutral (docs/measures.md, ExpressionNeutrality) while doubling the
+    /// largest model's cost.</summary>
+    public bool Mirror { get; init; }
 
     /// <summary>With <see cref="Mirror"/>: the face and its mirror as one batch of two, one session run on the graph with a
     /// dynamic batch dimension (<see cref="OnnxGraph.WithDynamicBatch"/>), instead of two runs of the file's batch-1
@@ -29,7 +32,7 @@ public sealed record ExpressionRunOptions
     public static ExpressionRunOptions Reference { get; } = new() { InputSize = null, Mirror = true, Precision = ModelPrecision.Float };
 }
 
-/// <summary>Facial-expression classifier on the face box; its manifest must name a "neutral" class. By default the
+/// <summary>Facial-expression classifier on the face box; its manifest must name a "neutral" class. On request the
 /// probabilities are averaged over the face and its mirror image (<see cref="ExpressionRunOptions.Mirror"/>).</summary>
 public sealed class OnnxExpressionClassifier : IExpressionClassifier
 {
@@ -37,7 +40,7 @@ public sealed class OnnxExpressionClassifier : IExpressionClassifier
     private readonly bool _mirror;
     private readonly bool _batched;
 
-    /// <summary>The expression model of a registry, run as <paramref name="options"/> says (default: the manifest's input, face and mirror).</summary>
+    /// <summary>The expression model of a registry, run as <paramref name="options"/> says (default: the manifest's input, the face alone).</summary>
     public OnnxExpressionClassifier(SessionRegistry registry, string model, ExpressionRunOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
