@@ -73,20 +73,29 @@ public sealed class Sharpness : IQualityMeasure
         TensorPrimitives.Multiply(v, (float)(1 / mean), logValues);
         TensorPrimitives.Add(logValues, LogOffset, logValues);
         TensorPrimitives.Log(logValues, logValues);
-        double isotropic = AboveFloor(Filters.Laplacian(logLuminance).Values, mask, n);
+        var magnitudes = new float[n];
+        double isotropic = AboveFloor(Filters.Laplacian(logLuminance).Values, mask, magnitudes);
         // Second differences along 0°, 90°, 45° and 135° (pixel offsets), border pixels replicated.
         Span<(int Dx, int Dy)> directions = [(1, 0), (0, 1), (1, 1), (1, -1)];
         double weakest = double.MaxValue, strongest = 0;
         var response = new float[v.Length];
         foreach (var (dx, dy) in directions)
         {
+            int step = dy * width + dx;
             for (int y = 0; y < height; y++)
+            {
+                bool interiorRow = y > 0 && y < height - 1;
                 for (int x = 0; x < width; x++)
                 {
                     int i = y * width + x;
-                    if (mask[i]) response[i] = lum.At(x - dx, y - dy) + lum.At(x + dx, y + dy) - 2 * v[i];
+                    if (!mask[i]) continue;
+                    // Away from the border the neighbours are plain offsets; at it, replicated pixels.
+                    response[i] = interiorRow && x > 0 && x < width - 1
+                        ? v[i - step] + v[i + step] - 2 * v[i]
+                        : lum.At(x - dx, y - dy) + lum.At(x + dx, y + dy) - 2 * v[i];
                 }
-            double c = AboveFloor(response, mask, n);
+            }
+            double c = AboveFloor(response, mask, magnitudes);
             weakest = Math.Min(weakest, c);
             strongest = Math.Max(strongest, c);
         }
@@ -97,18 +106,20 @@ public sealed class Sharpness : IQualityMeasure
 
     /// <summary>√(mean r² − floor²) over the masked pixels of a filter response r, the floor being the σ of a Gaussian
     /// whose median |r| is the region's.</summary>
-    private static double AboveFloor(float[] response, bool[] mask, int count)
+    /// <param name="response">The filter response.</param>
+    /// <param name="mask">The pixels to use.</param>
+    /// <param name="magnitudes">Scratch space, one entry per masked pixel.</param>
+    private static double AboveFloor(float[] response, bool[] mask, float[] magnitudes)
     {
         double energy = 0;
-        var magnitudes = new float[count];
+        int count = magnitudes.Length;
         for (int i = 0, k = 0; i < response.Length; i++)
         {
             if (!mask[i]) continue;
             energy += response[i] * (double)response[i];
             magnitudes[k++] = Math.Abs(response[i]);
         }
-        Array.Sort(magnitudes);
-        double floor = magnitudes[count / 2] / GaussianMedianAbs;
+        double floor = RankStatistics.Select(magnitudes, count / 2) / GaussianMedianAbs;
         return Math.Sqrt(Math.Max(0, energy / count - floor * floor));
     }
 }
