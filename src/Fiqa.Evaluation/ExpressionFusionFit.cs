@@ -61,6 +61,7 @@ public static class ExpressionFusionFit
         if (rows.Count < 20 || rows.All(r => r.NotNeutral) || rows.All(r => !r.NotNeutral))
             throw new ArgumentException($"the {split} split needs at least 20 photos with a face, of both kinds; it has {rows.Count}", nameof(samples));
         int k = rows[0].Cues!.Length, n = rows.Count;
+        if (k != 3) throw new ArgumentException($"expected the 3 cues of ExpressionFusion.Cues, got {k}", nameof(samples));
         var mean = new double[k];
         var scale = new double[k];
         for (int j = 0; j < k; j++)
@@ -110,7 +111,6 @@ public static class ExpressionFusionFit
             raw[j] = w[j + 1] / scale[j];
             intercept -= raw[j] * mean[j];
         }
-        if (k != 3) throw new InvalidOperationException($"expected 3 cues, got {k}");
         return new ExpressionFusion(intercept, raw[0], raw[1], raw[2]);
     }
 

@@ -4,10 +4,10 @@ namespace Fiqa.Quality;
 
 /// <summary>P(neutral expression) as a logistic model over three cues from one face: the expression network's log-odds
 /// of "neutral" and two from the 68 landmarks, the mouth's width (<see cref="FaceLandmarks.MouthWidthOverEyes"/>) and
-/// how far its corners are raised (<see cref="FaceLandmarks.MouthCornerLift"/>). The network alone separates the faces
-/// a person calls not neutral with an AUC of 0.69–0.73 on the verdict benchmark and reads darker neutral faces as less
-/// neutral; a smile widens the mouth and lifts its corners, which the landmarks see on faces of every skin tone
-/// (docs/measures.md, "Verdicts against labelled photos"). The weights are fitted by <c>fiqa calibrate expression</c>
+/// how far its corners are raised (<see cref="FaceLandmarks.MouthCornerLift"/>). On the labelled verdict benchmark the
+network alone separates the faces a person calls not neutral poorly and reads darker neutral faces as less neutral; a
+smile widens the mouth and lifts its corners, which the landmarks see on faces of every skin tone (figures in
+docs/measures.md, "Verdicts against labelled photos"). The weights are fitted by <c>fiqa calibrate expression</c>
 /// on the benchmark's calibration half only (<c>ExpressionFusionFit</c> in Fiqa.Evaluation).</summary>
 /// <param name="Intercept">Constant term of the log-odds of "not neutral".</param>
 /// <param name="NetworkLogOdds">Weight of ln(p / (1 − p)), p the network's P(neutral) clamped to [1e-4, 1 − 1e-4].</param>
@@ -15,7 +15,7 @@ namespace Fiqa.Quality;
 /// <param name="CornerLift">Weight of <see cref="FaceLandmarks.MouthCornerLift"/>.</param>
 public sealed record ExpressionFusion(double Intercept, double NetworkLogOdds, double MouthWidth, double CornerLift)
 {
-    /// <summary>Fitted on the verdict benchmark's calibration half (302 LFW photos): <c>fiqa calibrate expression
+    /// <summary>Fitted on the verdict benchmark's calibration half: <c>fiqa calibrate expression
     /// --labels benchmarks/verdicts/lfw-labels.csv --images ../shared/datasets/lfw/lfw-deepfunneled</c>.</summary>
     public static ExpressionFusion Default { get; } = new(-13.77976, -0.1735781, 13.60315, 7.450300);
 
