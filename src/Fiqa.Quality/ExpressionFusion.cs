@@ -5,9 +5,9 @@ namespace Fiqa.Quality;
 /// <summary>P(neutral expression) as a logistic model over three cues from one face: the expression network's log-odds
 /// of "neutral" and two from the 68 landmarks, the mouth's width (<see cref="FaceLandmarks.MouthWidthOverEyes"/>) and
 /// how far its corners are raised (<see cref="FaceLandmarks.MouthCornerLift"/>). On the labelled verdict benchmark the
-network alone separates the faces a person calls not neutral poorly and reads darker neutral faces as less neutral; a
-smile widens the mouth and lifts its corners, which the landmarks see on faces of every skin tone (figures in
-docs/measures.md, "Verdicts against labelled photos"). The weights are fitted by <c>fiqa calibrate expression</c>
+/// network alone separates the faces a person calls not neutral poorly and reads darker neutral faces as less neutral; a
+/// smile widens the mouth and lifts its corners, which the landmarks see on faces of every skin tone (figures in
+/// docs/measures.md, "Verdicts against labelled photos"). The weights are fitted by <c>fiqa calibrate expression</c>
 /// on the benchmark's calibration half only (<c>ExpressionFusionFit</c> in Fiqa.Evaluation).</summary>
 /// <param name="Intercept">Constant term of the log-odds of "not neutral".</param>
 /// <param name="NetworkLogOdds">Weight of ln(p / (1 − p)), p the network's P(neutral) clamped to [1e-4, 1 − 1e-4].</param>
