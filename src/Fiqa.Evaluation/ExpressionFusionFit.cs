@@ -35,22 +35,15 @@ public static class ExpressionFusionFit
         if ((analyzer.Options.Parts & (FaceParts.Landmarks | FaceParts.Expression)) != (FaceParts.Landmarks | FaceParts.Expression))
             throw new ArgumentException("the analyzer must compute landmarks and expression", nameof(analyzer));
         var clear = photos.Where(p => !p.Unclear).ToList();
-        var missing = clear.FirstOrDefault(p => !File.Exists(Path.Combine(imageRoot, p.File)));
-        if (missing is not null) throw new FileNotFoundException($"labelled image not found: {Path.Combine(imageRoot, missing.File)}", missing.File);
-        var samples = new ExpressionSample[clear.Count];
-        int done = 0;
-        Parallel.For(0, clear.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, i =>
+        return VerdictBenchmark.ForEachPhoto(imageRoot, clear, threads, progress, (photo, path) =>
         {
-            var path = Path.Combine(imageRoot, clear[i].File);
             if (!ImageDecoder.TryDecode(path, out var image, out var error)) throw new InvalidDataException($"{path}: {error}");
             var faces = analyzer.Analyze(image);
             var face = faces.Count > 0 ? faces[0] : null;
-            samples[i] = face?.Landmarks is { } lm && face.Expression?.TryGetValue("neutral", out var p) == true
-                ? new ExpressionSample(clear[i], p, ExpressionFusion.Cues(p, lm))
-                : new ExpressionSample(clear[i], null, null);
-            progress?.Invoke(Interlocked.Increment(ref done), clear.Count);
+            return face?.Landmarks is { } lm && face.Expression?.TryGetValue("neutral", out var p) == true
+                ? new ExpressionSample(photo, p, ExpressionFusion.Cues(p, lm))
+                : new ExpressionSample(photo, null, null);
         });
-        return samples;
     }
 
     /// <summary>The weights fitted on the samples of <paramref name="split"/> with cues.</summary>

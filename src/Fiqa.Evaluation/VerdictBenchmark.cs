@@ -273,16 +273,26 @@ public static class VerdictBenchmark
         ArgumentNullException.ThrowIfNull(assessor);
         ArgumentNullException.ThrowIfNull(photos);
         if (assessor.Profile is null) throw new ArgumentException("the assessor needs a verdict profile", nameof(assessor));
+        return ForEachPhoto(imageRoot, photos, threads, progress, (photo, path) =>
+        {
+            var a = assessor.Assess(path);
+            if (a.Status == Fiqa.Face.FileStatus.Error) throw new InvalidDataException($"{path}: {a.Analysis.Error}");
+            return VerdictObservation.From(photo, a.Verdict, a.Status == Fiqa.Face.FileStatus.Ok);
+        });
+    }
+
+    /// <summary>Runs <paramref name="work"/> on every labelled photo (with its path under <paramref name="imageRoot"/>)
+    /// in parallel, results in label-file order; checks first that every image is there.</summary>
+    /// <exception cref="FileNotFoundException">A labelled image is not under <paramref name="imageRoot"/>.</exception>
+    internal static T[] ForEachPhoto<T>(string imageRoot, IReadOnlyList<LabelledPhoto> photos, int threads, Action<int, int>? progress, Func<LabelledPhoto, string, T> work)
+    {
         var missing = photos.FirstOrDefault(p => !File.Exists(Path.Combine(imageRoot, p.File)));
         if (missing is not null) throw new FileNotFoundException($"labelled image not found: {Path.Combine(imageRoot, missing.File)}", missing.File);
-        var results = new VerdictObservation[photos.Count];
+        var results = new T[photos.Count];
         int done = 0;
         Parallel.For(0, photos.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, i =>
         {
-            var path = Path.Combine(imageRoot, photos[i].File);
-            var a = assessor.Assess(path);
-            if (a.Status == Fiqa.Face.FileStatus.Error) throw new InvalidDataException($"{path}: {a.Analysis.Error}");
-            results[i] = VerdictObservation.From(photos[i], a.Verdict, a.Status == Fiqa.Face.FileStatus.Ok);
+            results[i] = work(photos[i], Path.Combine(imageRoot, photos[i].File));
             progress?.Invoke(Interlocked.Increment(ref done), photos.Count);
         });
         return results;
