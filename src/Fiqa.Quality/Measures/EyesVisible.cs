@@ -65,9 +65,8 @@ public sealed class EyesVisible : IQualityMeasure
         for (int i = 0; i < cheek.Length; i++)
             if (cheek[i]) cheekValues.Add(lum[i]);
         if (cheekValues.Count == 0) return null;
-        cheekValues.Sort();
         // Floor of one linear level: against a black cheek (a shadow or a cover over the lower face) a black band still counts.
-        double reference = Math.Max(1, cheekValues[cheekValues.Count / 2]);
+        double reference = Math.Max(1, RankStatistics.Select(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(cheekValues), cheekValues.Count / 2));
         // The tint cue needs the face's own skin colour; on greyscale or a cheek that is not skin it stays off.
         var skin = face.IsGreyscale ? null : SkinModel.Of(face);
         if (skin is { Learnt: false }) skin = null;

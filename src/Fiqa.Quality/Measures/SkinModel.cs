@@ -90,10 +90,8 @@ internal sealed class SkinModel
     private static (double Median, double Spread) MedianAndSpread(List<float> values)
     {
         var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(values);
-        span.Sort();
-        double median = span[span.Length / 2];
+        double median = RankStatistics.Select(span, span.Length / 2);
         for (int i = 0; i < span.Length; i++) span[i] = Math.Abs(span[i] - (float)median);
-        span.Sort();
-        return (median, 1.4826 * span[span.Length / 2]);
+        return (median, 1.4826 * RankStatistics.Select(span, span.Length / 2));
     }
 }
