@@ -40,6 +40,21 @@ public class SubjectComponentTests
     }
 
     [Fact]
+    public void ExpressionNeutrality_SmilesAndLaughterReadNotNeutral_ANeutralFaceReadsNeutral_UnderTheEnrolmentLimit()
+    {
+        // The enrolment profile's line is P(neutral) ≥ 0.5, the fused probability's own (docs/measures.md).
+        using var assessor = FaceQualityAssessor.Create(new AssessorOptions { Measures = ["ExpressionNeutrality"], Profile = "enrolment", DetectRotation = false });
+        double P(string file) => assessor.Assess(TestData.File(file)).Quality["ExpressionNeutrality"].Raw!.Value;
+        Assert.InRange(P("franck/franck_01829.jpg"), 0.8, 1.0);      // neutral
+        Assert.InRange(P("skimage/astronaut.png"), 0.0, 0.3);        // smiling
+        Assert.InRange(P("franck/franck_04000.jpg"), 0.0, 0.15);     // laughing, eyes shut
+        var verdict = assessor.Assess(TestData.File("skimage/astronaut.png")).Verdict!;
+        Assert.Contains(verdict.Reasons, r => r.Code == "expression.neutral.low");
+        // The scalar's 50 is the enrolment line, so the requirement and the bar agree.
+        Assert.True(assessor.Assess(TestData.File("franck/franck_01829.jpg")).Quality["ExpressionNeutrality"].Scalar > 50);
+    }
+
+    [Fact]
     public void EyesOpen_SaysItCannotJudge_RatherThanClosed_WhenTheEyesAreDarkOrBlurred()
     {
         using var assessor = FaceQualityAssessor.Create(new AssessorOptions { Measures = ["EyesOpen"], DetectRotation = false });
