@@ -27,6 +27,9 @@ public static class Fingerprint
         // Only a non-default run is written, so records made before the option existed still resume.
         if (f.ExpressionRun != new Fiqa.Face.Onnx.ExpressionRunOptions())
             sb.Append("expression=").Append(f.ExpressionRun.InputSize).Append(',').Append(f.ExpressionRun.Mirror).Append(',').Append(f.ExpressionRun.Precision).Append('\n');
+        // The refined landmarks moved every landmark-based value, so records from before them are redone; without them a
+        // run computes what those records hold.
+        if (f.RefineLandmarks) sb.Append("landmarks=refined\n");
         sb.Append("faces=").Append(f.AllFaces).Append(",aligned=").Append(f.AlignedInput).Append(",parts=").Append(f.Parts).Append('\n');
         sb.Append("measures=").AppendJoin(',', assessor.Measures.Select(m => m.Name)).Append('\n');
         sb.Append("unified=").AppendJoin(',', o.UnifiedMethods).Append('\n');

@@ -79,7 +79,7 @@ internal static class Int8Commands
             }
             var found = analyzer.FindFaces(image);
             if (found.Count == 0) { noFace++; continue; }
-            var landmarks = analyzer.LandmarkDetector.Detect(image, found[0].Box);
+            var landmarks = analyzer.LocateLandmarks(image, found[0].Box).Points;
             var f = reference.Classify(image, found[0].Box, landmarks);
             var q = int8.Classify(image, found[0].Box, landmarks);
             if (timed is null) { timed = (image, found[0], landmarks); build.Stop(); }

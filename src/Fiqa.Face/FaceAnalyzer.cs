@@ -51,6 +51,11 @@ public sealed record FaceAnalyzerOptions
     public ExpressionRunOptions ExpressionRun { get; init; } = new();
     /// <summary>Detector post-processing.</summary>
     public FaceDetectorOptions Detection { get; init; } = new();
+    /// <summary>Run the landmark model a second time on a box placed from its first points (<see
+    /// cref="FaceLandmarks.RefinementBox"/>): the detector's box ends near the mouth, so an open or laughing mouth is
+    /// squeezed onto the upper lip by the first pass. The measures and the record read the second pass; the
+    /// recogniser's crop stays placed from the first, as the quality heads were trained on it.</summary>
+    public bool RefineLandmarks { get; init; } = true;
     /// <summary>Analyse every detected face, not only the primary (largest) one.</summary>
     public bool AllFaces { get; init; }
     /// <summary>Inputs are already face crops: skip detection, the whole image is the face box.</summary>
@@ -258,8 +263,8 @@ public sealed class FaceAnalyzer : IDisposable
     private PrimaryFace? Primary(RgbImage image, IReadOnlyList<FaceDetection> faces)
     {
         if (faces.Count == 0) return null;
-        var landmarks = LandmarkDetector.Detect(image, faces[0].Box);
-        var aligned = AlignCounted(image, landmarks);
+        var (landmarks, placement) = LocateLandmarks(image, faces[0].Box);
+        var aligned = AlignCounted(image, placement);
         return new PrimaryFace(landmarks, aligned, EmbedderPass(aligned.Image));
     }
 
@@ -290,13 +295,14 @@ public sealed class FaceAnalyzer : IDisposable
         ArgumentNullException.ThrowIfNull(image);
         var wanted = parts ?? Options.Parts;
         // The expression model reads the landmarks, so it needs them too.
-        FaceLandmarks? landmarks = wanted.HasFlag(FaceParts.Landmarks) || wanted.HasFlag(FaceParts.Expression)
-            ? known?.Landmarks ?? LandmarkDetector.Detect(image, detection.Box) : null;
+        var (landmarks, placement) = known is not null ? (known.Landmarks, null)
+            : wanted.HasFlag(FaceParts.Landmarks) || wanted.HasFlag(FaceParts.Expression) ? LocateLandmarks(image, detection.Box)
+            : ((FaceLandmarks?)null, (FaceLandmarks?)null);
         AlignedFace? aligned = null;
         EmbedderPass? pass = null;
         if (wanted.HasFlag(FaceParts.Embedding) && landmarks is not null)
         {
-            aligned = known?.Aligned ?? AlignCounted(image, landmarks);
+            aligned = known?.Aligned ?? AlignCounted(image, placement!);
             pass = known?.Pass ?? EmbedderPass(aligned.Image);
         }
         return new FaceAnalysis
@@ -311,6 +317,17 @@ public sealed class FaceAnalyzer : IDisposable
             Liveness = wanted.HasFlag(FaceParts.Liveness) ? Liveness.Score(image, detection.Box) : null,
             Expression = wanted.HasFlag(FaceParts.Expression) ? Expression.Classify(image, detection.Box, landmarks) : null,
         };
+    }
+
+    /// <summary>The 68 points of the face in <paramref name="box"/> as the measures and the record read them (refined
+    /// by a second pass when <see cref="FaceAnalyzerOptions.RefineLandmarks"/>), and the first pass's points, from which
+    /// the recogniser's crop is placed.</summary>
+    public (FaceLandmarks Points, FaceLandmarks Placement) LocateLandmarks(RgbImage image, FaceBox box)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var first = LandmarkDetector.Detect(image, box);
+        if (!Options.RefineLandmarks || Options.AlignedInput) return (first, first);
+        return (first.Refined(_landmarks.Value.Detect(image, first.RefinementBox(), mirrorAveraged: true)), first);
     }
 
     private AlignedFace AlignCounted(RgbImage image, FaceLandmarks landmarks)

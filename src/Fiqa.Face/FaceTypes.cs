@@ -131,6 +131,27 @@ public sealed class FaceLandmarks
         return new FaceBox((x0 + x1 - side) / 2, (y0 + y1 - side) / 2, side, side);
     }
 
+    /// <summary>The box the landmark model's second pass reads: the square around the first pass's points, grown 1.2×
+    /// (chosen on dlib's 18 hand-labelled VOC training faces among 1.0–1.3; mean point error over the inter-eye distance
+    /// 0.089 → 0.065 there, 0.068 → 0.052 on its 25 testing faces, the jaw 0.086 → 0.057 and the mouth 0.065 → 0.055).
+    /// The detector's box is taller than wide and ends near the mouth, so a dropped jaw or a wide smile is squeezed
+    /// into it on the first pass.</summary>
+    public FaceBox RefinementBox() => SquareBox(1.2f);
+
+    /// <summary>These first-pass points refined by <paramref name="second"/>, the pass on <see cref="RefinementBox"/>: its
+    /// points, except the eyes' (36–47), which are the mean of both passes — both boxes frame the eyes, and the mean
+    /// reads the eye line's roll better than either pass on the verdict benchmark's calibration half (AUC for a tilted
+    /// head 0.999 against 0.999 first pass and 0.993 second pass alone, precision at the enrolment limit 0.68 against
+    /// 0.62 and 0.60) and the eye points a little closer to dlib's labels (0.057 → 0.056 of the inter-eye distance on
+    /// its training faces, 0.041 → 0.040 on the testing ones).</summary>
+    public FaceLandmarks Refined(FaceLandmarks second)
+    {
+        ArgumentNullException.ThrowIfNull(second);
+        var points = second.Points.ToArray();
+        for (int i = 36; i < 48; i++) points[i] = (Points[i] + second.Points[i]) / 2;
+        return new FaceLandmarks(points);
+    }
+
     /// <summary>The five alignment points: eye centres, nose tip, mouth corners.</summary>
     public Vector2[] FivePoints() => [ImageLeftEyeCenter, ImageRightEyeCenter, Points[30], Points[48], Points[54]];
 }

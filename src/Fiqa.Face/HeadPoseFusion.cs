@@ -12,14 +12,14 @@ public static class HeadPoseFusion
 {
     /// <summary><see cref="FaceLandmarks.NoseTipAcrossEyes"/> of a face turned by 0°: the median over the 182 photos of
     /// the calibration half a person labels not turned (fr_landmark's points sit slightly off the middle).</summary>
-    public const double NoseTipFrontal = 0.4899;
+    public const double NoseTipFrontal = 0.4935;
 
     /// <summary>Change of <see cref="FaceLandmarks.NoseTipAcrossEyes"/> per unit tan(yaw): the nose tip stands in front
     /// of the eye corners, so under a turn ψ its offset from their midpoint grows as sin ψ while their span shrinks as
     /// cos ψ (orthographic projection). Fitted on the calibration half as the ratio of standard deviations against the
-    /// network's tan(yaw) (|yaw| &lt; 45°, correlation −0.95; a ratio of spreads rather than a regression, which noise in
+    /// network's tan(yaw) (|yaw| &lt; 45°, correlation −0.96; a ratio of spreads rather than a regression, which noise in
     /// the network's angle would shrink). Negative: yaw &gt; 0 moves the nose towards the image's left.</summary>
-    public const double NoseTipPerTanYaw = -0.4628;
+    public const double NoseTipPerTanYaw = -0.5362;
 
     /// <summary>Yaw in degrees from the nose tip's place between the outer eye corners (<see cref="NoseTipFrontal"/>,
     /// <see cref="NoseTipPerTanYaw"/>); NaN when the corners coincide.</summary>

@@ -17,7 +17,7 @@ public sealed record ExpressionFusion(double Intercept, double NetworkLogOdds, d
 {
     /// <summary>Fitted on the verdict benchmark's calibration half: <c>fiqa calibrate expression
     /// --labels benchmarks/verdicts/lfw-labels.csv --images ../shared/datasets/lfw/lfw-deepfunneled</c>.</summary>
-    public static ExpressionFusion Default { get; } = new(-13.77976, -0.1735781, 13.60315, 7.450300);
+    public static ExpressionFusion Default { get; } = new(-14.61037, -0.1169861, 14.78413, 8.552698);
 
     /// <summary>The network's P(neutral) as log-odds, clamped so that 0 and 1 stay finite.</summary>
     public static double LogOdds(double p)

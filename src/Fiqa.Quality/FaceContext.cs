@@ -47,8 +47,9 @@ public sealed class FaceContext
         AllFaces = allFaces;
         Index = index;
         var box = allFaces[index].Box;
-        _landmarks = new(() => known?.Landmarks ?? primary?.Landmarks ?? analyzer.LandmarkDetector.Detect(image, box));
-        _aligned = new(() => known?.Aligned ?? primary?.Aligned ?? Counted(WorkCounters.Names.AlignedCrop, () => analyzer.Aligner.Align(image, Landmarks.FivePoints())));
+        var located = new Lazy<(FaceLandmarks Points, FaceLandmarks Placement)>(() => analyzer.LocateLandmarks(image, box));
+        _landmarks = new(() => known?.Landmarks ?? primary?.Landmarks ?? located.Value.Points);
+        _aligned = new(() => known?.Aligned ?? primary?.Aligned ?? Counted(WorkCounters.Names.AlignedCrop, () => analyzer.Aligner.Align(image, located.Value.Placement.FivePoints())));
         _pass = new(() => known?.Pass ?? primary?.Pass ?? analyzer.EmbedderPass(Aligned.Image));
         _pose = new(() => known?.Pose ?? HeadPoseFusion.Combine(analyzer.HeadPose.Estimate(image, box), Landmarks));
         _eyes = new(() => known?.Eyes ?? analyzer.EyeState.Classify(image, Landmarks));
@@ -153,14 +154,17 @@ public sealed class FaceContext
         return pts;
     }
 
+    /// <summary>The landmarks of <see cref="FaceOutline"/>, in its order.</summary>
+    public static ReadOnlySpan<int> FaceOutlineIndices => [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17];
+
     /// <summary>The face outline: jaw 0–16, then the eyebrows 26–17 back across the top.</summary>
     public static Vector2[] FaceOutline(IReadOnlyList<Vector2> lm)
     {
         ArgumentNullException.ThrowIfNull(lm);
-        var outline = new List<Vector2>(27);
-        for (int i = 0; i <= 16; i++) outline.Add(lm[i]);
-        for (int i = 26; i >= 17; i--) outline.Add(lm[i]);
-        return outline.ToArray();
+        var indices = FaceOutlineIndices;
+        var outline = new Vector2[indices.Length];
+        for (int i = 0; i < outline.Length; i++) outline[i] = lm[indices[i]];
+        return outline;
     }
 
     private static bool HasNoChroma(RgbImage image, bool[] mask)

@@ -19,6 +19,15 @@ public class ComponentLadderTests
 
     private static ComponentLadder Of(string id) => Results.Value.Single(r => r.Component == id);
 
+    // Sharpness alone over all 33 held-out portraits, for the share that issue 33 sets a bar on: with a third of them
+    // one portrait moves the share by 9 points.
+    private static readonly Lazy<ComponentLadder> SharpnessOnEveryHeldOutPortrait = new(() =>
+    {
+        var portraits = ComponentLadders.InstalledPortraits(TestData.DataRoot, "held-out");
+        using var assessor = FaceQualityAssessor.Create(new AssessorOptions { Measures = ["Sharpness"] });
+        return ComponentLadders.Run(assessor, portraits, threads: 2).Single(r => r.Component == "Sharpness");
+    });
+
     [Theory]
     [InlineData("Sharpness", "blur")]
     [InlineData("Sharpness", "motion")]
@@ -54,9 +63,9 @@ public class ComponentLadderTests
     [Fact]
     public void Sharpness_FallsBy15_UnderSixPixelsOfMotion_OnMostPortraits()
     {
-        // Issue 33: a 6-px horizontal smear must lower Sharpness by ≥ 15 on ≥ 85 % of unseen portraits; measured 91 % on
+        // Issue 33: a 6-px horizontal smear must lower Sharpness by ≥ 15 on ≥ 85 % of unseen portraits; measured 88 % on
         // all 33 held-out portraits (docs/measures.md). The isotropic Laplacian alone reached 42 %.
-        var r = Of("Sharpness");
+        var r = SharpnessOnEveryHeldOutPortrait.Value;
         Assert.True(r.DropShare["motion"] >= 0.85, $"{r.DropShare["motion"]:P0} of portraits fell by ≥ 15 at motion 6 px");
     }
 

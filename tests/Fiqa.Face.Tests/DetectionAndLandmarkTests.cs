@@ -27,16 +27,28 @@ public class DetectionAndLandmarkTests(FaceModelsFixture models, ITestOutputHelp
     }
 
     [Fact]
-    public void Detector_DlibVocFaces_RecallAtLeast90PercentAtIou04_AndLandmarkErrorAtMost10PercentOfIod()
+    public void Detector_DlibVocFaces_RecallAtLeast90PercentAtIou04_AndRefinedLandmarksWithin6PercentOfIod()
     {
         var truths = GroundTruth();
         Assert.Equal(43, truths.Count);
+        using var firstPassOnly = new FaceAnalyzer(new FaceAnalyzerOptions { AllFaces = true, RefineLandmarks = false }, models.AllFaces.Registry);
+        var (recall, refined) = LandmarkErrors(models.AllFaces, truths);
+        var (_, firstPass) = LandmarkErrors(firstPassOnly, truths);
+        output.WriteLine($"recall {recall:F3}; landmark NME (mean point error / IOD) refined {refined.Average():F4} (max {refined.Max():F4}), first pass alone {firstPass.Average():F4}");
+        Assert.True(recall >= 0.90, $"recall {recall:F3}");
+        // Measured 0.056 refined against 0.077 for the first pass alone (docs/measures.md, "Refined landmarks").
+        Assert.True(refined.Average() <= 0.06, $"mean NME {refined.Average():F4}");
+        Assert.True(refined.Average() < firstPass.Average() - 0.01, $"refined {refined.Average():F4}, first pass {firstPass.Average():F4}");
+    }
+
+    private static (double Recall, List<double> Errors) LandmarkErrors(FaceAnalyzer analyzer, List<Truth> truths)
+    {
         int found = 0;
         var errors = new List<double>();
         foreach (var group in truths.GroupBy(t => t.File))
         {
             var image = ImageDecoder.Decode(group.Key);
-            var faces = models.AllFaces.Analyze(image);
+            var faces = analyzer.Analyze(image);
             foreach (var truth in group)
             {
                 var best = faces.MaxBy(f => f.Detection.Box.IntersectionOverUnion(truth.Box));
@@ -48,10 +60,7 @@ public class DetectionAndLandmarkTests(FaceModelsFixture models, ITestOutputHelp
                 errors.Add(mean / iod);
             }
         }
-        double recall = (double)found / truths.Count;
-        output.WriteLine($"recall {found}/{truths.Count} = {recall:F3}; landmark NME (mean point error / IOD) mean {errors.Average():F4}, max {errors.Max():F4}");
-        Assert.True(recall >= 0.90, $"recall {recall:F3}");
-        Assert.True(errors.Average() <= 0.10, $"mean NME {errors.Average():F4}");
+        return ((double)found / truths.Count, errors);
     }
 
     [Fact]

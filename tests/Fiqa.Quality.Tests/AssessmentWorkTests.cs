@@ -25,7 +25,7 @@ public class AssessmentWorkTests(ITestOutputHelper output)
     {
         var work = Count(new AssessorOptions { Measures = ["EyesOpen"], UnifiedMethods = ["norm", "serfiq", "distilled"] });
         Assert.Equal(1, work.Runs("fr_detect"));
-        Assert.Equal(1, work.Runs("fr_landmark"));
+        Assert.Equal(3, work.Runs("fr_landmark")); // the detector's box, then the refinement box and its mirror
         Assert.Equal(1, work.Runs("fr_feature"));
         Assert.Equal(2, work.Runs("fr_eye")); // one pass per eye
         // Nothing EyesOpen and the three methods do not read.
@@ -50,7 +50,7 @@ public class AssessmentWorkTests(ITestOutputHelper output)
     {
         var work = Count(new AssessorOptions());
         Assert.Equal(1, work.Runs("fr_detect"));
-        Assert.Equal(1, work.Runs("fr_landmark"));
+        Assert.Equal(3, work.Runs("fr_landmark")); // the detector's box, then the refinement box and its mirror
         Assert.Equal(1, work.Runs("fr_feature"));
         Assert.Equal(1, work.Runs("fr_pose"));
         Assert.Equal(1, work.Runs("fr_liveness"));
@@ -58,13 +58,13 @@ public class AssessmentWorkTests(ITestOutputHelper output)
         Assert.Equal(1, work.Runs("fr_expression"));
         // Each shared intermediate (the crops, the luminance plane, the skin model, the memoised zones …) once per
         // face; region masks are the only repeated item, one per distinct zone: the face outline, two eye zones, the
-        // mouth, its opening, the forehead, two cheeks (filled three times each before they were shared) and
-        // EyesVisible's band and cheek box per eye.
+        // mouth, its opening, the forehead, two cheeks (filled three times each before they were shared),
+        // EyesVisible's band and cheek box per eye, and Sharpness's inset face outline.
         var repeated = work.Intermediates.Where(c => c.Name != WorkCounters.Names.RegionMask && c.Count != 1).ToList();
         Assert.True(repeated.Count == 0, "computed more than once: " + string.Join(", ", repeated));
         Assert.Equal(1, work.Computed(WorkCounters.Names.CanonicalPortrait));
         Assert.Equal(1, work.Computed("SkinModel"));
         Assert.Equal(1, work.Computed("zone.cheek.image_left"));
-        Assert.Equal(12, work.Computed(WorkCounters.Names.RegionMask));
+        Assert.Equal(13, work.Computed(WorkCounters.Names.RegionMask));
     }
 }

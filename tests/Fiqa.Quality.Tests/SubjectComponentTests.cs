@@ -48,10 +48,26 @@ public class SubjectComponentTests
         Assert.InRange(P("franck/franck_01829.jpg"), 0.8, 1.0);      // neutral
         Assert.InRange(P("skimage/astronaut.png"), 0.0, 0.3);        // smiling
         Assert.InRange(P("franck/franck_04000.jpg"), 0.0, 0.15);     // laughing, eyes shut
+        // Broad, toothy smiles whose mouths the first landmark pass put on the upper lip (read 0.81 and 0.66 then).
+        Assert.InRange(P("dlib/johns/John_Salley/000200_02159354.jpg"), 0.0, 0.3);
+        Assert.InRange(P("dlib/johns/John_Savage/000291_01099214.jpg"), 0.0, 0.4);
         var verdict = assessor.Assess(TestData.File("skimage/astronaut.png")).Verdict!;
         Assert.Contains(verdict.Reasons, r => r.Code == "expression.neutral.low");
         // The scalar's 50 is the enrolment line, so the requirement and the bar agree.
         Assert.True(assessor.Assess(TestData.File("franck/franck_01829.jpg")).Quality["ExpressionNeutrality"].Scalar > 50);
+    }
+
+    [Fact]
+    public void MouthClosed_ToothySmilesAndLaughterReadOpen_ClosedLipsReadClosed_AtTheEnrolmentLimit()
+    {
+        // Inner-lip gap / eye-to-chin against the profiles' 0.06: the refined landmarks find the open mouth that the
+        // first pass, cut off by the detector's box at the mouth, closed (franck_04000 read 0.02 with it).
+        using var assessor = FaceQualityAssessor.Create(new AssessorOptions { Measures = ["MouthClosed"], DetectRotation = false });
+        double Gap(string file) => assessor.Assess(TestData.File(file)).Quality["MouthClosed"].Raw!.Value;
+        Assert.True(Gap("franck/franck_04000.jpg") > 0.07);
+        Assert.True(Gap("dlib/johns/John_Salley/000200_02159354.jpg") > 0.1);
+        Assert.True(Gap("dlib/johns/John_Savage/000291_01099214.jpg") > 0.07);
+        Assert.True(Gap("franck/franck_01829.jpg") < 0.03);
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public static class ExpressionInt8
             used++;
             foreach (var face in found)
             {
-                var inputs = classifier.NetworkInputs(image, face.Box, analyzer.LandmarkDetector.Detect(image, face.Box));
+                var inputs = classifier.NetworkInputs(image, face.Box, analyzer.LocateLandmarks(image, face.Box).Points);
                 foreach (var input in inputs) recorder.Observe(input);
                 faces.Add(inputs);
             }
