@@ -54,7 +54,7 @@ public static class ExpressionFusionFit
         if (rows.Count < 20 || rows.All(r => r.NotNeutral) || rows.All(r => !r.NotNeutral))
             throw new ArgumentException($"the {split} split needs at least 20 photos with a face, of both kinds; it has {rows.Count}", nameof(samples));
         int k = rows[0].Cues!.Length, n = rows.Count;
-        if (k != 3) throw new ArgumentException($"expected the 3 cues of ExpressionFusion.Cues, got {k}", nameof(samples));
+        if (k != ExpressionFusion.CueCount) throw new ArgumentException($"expected the {ExpressionFusion.CueCount} cues of ExpressionFusion.Cues, got {k}", nameof(samples));
         var mean = new double[k];
         var scale = new double[k];
         for (int j = 0; j < k; j++)
@@ -104,7 +104,7 @@ public static class ExpressionFusionFit
             raw[j] = w[j + 1] / scale[j];
             intercept -= raw[j] * mean[j];
         }
-        return new ExpressionFusion(intercept, raw[0], raw[1], raw[2]);
+        return ExpressionFusion.FromWeights(intercept, raw);
     }
 
     /// <summary>Per split: AUC of the network's P(neutral) alone and of <paramref name="fusion"/>'s, as separators of the
@@ -151,7 +151,7 @@ public static class ExpressionFusionFit
         ArgumentNullException.ThrowIfNull(figures);
         var c = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        sb.Append(c, $"ExpressionFusion(Intercept: {fusion.Intercept:R}, NetworkLogOdds: {fusion.NetworkLogOdds:R}, MouthWidth: {fusion.MouthWidth:R}, CornerLift: {fusion.CornerLift:R})\n\n");
+        sb.Append(c, $"ExpressionFusion(Intercept: {fusion.Intercept:R}, NetworkLogOdds: {fusion.NetworkLogOdds:R}, MouthWidth: {fusion.MouthWidth:R}, CornerLift: {fusion.CornerLift:R}, LipGap: {fusion.LipGap:R}, LipHeight: {fusion.LipHeight:R}, ChinDrop: {fusion.ChinDrop:R})\n\n");
         sb.Append("| split | photos | not neutral | AUC, network P(neutral) | AUC, fused |\n|---|---:|---:|---:|---:|\n");
         foreach (var f in figures) sb.Append(c, $"| {f.Split} | {f.Photos} | {f.NotNeutral} | {f.NetworkAuc:0.000} | {f.FusionAuc:0.000} |\n");
         return sb.ToString();

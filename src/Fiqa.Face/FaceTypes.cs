@@ -110,16 +110,25 @@ public sealed class FaceLandmarks
 
     /// <summary>How far the outer mouth corners (48, 54) sit above the middle of the inner lips (62, 66), measured
     /// square to the eye line and over <see cref="InterEyeDistance"/>: &gt; 0 when the corners are raised, as in a smile.</summary>
-    public double MouthCornerLift
+    public double MouthCornerLift => DownOverEyes((Points[48] + Points[54]) / 2, (Points[62] + Points[66]) / 2);
+
+    /// <summary>The gap between the inner lips (62 to 66) square to the eye line, over <see cref="InterEyeDistance"/>:
+    /// about 0 with closed lips, larger as the mouth opens (speech, laughter, a toothy smile).</summary>
+    public double LipGapOverEyes => DownOverEyes(Points[62], Points[66]);
+
+    /// <summary>The outer lips' height (51 to 57) square to the eye line, over <see cref="InterEyeDistance"/>.</summary>
+    public double LipHeightOverEyes => DownOverEyes(Points[51], Points[57]);
+
+    /// <summary>How far the chin (8) lies below the eyes' midpoint, square to the eye line, over <see
+    /// cref="InterEyeDistance"/>: the jaw drops as the mouth opens.</summary>
+    public double ChinDropOverEyes => DownOverEyes((ImageLeftEyeCenter + ImageRightEyeCenter) / 2, Points[8]);
+
+    // (to − from) along the direction square to the eye line, pointing down the face, over the inter-eye distance.
+    private double DownOverEyes(Vector2 from, Vector2 to)
     {
-        get
-        {
-            var eyeLine = Vector2.Normalize(ImageRightEyeCenter - ImageLeftEyeCenter);
-            var down = new Vector2(-eyeLine.Y, eyeLine.X);
-            var corners = (Points[48] + Points[54]) / 2;
-            var lipsMiddle = (Points[62] + Points[66]) / 2;
-            return Vector2.Dot(lipsMiddle - corners, down) / InterEyeDistance;
-        }
+        var eyeLine = Vector2.Normalize(ImageRightEyeCenter - ImageLeftEyeCenter);
+        var down = new Vector2(-eyeLine.Y, eyeLine.X);
+        return Vector2.Dot(to - from, down) / InterEyeDistance;
     }
 
     /// <summary>The square around all 68 points, grown by <paramref name="scale"/> about their bounding box's centre.</summary>

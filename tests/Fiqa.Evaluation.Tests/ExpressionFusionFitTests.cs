@@ -31,8 +31,9 @@ public class ExpressionFusionFitTests(ITestOutputHelper output)
         var fit = ExpressionFusionFit.Fit(samples);
         var shipped = ExpressionFusion.Default;
         output.WriteLine(ExpressionFusionFit.ToMarkdown(fit, ExpressionFusionFit.Figures(samples, fit)));
-        foreach (var (name, a, b) in new[] { ("intercept", fit.Intercept, shipped.Intercept), ("network", fit.NetworkLogOdds, shipped.NetworkLogOdds),
-            ("width", fit.MouthWidth, shipped.MouthWidth), ("lift", fit.CornerLift, shipped.CornerLift) })
+        string[] names = ["network", "width", "lift", "lip gap", "lip height", "chin drop"];
+        var pairs = names.Select((name, i) => (name, fit.Weights[i], shipped.Weights[i])).Prepend(("intercept", fit.Intercept, shipped.Intercept));
+        foreach (var (name, a, b) in pairs)
             Assert.True(Math.Abs(a - b) <= 1e-5 * Math.Max(1, Math.Abs(b)), $"{name}: fitted {a:R}, shipped {b:R}");
         var reported = ExpressionFusionFit.Figures(samples, shipped).Single(f => f.Split == "reported");
         Assert.True(reported.FusionAuc >= 0.85 && reported.FusionAuc >= reported.NetworkAuc + 0.1,

@@ -8,7 +8,7 @@ public sealed class ExpressionNeutrality : IQualityMeasure
     /// <summary>The descriptor.</summary>
     public static MeasureDescriptor Descriptor { get; } = new("ExpressionNeutrality", "character",
         "probability of a neutral expression, 0..1", MeasureNeeds.Expression, MappingTable.Default.Measure("ExpressionNeutrality"),
-        "7-class expression model (FER order) fused with mouth width and corner lift from the landmarks; fitted on labelled LFW photos.");
+        "7-class expression model (FER order) fused with the mouth's width, corner lift and opening and the jaw's drop from the landmarks; fitted on labelled LFW photos.");
 
     MeasureDescriptor IQualityMeasure.Descriptor => Descriptor;
 
