@@ -27,8 +27,8 @@ public sealed record ExpressionFusion(double Intercept, double NetworkLogOdds, d
     /// <summary>Number of cues (<see cref="Cues"/>).</summary>
     public const int CueCount = 6;
 
-    /// <summary>The weights in cue order.</summary>
-    public double[] Weights => [NetworkLogOdds, MouthWidth, CornerLift, LipGap, LipHeight, ChinDrop];
+    /// <summary>The weights in cue order (a method, so that the record's printed form stays its named weights).</summary>
+    public double[] Weights() => [NetworkLogOdds, MouthWidth, CornerLift, LipGap, LipHeight, ChinDrop];
 
     /// <summary>The model with <paramref name="intercept"/> and <paramref name="weights"/> in cue order.</summary>
     public static ExpressionFusion FromWeights(double intercept, ReadOnlySpan<double> weights)
@@ -60,9 +60,8 @@ public sealed record ExpressionFusion(double Intercept, double NetworkLogOdds, d
     public double NeutralProbability(ReadOnlySpan<double> cues)
     {
         if (cues.Length != CueCount) throw new ArgumentException($"expected {CueCount} cues, got {cues.Length}", nameof(cues));
-        double notNeutral = Intercept;
-        var weights = Weights;
-        for (int i = 0; i < CueCount; i++) notNeutral += weights[i] * cues[i];
+        double notNeutral = Intercept + NetworkLogOdds * cues[0] + MouthWidth * cues[1] + CornerLift * cues[2]
+            + LipGap * cues[3] + LipHeight * cues[4] + ChinDrop * cues[5];
         return 1 / (1 + Math.Exp(notNeutral));
     }
 }

@@ -32,7 +32,7 @@ public class ExpressionFusionFitTests(ITestOutputHelper output)
         var shipped = ExpressionFusion.Default;
         output.WriteLine(ExpressionFusionFit.ToMarkdown(fit, ExpressionFusionFit.Figures(samples, fit)));
         string[] names = ["network", "width", "lift", "lip gap", "lip height", "chin drop"];
-        var pairs = names.Select((name, i) => (name, fit.Weights[i], shipped.Weights[i])).Prepend(("intercept", fit.Intercept, shipped.Intercept));
+        var pairs = names.Select((name, i) => (name, fit.Weights()[i], shipped.Weights()[i])).Prepend(("intercept", fit.Intercept, shipped.Intercept));
         foreach (var (name, a, b) in pairs)
             Assert.True(Math.Abs(a - b) <= 1e-5 * Math.Max(1, Math.Abs(b)), $"{name}: fitted {a:R}, shipped {b:R}");
         var reported = ExpressionFusionFit.Figures(samples, shipped).Single(f => f.Split == "reported");
