@@ -5,6 +5,7 @@ using Fiqa.Face;
 using Fiqa.Face.Onnx;
 using Fiqa.Imaging;
 using Fiqa.Onnx;
+using Fiqa.Quality;
 
 namespace Fiqa.Cli;
 
@@ -68,6 +69,8 @@ internal static class Int8Commands
         var int8 = new OnnxExpressionClassifier(analyzer.Registry, name, ExpressionRunOptions.Reference with { Precision = ModelPrecision.Int8 });
         var pairs = new List<(IReadOnlyDictionary<string, float>, IReadOnlyDictionary<string, float>)>();
         var worst = new List<(double Delta, string File, float Float, float Int8)>();
+        // What ExpressionNeutrality reports: the network fused with the landmarks' mouth cues, judged at the profiles' 0.5.
+        var fused = new List<(double Float, double Int8)>();
         (RgbImage Image, FaceDetection Face, FaceLandmarks Landmarks)? timed = null;
         int noFace = 0;
         foreach (var path in photos)
@@ -85,6 +88,7 @@ internal static class Int8Commands
             if (timed is null) { timed = (image, found[0], landmarks); build.Stop(); }
             pairs.Add((f, q));
             worst.Add((Math.Abs((double)f["neutral"] - q["neutral"]), path, f["neutral"], q["neutral"]));
+            fused.Add((ExpressionFusion.Default.NeutralProbability(f["neutral"], landmarks), ExpressionFusion.Default.NeutralProbability(q["neutral"], landmarks)));
         }
         if (timed is not { } t) throw new CommandFailedException("no face found in the held-out photos");
         var a = ExpressionAgreement.Of(pairs);
@@ -95,6 +99,9 @@ internal static class Int8Commands
         io.Out.WriteLine("|---:|---:|---:|---:|---:|" + string.Concat(a.SameVerdict.Keys.Select(_ => "---:|")));
         io.Out.WriteLine(Invariant($"| {a.MedianDelta:F4} | {a.P95Delta:F4} | {a.MaxDelta:F4} | {a.SameTopClass}/{a.Faces} | {a.SameSideOfMidpoint}/{a.Faces} | ") +
             string.Join(" | ", a.SameVerdict.Values.Select(v => $"{v}/{a.Faces}")) + " |");
+        io.Out.WriteLine();
+        var fusedDeltas = fused.Select(p => Math.Abs(p.Float - p.Int8)).Order().ToArray();
+        io.Out.WriteLine(Invariant($"ExpressionNeutrality's fused P(neutral): |Δ| median {fusedDeltas[fusedDeltas.Length / 2]:F4}, max {fusedDeltas[^1]:F4}; same verdict at the profiles' P ≥ 0.5: {fused.Count(p => p.Float >= 0.5 == p.Int8 >= 0.5)}/{fused.Count} (the columns above compare the network alone at the lines it was held to before the fusion)"));
         io.Out.WriteLine();
         io.Out.WriteLine("Largest changes: " + string.Join("; ", worst.OrderByDescending(w => w.Delta).ThenBy(w => w.File, StringComparer.Ordinal).Take(5)
             .Select(w => Invariant($"{Path.GetFileName(w.File)} {w.Float:F3} → {w.Int8:F3}"))));
