@@ -325,9 +325,10 @@ public sealed class FaceAnalyzer : IDisposable
     public (FaceLandmarks Points, FaceLandmarks Placement) LocateLandmarks(RgbImage image, FaceBox box)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var first = LandmarkDetector.Detect(image, box);
+        var model = _landmarks.Value;
+        var first = model.Detect(image, box);
         if (!Options.RefineLandmarks || Options.AlignedInput) return (first, first);
-        return (first.Refined(_landmarks.Value.Detect(image, first.RefinementBox(), mirrorAveraged: true)), first);
+        return (first.Refined(model.Detect(image, first.RefinementBox(), mirrorAveraged: true)), first);
     }
 
     private AlignedFace AlignCounted(RgbImage image, FaceLandmarks landmarks)
