@@ -24,9 +24,12 @@ public static class Fingerprint
             sb.Append("model ").Append(model).Append('=').Append(assessor.Registry.Manifest(model).Sha256 ?? "unverified").Append('\n');
         sb.Append("models=").AppendJoin(',', f.Detector, f.Landmarks, f.Embedder, f.HeadPose, f.EyeState, f.Liveness, f.Expression).Append('\n');
         sb.Append("detection=").Append(f.Detection).Append('\n');
-        // Only a non-default run is written, so records made before the option existed still resume.
+        // A non-default run is written in full; the default since the int8 graph became it as "int8", so records the float
+        // default made are redone.
         if (f.ExpressionRun != new Fiqa.Face.Onnx.ExpressionRunOptions())
             sb.Append("expression=").Append(f.ExpressionRun.InputSize).Append(',').Append(f.ExpressionRun.Mirror).Append(',').Append(f.ExpressionRun.Precision).Append('\n');
+        else
+            sb.Append("expression=int8\n");
         // The refined landmarks moved every landmark-based value, so records from before them are redone; without them a
         // run computes what those records hold.
         if (f.RefineLandmarks) sb.Append("landmarks=refined\n");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Fiqa.Evaluation;
 using Fiqa.Face;
+using Fiqa.Face.Onnx;
 using Fiqa.Quality;
 using Fiqa.Quality.Unified;
 
@@ -151,7 +152,12 @@ internal static class CalibrateCommands
             int threads = common.ThreadCount(p);
             var meter = new ProgressMeter(io.Error, "fiqa calibrate expression", ProgressMeter.Interval(p, progressInterval), "images");
             var gate = new object();
-            using var analyzer = new FaceAnalyzer(common.Analyzer(p, FaceParts.Landmarks | FaceParts.Expression, allFaces: false, intraOpThreads: 1));
+            var options = common.Analyzer(p, FaceParts.Landmarks | FaceParts.Expression, allFaces: false, intraOpThreads: 1);
+            // Fitted on the model file's own outputs unless asked otherwise: the int8 graph is adopted because what the
+            // fusion reports from it agrees with them (docs/speed.md, "int8 quantisation").
+            if (p.GetValue(common.ExpressionPrecision) is null)
+                options = options with { ExpressionRun = options.ExpressionRun with { Precision = ModelPrecision.Float } };
+            using var analyzer = new FaceAnalyzer(options);
             var samples = EvalVerdictsCommand.ReadImages(() => ExpressionFusionFit.Observe(analyzer, imageRoot, photos, threads, (done, total) => { lock (gate) meter.Report(done, total); }));
             ExpressionFusion fusion;
             try

@@ -34,7 +34,8 @@ internal static class Int8Commands
             var photos = CalibrationFolders.SelectMany(f => InputPhotos(CliPaths.RequireData(paths, f))).ToList();
             using var analyzer = new FaceAnalyzer(options);
             var calibration = ExpressionInt8.Calibrate(analyzer, photos, "installed photos " + string.Join(" + ", CalibrationFolders.Select(f => "data/" + f)),
-                p.GetValue(method), progress: line => io.Error.WriteLine($"fiqa calibrate int8: {line}"));
+                p.GetValue(method), progress: line => io.Error.WriteLine($"fiqa calibrate int8: {line}"),
+                reading: ExpressionFusion.Default.NeutralProbability); // judged on what ExpressionNeutrality reports
             var outPath = p.GetValue(output)!;
             try
             {

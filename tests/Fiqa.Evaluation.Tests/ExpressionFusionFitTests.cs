@@ -26,6 +26,7 @@ public class ExpressionFusionFitTests(ITestOutputHelper output)
             Paths = TestData.Paths,
             Parts = FaceParts.Landmarks | FaceParts.Expression,
             Session = new Fiqa.Onnx.OnnxSessionOptions { IntraOpThreads = 1 },
+            ExpressionRun = new Fiqa.Face.Onnx.ExpressionRunOptions { Precision = Fiqa.Face.Onnx.ModelPrecision.Float }, // as the command fits
         });
         var samples = ExpressionFusionFit.Observe(analyzer, TestData.Shared("datasets/lfw/lfw-deepfunneled"), photos, threads: 2);
         var fit = ExpressionFusionFit.Fit(samples);

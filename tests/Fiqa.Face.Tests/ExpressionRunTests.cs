@@ -9,7 +9,7 @@ namespace Fiqa.Face.Tests;
 public class ExpressionRunTests(FaceModelsFixture models) : IClassFixture<FaceModelsFixture>
 {
     [Fact]
-    public void SmallerInput_RedeclaredGraph_RunsAndStaysAProbability_AndTheDefaultIsTheReferenceWithoutMirror()
+    public void SmallerInput_RedeclaredGraph_RunsAndStaysAProbability_AndTheDefaultIsTheInt8FaceWithoutMirror()
     {
         var fa = models.Primary;
         var image = ImageDecoder.Decode(TestData.File("skimage/astronaut.png"));
@@ -17,7 +17,7 @@ public class ExpressionRunTests(FaceModelsFixture models) : IClassFixture<FaceMo
         long before = fa.Registry.Runs(fa.Options.Expression);
         var byDefault = fa.Expression.Classify(image, face.Detection.Box, face.Landmarks);
         Assert.Equal(1, fa.Registry.Runs(fa.Options.Expression) - before); // the face alone
-        var unmirrored = new OnnxExpressionClassifier(fa.Registry, fa.Options.Expression, ExpressionRunOptions.Reference with { Mirror = false })
+        var unmirrored = new OnnxExpressionClassifier(fa.Registry, fa.Options.Expression, ExpressionRunOptions.Reference with { Mirror = false, Precision = ModelPrecision.Int8 })
             .Classify(image, face.Detection.Box, face.Landmarks);
         Assert.Equal(byDefault["happy"], unmirrored["happy"]);
         before = fa.Registry.Runs(fa.Options.Expression);
@@ -26,7 +26,7 @@ public class ExpressionRunTests(FaceModelsFixture models) : IClassFixture<FaceMo
         Assert.Equal(2, fa.Registry.Runs(fa.Options.Expression) - before); // face and mirror
 
         long runs = fa.Registry.Runs(fa.Options.Expression);
-        var small = new OnnxExpressionClassifier(fa.Registry, fa.Options.Expression, new ExpressionRunOptions { InputSize = 160, Mirror = false })
+        var small = new OnnxExpressionClassifier(fa.Registry, fa.Options.Expression, new ExpressionRunOptions { InputSize = 160, Mirror = false, Precision = ModelPrecision.Float })
             .Classify(image, face.Detection.Box, face.Landmarks);
         Assert.Equal(1, fa.Registry.Runs(fa.Options.Expression) - runs); // one pass, no mirror
         Assert.Equal(reference.Keys.Order(), small.Keys.Order());

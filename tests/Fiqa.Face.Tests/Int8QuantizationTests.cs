@@ -29,10 +29,14 @@ public class Int8QuantizationTests(FaceModelsFixture models) : IClassFixture<Fac
     [Fact]
     public void Int8Expression_HeldOutFaces_FollowsTheFloatNetwork()
     {
-        // Installed photos the calibration never saw (it reads data/dlib only).
+        // Installed photos the calibration never saw (it reads data/dlib only). The shipped graph keeps float only the
+        // layers whose quantisation moves what ExpressionNeutrality reports (Fiqa.Quality's test holds that within 0.03);
+        // the network's own P(neutral) moves more: at most 0.28 on 318 held-out faces and 0.062 on these five (sample1,
+        // 0.138 → 0.076; docs/speed.md), each keeping its most probable class. A layer quantised with too coarse a range
+        // moved it by 0.35; a broken graph moves it further.
         var fa = models.Primary;
-        var int8 = new OnnxExpressionClassifier(fa.Registry, fa.Options.Expression, ExpressionRunOptions.Reference with { Precision = ModelPrecision.Int8 });
-        var reference = new OnnxExpressionClassifier(fa.Registry, fa.Options.Expression, ExpressionRunOptions.Reference);
+        var int8 = new OnnxExpressionClassifier(fa.Registry, fa.Options.Expression, new ExpressionRunOptions { Precision = ModelPrecision.Int8 });
+        var reference = new OnnxExpressionClassifier(fa.Registry, fa.Options.Expression, new ExpressionRunOptions { Precision = ModelPrecision.Float });
         foreach (var file in new[] { "skimage/astronaut.png", "face-api/sample1.jpg", "face-api/sample3.jpg", "franck/franck_04000.jpg", "franck/franck_01829.jpg" })
         {
             var image = ImageDecoder.Decode(TestData.File(file));
@@ -40,9 +44,7 @@ public class Int8QuantizationTests(FaceModelsFixture models) : IClassFixture<Fac
             var f = reference.Classify(image, face.Detection.Box, face.Landmarks);
             var q = int8.Classify(image, face.Detection.Box, face.Landmarks);
             Assert.InRange(q.Values.Sum(), 0.999, 1.001);
-            // The shipped calibration's largest change on the 18 held-out installed faces is 0.044 (franck_01829,
-            // docs/speed.md); one layer quantised with too coarse a range moved it by 0.35, a broken layer by more.
-            Assert.True(Math.Abs(f["neutral"] - q["neutral"]) <= 0.05, $"{file}: P(neutral) float {f["neutral"]:F4}, int8 {q["neutral"]:F4}");
+            Assert.True(Math.Abs(f["neutral"] - q["neutral"]) <= 0.1, $"{file}: P(neutral) float {f["neutral"]:F4}, int8 {q["neutral"]:F4}");
             Assert.Equal(f.MaxBy(kv => kv.Value).Key, q.MaxBy(kv => kv.Value).Key);
         }
     }

@@ -20,16 +20,19 @@ public static class ExpressionInt8
     /// <see cref="CheckEvery"/>-th calibration face;
     /// starting from the whole graph quantised, the most sensitive groups return to float until the largest change on
     /// those faces is at most <paramref name="tolerance"/>. A photo that cannot be read or holds no face is skipped and
-    /// reported. Deterministic: fixed order, no sampling.</summary>
+    /// reported. Deterministic: fixed order, no sampling. The change is measured on <c>reading</c>: what a consumer reports
+    /// from the network's P(neutral) and the face's landmarks (ExpressionNeutrality's fused probability, passed in by the
+    /// caller since it lives in Fiqa.Quality); null: the network's P(neutral) itself. The check faces are fed as the
+    /// analyzer's <see cref="FaceAnalyzerOptions.ExpressionRun"/> feeds them (face alone, or face and mirror averaged).</summary>
     public static Int8Calibration Calibrate(FaceAnalyzer analyzer, IReadOnlyList<string> photos, string source, RangeMethod method = RangeMethod.MeanSquaredError,
-        double tolerance = 0.02, Action<string>? progress = null)
+        double tolerance = 0.02, Action<string>? progress = null, Func<double, FaceLandmarks, double>? reading = null)
     {
         ArgumentNullException.ThrowIfNull(analyzer);
         ArgumentNullException.ThrowIfNull(photos);
         var manifest = analyzer.Registry.Manifest(analyzer.Options.Expression);
         var classifier = new OnnxExpressionClassifier(analyzer.Registry, analyzer.Options.Expression, ExpressionRunOptions.Reference);
         using var recorder = new ActivationRangeRecorder(manifest, analyzer.Options.Session);
-        var faces = new List<IReadOnlyList<float[]>>();
+        var faces = new List<(IReadOnlyList<float[]> Inputs, FaceLandmarks Landmarks)>();
         int used = 0;
         foreach (var path in photos)
         {
@@ -43,9 +46,10 @@ public static class ExpressionInt8
             used++;
             foreach (var face in found)
             {
-                var inputs = classifier.NetworkInputs(image, face.Box, analyzer.LocateLandmarks(image, face.Box).Points);
+                var landmarks = analyzer.LocateLandmarks(image, face.Box).Points;
+                var inputs = classifier.NetworkInputs(image, face.Box, landmarks);
                 foreach (var input in inputs) recorder.Observe(input);
-                faces.Add(inputs);
+                faces.Add((inputs, landmarks));
             }
         }
         if (faces.Count == 0) throw new InvalidOperationException("no face found in the calibration photos");
@@ -63,7 +67,11 @@ public static class ExpressionInt8
         var checkFaces = faces.Where((_, i) => i % CheckEvery == 0).ToList();
         var bytes = File.ReadAllBytes(manifest.ModelPath);
         var session = analyzer.Options.Session with { OptimizedModelCacheFolder = null };
-        double[] Neutral(OnnxModel model) => checkFaces.Select(f => f.Average(input => Softmax.Of(model.Run(input)[0])[neutral])).ToArray();
+        int fed = analyzer.Options.ExpressionRun.Mirror ? 2 : 1;
+        bool judged = reading is not null;
+        reading ??= (p, _) => p;
+        double[] Neutral(OnnxModel model) => checkFaces
+            .Select(f => reading(f.Inputs.Take(fed).Average(input => Softmax.Of(model.Run(input)[0])[neutral]), f.Landmarks)).ToArray();
         double[] reference;
         using (var plain = new OnnxModel(manifest, session, manifest.Outputs, bytes)) reference = Neutral(plain);
         double Error(IReadOnlyList<string> keptFloat)
@@ -97,7 +105,7 @@ public static class ExpressionInt8
         {
             KeptFloat = tensors.Where(kept.Contains).ToList(),
             Source = calibration.Source + FormattableString.Invariant(
-                $"; {kept.Count} of {tensors.Count} tensors kept float (most sensitive groups of {GroupSize} first) for max |ΔP(neutral)| {error:F4} on {checkFaces.Count} of the calibration faces"),
+                $"; {kept.Count} of {tensors.Count} tensors kept float (most sensitive groups of {GroupSize} first) for max |ΔP(neutral)| {error:F4} on {checkFaces.Count} of the calibration faces, {(judged ? "as the caller reads it from the network and the landmarks" : "the network's")}, {(fed == 2 ? "face and mirror" : "face alone")}"),
         };
     }
 }
