@@ -22,6 +22,24 @@ public sealed class OnnxModel : IDisposable
     /// is keyed by it instead of hashing the file again); null: hash the bytes.</param>
     public OnnxModel(ModelManifest manifest, OnnxSessionOptions? options = null, IReadOnlyList<string>? outputs = null, byte[]? modelBytes = null,
         string? verifiedSha256 = null)
+        : this(manifest, options, outputs, new GraphSource(() => modelBytes, modelBytes is null ? verifiedSha256 : null))
+    {
+    }
+
+    /// <summary>Opens a graph derived from the manifest's file, written by <paramref name="derive"/> only when the
+    /// optimised-graph cache does not already hold it under <paramref name="derivedSha256"/> (an identity of the file and
+    /// the derivation, <see cref="SessionVariant.DerivationKey"/>).</summary>
+    public OnnxModel(ModelManifest manifest, OnnxSessionOptions? options, IReadOnlyList<string>? outputs, Func<byte[]> derive, string derivedSha256)
+        : this(manifest, options, outputs, new GraphSource(derive ?? throw new ArgumentNullException(nameof(derive)),
+            string.IsNullOrEmpty(derivedSha256) ? throw new ArgumentException("a derived graph needs its identity", nameof(derivedSha256)) : derivedSha256))
+    {
+    }
+
+    // Bytes: the graph to load, asked for only when the cache cannot serve it (null: the manifest's file); CacheSha256: the
+    // cache key when it is known without hashing the bytes.
+    private readonly record struct GraphSource(Func<byte[]?> Bytes, string? CacheSha256);
+
+    private OnnxModel(ModelManifest manifest, OnnxSessionOptions? options, IReadOnlyList<string>? outputs, GraphSource graph)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         options ??= OnnxSessionOptions.Default;
@@ -37,7 +55,7 @@ public sealed class OnnxModel : IDisposable
         sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.AllowSpinning ? "1" : "0");
         try
         {
-            _session = Open(manifest.ModelPath, modelBytes, modelBytes is null ? verifiedSha256 : null, sessionOptions, options.OptimizedModelCacheFolder);
+            _session = Open(manifest.ModelPath, graph.Bytes, graph.CacheSha256, sessionOptions, options.OptimizedModelCacheFolder);
         }
         catch (OnnxRuntimeException e)
         {
@@ -74,12 +92,13 @@ public sealed class OnnxModel : IDisposable
 
     /// <summary>The session, from the optimised-graph cache when it holds this model, else optimised here (and saved
     /// to the cache when there is one).</summary>
-    private static InferenceSession Open(string path, byte[]? modelBytes, string? verifiedSha256, SessionOptions sessionOptions, string? cacheFolder)
+    private static InferenceSession Open(string path, Func<byte[]?> graph, string? cacheSha256, SessionOptions sessionOptions, string? cacheFolder)
     {
-        if (cacheFolder is null) return Create(path, modelBytes, sessionOptions);
-        byte[] sha256 = verifiedSha256 is { Length: 64 }
-            ? Convert.FromHexString(verifiedSha256)
-            : System.Security.Cryptography.SHA256.HashData(modelBytes ??= File.ReadAllBytes(path));
+        if (cacheFolder is null) return Create(path, graph(), sessionOptions);
+        byte[]? modelBytes = null;
+        byte[] sha256 = cacheSha256 is { Length: 64 }
+            ? Convert.FromHexString(cacheSha256)
+            : System.Security.Cryptography.SHA256.HashData(modelBytes = graph() ?? File.ReadAllBytes(path));
         var cached = OptimizedModelCache.PathFor(cacheFolder, sha256);
         if (File.Exists(cached))
         {
@@ -105,6 +124,7 @@ public sealed class OnnxModel : IDisposable
         {
             temporary = null; // no cache here: optimise in memory only
         }
+        modelBytes ??= graph(); // null: the file itself
         InferenceSession session;
         try
         {

@@ -13,6 +13,12 @@ public sealed record SessionVariant(string Key, IReadOnlyList<OnnxGraph.AddedNod
     /// nodes are applied; null: the file as it is.</summary>
     public Func<byte[], byte[]>? Derive { get; init; }
 
+    /// <summary>Identifies what <see cref="Derive"/> writes from a given model file (e.g. the digest of the calibration it
+    /// applies). With it, a variant without added nodes or extra outputs is looked up in the optimised-graph cache by the
+    /// verified file's SHA-256, this key and the build of the code that derives, so a process whose cache holds the graph
+    /// skips the rewrite; null: the derived bytes are written every time and the cache is keyed by them.</summary>
+    public string? DerivationKey { get; init; }
+
     /// <summary>The input the derived graph takes when it differs from the manifest's (e.g. a fully convolutional model
     /// re-declared for a smaller image by <see cref="OnnxGraph.WithInputShape"/>); null: the manifest's.</summary>
     public InputSpec? Input { get; init; }
@@ -89,6 +95,14 @@ public sealed class SessionRegistry : IDisposable
         else
         {
             string[] extra = [.. variant.AddedNodes.Select(n => n.Output), .. variant.ExtraOutputs];
+            if (extra.Length == 0 && variant is { Derive: { } rewrite, DerivationKey: { } key } && VerifyChecksums && manifest.Sha256 is { Length: 64 } sha)
+            {
+                model = new OnnxModel(manifest, SessionOptions, manifest.Outputs, () => rewrite(File.ReadAllBytes(manifest.ModelPath)),
+                    DerivedGraphSha256(sha, variant.Key, key, rewrite));
+                lock (_lock)
+                    if (!_loadOrder.Contains(name)) _loadOrder.Add(name);
+                return model;
+            }
             var source = File.ReadAllBytes(manifest.ModelPath);
             if (variant.Derive is { } derive) source = derive(source);
             // Extra outputs need the graph rewritten even without added nodes (they expose existing tensors).
@@ -98,6 +112,15 @@ public sealed class SessionRegistry : IDisposable
         lock (_lock)
             if (!_loadOrder.Contains(name)) _loadOrder.Add(name);
         return model;
+    }
+
+    // The identity a derived graph is cached under: the file, the variant, what the derivation applies, and the builds of
+    // the code that derives (a changed rewriter must not be served an old graph).
+    private static string DerivedGraphSha256(string fileSha256, string variant, string derivationKey, Func<byte[], byte[]> rewrite)
+    {
+        var material = string.Join('|', "derived-graph/1", fileSha256, variant, derivationKey,
+            rewrite.Method.Module.ModuleVersionId.ToString("N"), typeof(OnnxGraph).Module.ModuleVersionId.ToString("N"));
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(material)));
     }
 
     /// <summary>Names of the models with at least one open session, in the order they were opened.</summary>

@@ -72,6 +72,8 @@ public sealed class OnnxExpressionClassifier : IExpressionClassifier
                 return batched ? OnnxGraph.WithDynamicBatch(bytes, spec.Name) : bytes;
             },
             Input = resized ? spec with { Width = side, Height = side } : null,
+            // What the rewrite applies, so a cached int8 graph is found without quantising the file again.
+            DerivationKey = calibration is null ? key : key + ":" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(calibration.ToJson()))),
         };
     }
 
