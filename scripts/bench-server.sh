@@ -12,7 +12,9 @@ port="${FIQA_BENCH_PORT:-18555}"
 url="http://127.0.0.1:$port"
 "$root/fiqa" --help >/dev/null  # build first, so the timings below exclude it
 
-"$root/fiqa" serve --urls "$url" >"${TMPDIR:-/tmp}/fiqa-bench-serve.log" 2>&1 &
+# FIQA_BENCH_SERVE_ARGS: extra `fiqa serve` options, e.g. "--intra-op-threads 2".
+# shellcheck disable=SC2086
+"$root/fiqa" serve --urls "$url" ${FIQA_BENCH_SERVE_ARGS:-} >"${TMPDIR:-/tmp}/fiqa-bench-serve.log" 2>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true' EXIT
 for _ in $(seq 600); do curl -sf "$url/ready" >/dev/null 2>&1 && break; sleep 0.1; done
