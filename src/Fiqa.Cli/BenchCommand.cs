@@ -29,7 +29,8 @@ internal static class BenchCommand
         var lfwCount = new Option<int>("--lfw-count") { Description = "With --lfw: identities taken", DefaultValueFactory = _ => 300 };
         var expressionBatched = new Option<bool>("--expression-batched") { Description = "With --batch: also time the default assessment with mirror averaging on: the expression network's face and mirror as one batch of 2, in turn with two runs (docs/speed.md, \"Batched inference\")" };
         var measures = new Option<string?>("--measures") { Description = "Components of the counted assessment (the work table: model runs and shared intermediates per image); default: all, 'none' for none" };
-        var command = new Command("bench", "Measure per-stage latency (median over repetitions), or a folder's throughput with --batch") { models, image, iterations, threads, unified, batch, workers, rounds, expressionBatched, int8, lfw, lfwCount, measures };
+        var perMeasure = new Option<bool>("--per-measure") { Description = "Also time each analytic component alone (first --threads count), on a fresh context whose canonical portrait and luminance plane are already made: what each adds, including the shared pieces it is first to ask for" };
+        var command = new Command("bench", "Measure per-stage latency (median over repetitions), or a folder's throughput with --batch") { models, image, iterations, threads, unified, batch, workers, rounds, expressionBatched, int8, lfw, lfwCount, measures, perMeasure };
         command.SetAction(p =>
         {
             if (p.GetValue(int8))
@@ -92,6 +93,7 @@ internal static class BenchCommand
                     .Select(e => e.Name).ToList();
             var unifiedRows = blindMethods.ToDictionary(m => m, _ => new List<(Stats Method, Stats Embedding)>());
             var batchedExpression = new List<(Stats Batched, Stats Separate)>();
+            var alone = new List<(string Measure, Stats Time)>();
             foreach (var t in threadCounts)
             {
                 using var fa = new FaceAnalyzer(new FaceAnalyzerOptions { Paths = paths, Session = new OnnxSessionOptions { IntraOpThreads = t } });
@@ -143,6 +145,18 @@ internal static class BenchCommand
                 var separate = new OnnxExpressionClassifier(fa.Registry, fa.Options.Expression, fa.Options.ExpressionRun with { Mirror = true, Batched = false });
                 var batched = new OnnxExpressionClassifier(fa.Registry, fa.Options.Expression, fa.Options.ExpressionRun with { Mirror = true, Batched = true });
                 batchedExpression.Add(MeasureAlternately(n, () => batched.Classify(photo, face.Box), () => separate.Classify(photo, face.Box)));
+                if (p.GetValue(perMeasure) && alone.Count == 0)
+                {
+                    FaceContext Prepared() { var ctx = new FaceContext(fa, photo, all, 0, known); _ = ctx.PortraitLuminance; return ctx; }
+                    alone.Add(("canonical portrait and its luminance plane (made before each row below)", Measure(n, () => Prepared())));
+                    foreach (var m in analytic)
+                    {
+                        var contexts = new Queue<FaceContext>();
+                        // Contexts are prepared outside the timed call, one per run (Measure's warm-up runs and the n timed).
+                        for (int i = 0; i < n + Math.Max(3, n / 10); i++) contexts.Enqueue(Prepared());
+                        alone.Add((m.Descriptor.Name, Measure(n, () => m.Assess(contexts.Dequeue()))));
+                    }
+                }
                 quality.Add((
                     Measure(n, () => { var ctx = new FaceContext(fa, photo, all, 0, known); foreach (var m in analytic) m.Assess(ctx); }),
                     Measure(n, () => fa.Expression.Classify(photo, face.Box)),
@@ -166,6 +180,17 @@ internal static class BenchCommand
             foreach (var name in blindMethods)
                 io.Out.WriteLine($"| unified: {name} (embedder pass with its observations + score: {UnifiedCatalogue.Describe(name).Description}; × the embedding pass timed alternately) | " +
                     string.Join(" | ", unifiedRows[name].Select(r => Invariant($"{r.Method.Median:F2} ({r.Method.Median / r.Embedding.Median:F2}×)"))) + " |");
+            if (alone.Count > 0)
+            {
+                io.Out.WriteLine();
+                io.Out.WriteLine(Invariant($"Each analytic component alone, {threadCounts[0]} thread(s), slowest first (median ms; includes the shared pieces it is first to ask for):"));
+                io.Out.WriteLine();
+                io.Out.WriteLine("| component | median ms | p90 ms |");
+                io.Out.WriteLine("|---|---:|---:|");
+                io.Out.WriteLine(Invariant($"| {alone[0].Measure} | {alone[0].Time.Median:F2} | {alone[0].Time.P90:F2} |"));
+                foreach (var (name, time) in alone.Skip(1).OrderByDescending(a => a.Time.Median).ThenBy(a => a.Measure, StringComparer.Ordinal))
+                    io.Out.WriteLine(Invariant($"| {name} | {time.Median:F2} | {time.P90:F2} |"));
+            }
             return ExitCodes.Success;
         });
         return command;

@@ -134,8 +134,13 @@ public partial class LongCommandTests
     {
         // Every component of sample1.jpg's face: each model once (eye state per eye), the
         // portrait and the skin model once; without ExpressionNeutrality no expression pass at all.
-        var all = CliRunner.Run("bench", "--iterations", "5", "--threads", "1", "--unified", "norm");
+        var all = CliRunner.Run("bench", "--iterations", "5", "--threads", "1", "--unified", "norm", "--per-measure");
         Assert.True(all.Code == 0, all.Err);
+        // --per-measure: a timed row for every analytic component, after the portrait row they all start from.
+        Assert.Matches(new Regex(@"^\| canonical portrait and its luminance plane [^|]*\| \d+\.\d\d \| \d+\.\d\d \|$", RegexOptions.Multiline), all.Out);
+        foreach (var component in new[] { "EyesVisible", "Sharpness", "BackgroundUniformity", "HeadSize", "MouthClosed" })
+            Assert.Matches(new Regex($@"^\| {component} \| \d+\.\d\d \| \d+\.\d\d \|$", RegexOptions.Multiline), all.Out);
+        Assert.DoesNotMatch(new Regex(@"^\| (ExpressionNeutrality|HeadPoseYaw|EyesOpen) \| \d", RegexOptions.Multiline), all.Out); // model-based, not analytic
         foreach (var row in new[] { "| fr_detect (detector) | 1 |", "| fr_feature (embedder) | 1 |", "| fr_eye (eye state) | 2 |",
             "| fr_expression (expression) | 1 |", "| canonical portrait | 1 |", "| SkinModel | 1 |", "| aligned crop | 1 |" })
             Assert.Contains(row, all.Out);
