@@ -24,8 +24,8 @@ public static class Fingerprint
             sb.Append("model ").Append(model).Append('=').Append(assessor.Registry.Manifest(model).Sha256 ?? "unverified").Append('\n');
         sb.Append("models=").AppendJoin(',', f.Detector, f.Landmarks, f.Embedder, f.HeadPose, f.EyeState, f.Liveness, f.Expression).Append('\n');
         sb.Append("detection=").Append(f.Detection).Append('\n');
-        // A non-default run is written in full; the default since the int8 graph became it as "int8", so records the float
-        // default made are redone.
+        // A non-default run is written in full, the default as "int8" (the int8 graph became the default), so records made
+        // while float was the default are redone.
         if (f.ExpressionRun != new Fiqa.Face.Onnx.ExpressionRunOptions())
             sb.Append("expression=").Append(f.ExpressionRun.InputSize).Append(',').Append(f.ExpressionRun.Mirror).Append(',').Append(f.ExpressionRun.Precision).Append('\n');
         else
