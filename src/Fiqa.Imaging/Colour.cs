@@ -71,7 +71,11 @@ public static class PolygonMask
         var mask = new bool[width * height];
         if (polygon.Length < 3) return mask;
         var xs = new List<float>();
-        for (int y = 0; y < height; y++)
+        // Only the rows whose pixel centres the polygon's vertical extent can reach.
+        float top = float.PositiveInfinity, bottom = float.NegativeInfinity;
+        foreach (var p in polygon) { top = Math.Min(top, p.Y); bottom = Math.Max(bottom, p.Y); }
+        int firstRow = Math.Max(0, (int)Math.Floor(top - 0.5f)), lastRow = Math.Min(height - 1, (int)Math.Ceiling(bottom));
+        for (int y = firstRow; y <= lastRow; y++)
         {
             float cy = y + 0.5f;
             xs.Clear();
@@ -89,5 +93,13 @@ public static class PolygonMask
             }
         }
         return mask;
+    }
+
+    /// <summary>The index range [From, To) from a mask's first true element to just past its last (From = To = 0 when
+    /// none is true): loops over a small region then visit only its rows, in the same order.</summary>
+    public static (int From, int To) Extent(ReadOnlySpan<bool> mask)
+    {
+        int from = mask.IndexOf(true);
+        return from < 0 ? (0, 0) : (from, mask.LastIndexOf(true) + 1);
     }
 }

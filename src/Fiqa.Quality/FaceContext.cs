@@ -138,7 +138,8 @@ public sealed class FaceContext
         _analyzer.Work.Add(WorkCounters.Names.RegionMask);
         var mask = PolygonMask.Fill(polygon, PortraitSize, PortraitSize);
         var inside = Portrait.Inside;
-        for (int i = 0; i < mask.Length; i++) mask[i] &= inside[i];
+        var (from, to) = PolygonMask.Extent(mask);
+        for (int i = from; i < to; i++) mask[i] &= inside[i];
         return mask;
     }
 
@@ -172,7 +173,8 @@ public sealed class FaceContext
         var px = image.Pixels;
         double chroma = 0;
         long n = 0;
-        for (int i = 0; i < mask.Length; i++)
+        var (maskFrom, maskTo) = PolygonMask.Extent(mask);
+        for (int i = maskFrom; i < maskTo; i++)
         {
             if (!mask[i]) continue;
             int r = px[3 * i], g = px[3 * i + 1], b = px[3 * i + 2];

@@ -14,7 +14,8 @@ public static class RegionStatistics
         var h = new double[256];
         long n = 0;
         var v = plane.Values;
-        for (int i = 0; i < v.Length; i++)
+        var (maskFrom, maskTo) = PolygonMask.Extent(mask);
+        for (int i = maskFrom; i < maskTo; i++)
         {
             if (!mask[i]) continue;
             h[Math.Clamp((int)MathF.Round(v[i]), 0, 255)]++;
@@ -88,7 +89,8 @@ public static class RegionStatistics
         ArgumentNullException.ThrowIfNull(mask);
         long n = 0, other = 0;
         var px = image.Pixels;
-        for (int i = 0; i < mask.Length; i++)
+        var (maskFrom, maskTo) = PolygonMask.Extent(mask);
+        for (int i = maskFrom; i < maskTo; i++)
         {
             if (!mask[i]) continue;
             n++;

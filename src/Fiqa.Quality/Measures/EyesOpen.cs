@@ -1,3 +1,4 @@
+using Fiqa.Imaging;
 namespace Fiqa.Quality.Measures;
 
 // Eyes and mouth (OFIQ v1.0.3 EyesOpen.cpp, MouthClosed.cpp use ADNet's 98 points). MouthClosed uses the 68-point
@@ -28,7 +29,8 @@ public sealed class EyesOpen : IQualityMeasure
         foreach (var first in (ReadOnlySpan<bool>)[true, false])
         {
             var zone = Zones.Eye(face, first);
-            for (int i = 0; i < zone.Length; i++)
+            var (zoneFrom, zoneTo) = PolygonMask.Extent(zone);
+            for (int i = zoneFrom; i < zoneTo; i++)
                 if (zone[i]) { sum += lum[i]; n++; }
         }
         if (n == 0) return Zones.EmptyZone;

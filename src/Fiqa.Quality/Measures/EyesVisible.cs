@@ -1,3 +1,4 @@
+using Fiqa.Imaging;
 using System.Numerics;
 
 namespace Fiqa.Quality.Measures;
@@ -62,7 +63,8 @@ public sealed class EyesVisible : IQualityMeasure
         var cheek = Box(face, Math.Min(x0, x1), Math.Max(x0, x1), centre.Y + CheekTop * ied, centre.Y + CheekBottom * ied);
         var lum = face.PortraitLuminance.Values;
         var cheekValues = new List<float>();
-        for (int i = 0; i < cheek.Length; i++)
+        var (cheekFrom, cheekTo) = PolygonMask.Extent(cheek);
+        for (int i = cheekFrom; i < cheekTo; i++)
             if (cheek[i]) cheekValues.Add(lum[i]);
         if (cheekValues.Count == 0) return null;
         // Floor of one linear level: against a black cheek (a shadow or a cover over the lower face) a black band still counts.
@@ -72,7 +74,8 @@ public sealed class EyesVisible : IQualityMeasure
         if (skin is { Learnt: false }) skin = null;
         var px = face.Portrait.Image.Pixels;
         long n = 0, covered = 0;
-        for (int i = 0; i < band.Length; i++)
+        var (bandFrom, bandTo) = PolygonMask.Extent(band);
+        for (int i = bandFrom; i < bandTo; i++)
         {
             if (!band[i]) continue;
             n++;

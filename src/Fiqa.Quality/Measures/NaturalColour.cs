@@ -28,7 +28,8 @@ public sealed class NaturalColour : IQualityMeasure
         foreach (var side in new[] { true, false })
         {
             var zone = Cheeks.Zone(face, side);
-            for (int i = 0; i < zone.Length; i++)
+            var (zoneFrom, zoneTo) = PolygonMask.Extent(zone);
+            for (int i = zoneFrom; i < zoneTo; i++)
             {
                 if (!zone[i]) continue;
                 var (_, a, b) = Imaging.Colour.ToLab(px[3 * i], px[3 * i + 1], px[3 * i + 2]);

@@ -69,7 +69,8 @@ public sealed class Sharpness : IQualityMeasure
         var v = lum.Values;
         double brightness = 0;
         int n = 0;
-        for (int i = 0; i < v.Length; i++)
+        var (maskFrom, maskTo) = PolygonMask.Extent(mask);
+        for (int i = maskFrom; i < maskTo; i++)
             if (mask[i]) { brightness += v[i]; n++; }
         if (n == 0) return null;
         double mean = brightness / n;

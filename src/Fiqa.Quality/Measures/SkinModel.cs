@@ -42,7 +42,8 @@ internal sealed class SkinModel
         foreach (var side in (ReadOnlySpan<bool>)[true, false])
         {
             var zone = Cheeks.Zone(face, side);
-            for (int i = 0; i < zone.Length; i++)
+            var (zoneFrom, zoneTo) = PolygonMask.Extent(zone);
+            for (int i = zoneFrom; i < zoneTo; i++)
             {
                 if (!zone[i]) continue;
                 var (cb, cr) = RegionStatistics.Chroma(px[3 * i], px[3 * i + 1], px[3 * i + 2]);
@@ -77,7 +78,8 @@ internal sealed class SkinModel
     {
         long n = 0, other = 0;
         var px = portrait.Pixels;
-        for (int i = 0; i < mask.Length; i++)
+        var (maskFrom, maskTo) = PolygonMask.Extent(mask);
+        for (int i = maskFrom; i < maskTo; i++)
         {
             if (!mask[i]) continue;
             n++;
