@@ -1,3 +1,5 @@
+using Fiqa.Imaging;
+
 namespace Fiqa.Quality.Measures;
 
 // Occlusion components. OFIQ v1.0.3 segments occlusions with a dedicated network (and BiSeNet parsing for head
@@ -22,7 +24,10 @@ public sealed class FaceOcclusionPrevention : IQualityMeasure
     {
         var region = (bool[])face.FaceRegion.Clone();
         foreach (var zone in new[] { Zones.Eye(face, true), Zones.Eye(face, false), Zones.Mouth(face) })
-            for (int i = 0; i < region.Length; i++) region[i] &= !zone[i];
+        {
+            var (from, to) = PolygonMask.Extent(zone);
+            for (int i = from; i < to; i++) region[i] &= !zone[i];
+        }
         return region;
     });
 }

@@ -89,7 +89,7 @@ public sealed class Sharpness : IQualityMeasure
         foreach (var (dx, dy) in directions)
         {
             int step = dy * width + dx;
-            for (int y = 0; y < height; y++)
+            for (int y = maskFrom / width; y < (maskTo + width - 1) / width; y++)
             {
                 bool interiorRow = y > 0 && y < height - 1;
                 for (int x = 0; x < width; x++)
@@ -120,7 +120,8 @@ public sealed class Sharpness : IQualityMeasure
     {
         double energy = 0;
         int count = magnitudes.Length;
-        for (int i = 0, k = 0; i < response.Length; i++)
+        var (from, to) = PolygonMask.Extent(mask);
+        for (int i = from, k = 0; i < to; i++)
         {
             if (!mask[i]) continue;
             energy += response[i] * (double)response[i];
