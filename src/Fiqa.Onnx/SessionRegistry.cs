@@ -88,21 +88,18 @@ public sealed class SessionRegistry : IDisposable
         var manifest = Manifest(name);
         if (variant.Input is { } input) manifest = manifest with { Input = input };
         OnnxModel model;
-        if (variant.AddedNodes.Count == 0 && variant.ExtraOutputs.Count == 0 && variant.Derive is null)
+        string[] extra = [.. variant.AddedNodes.Select(n => n.Output), .. variant.ExtraOutputs];
+        if (extra.Length == 0 && variant.Derive is null)
         {
             model = new OnnxModel(manifest, SessionOptions, verifiedSha256: VerifyChecksums ? manifest.Sha256 : null);
         }
+        else if (extra.Length == 0 && variant is { Derive: { } rewrite, DerivationKey: { } key } && VerifyChecksums && manifest.Sha256 is { Length: 64 } sha)
+        {
+            model = new OnnxModel(manifest, SessionOptions, manifest.Outputs, () => rewrite(File.ReadAllBytes(manifest.ModelPath)),
+                DerivedGraphSha256(sha, variant.Key, key, rewrite));
+        }
         else
         {
-            string[] extra = [.. variant.AddedNodes.Select(n => n.Output), .. variant.ExtraOutputs];
-            if (extra.Length == 0 && variant is { Derive: { } rewrite, DerivationKey: { } key } && VerifyChecksums && manifest.Sha256 is { Length: 64 } sha)
-            {
-                model = new OnnxModel(manifest, SessionOptions, manifest.Outputs, () => rewrite(File.ReadAllBytes(manifest.ModelPath)),
-                    DerivedGraphSha256(sha, variant.Key, key, rewrite));
-                lock (_lock)
-                    if (!_loadOrder.Contains(name)) _loadOrder.Add(name);
-                return model;
-            }
             var source = File.ReadAllBytes(manifest.ModelPath);
             if (variant.Derive is { } derive) source = derive(source);
             // Extra outputs need the graph rewritten even without added nodes (they expose existing tensors).

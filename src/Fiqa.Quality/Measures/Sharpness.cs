@@ -81,7 +81,7 @@ public sealed class Sharpness : IQualityMeasure
         TensorPrimitives.Add(logValues, LogOffset, logValues);
         TensorPrimitives.Log(logValues, logValues);
         var magnitudes = new float[n];
-        double isotropic = AboveFloor(Filters.Laplacian(logLuminance).Values, mask, magnitudes);
+        double isotropic = AboveFloor(Filters.Laplacian(logLuminance).Values, mask, maskFrom, maskTo, magnitudes);
         // Second differences along 0°, 90°, 45° and 135° (pixel offsets), border pixels replicated.
         Span<(int Dx, int Dy)> directions = [(1, 0), (0, 1), (1, 1), (1, -1)];
         double weakest = double.MaxValue, strongest = 0;
@@ -102,7 +102,7 @@ public sealed class Sharpness : IQualityMeasure
                         : lum.At(x - dx, y - dy) + lum.At(x + dx, y + dy) - 2 * v[i];
                 }
             }
-            double c = AboveFloor(response, mask, magnitudes);
+            double c = AboveFloor(response, mask, maskFrom, maskTo, magnitudes);
             weakest = Math.Min(weakest, c);
             strongest = Math.Max(strongest, c);
         }
@@ -115,12 +115,13 @@ public sealed class Sharpness : IQualityMeasure
     /// whose median |r| is the region's.</summary>
     /// <param name="response">The filter response.</param>
     /// <param name="mask">The pixels to use.</param>
+    /// <param name="from">The mask's first set index (<see cref="PolygonMask.Extent"/>).</param>
+    /// <param name="to">Just past its last set index.</param>
     /// <param name="magnitudes">Scratch space, one entry per masked pixel.</param>
-    private static double AboveFloor(float[] response, bool[] mask, float[] magnitudes)
+    private static double AboveFloor(float[] response, bool[] mask, int from, int to, float[] magnitudes)
     {
         double energy = 0;
         int count = magnitudes.Length;
-        var (from, to) = PolygonMask.Extent(mask);
         for (int i = from, k = 0; i < to; i++)
         {
             if (!mask[i]) continue;
